@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// The `rota` command: serve, migrate, demo data, new personal links, online backup.
+import closeWithGrace from 'close-with-grace';
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openDb } from './db/connection.js';
+import { buildApp } from './http/app.js';
+import { accessUrl } from './http/links.js';
+import { seedDemo } from './services/demo.js';
+import { ensureCoordinator, requirePerson, rotateToken } from './services/people.js';
+
+const USAGE = `Usage: rota <command> [options]
+
+Commands:
+  serve                 start the service (creates the first coordinator on a fresh database)
+  migrate               apply pending database migrations and exit
+  demo                  add the demo community: 33 buildings, 75 captains, a school-gate rota
+  token <personId>      replace a person's personal link and print the new one
+  backup <file>         write a consistent copy of the database to <file> while it runs
+
+Environment: PORT (3000), HOST (127.0.0.1), ROTA_DB (./data/rota.sqlite), ROTA_PUBLIC_URL,
+ROTA_BOOTSTRAP_TOKEN, ROTA_SYNCHRONOUS (FULL or NORMAL), LOG_LEVEL (info).`;
+
+async function serve(config: Config): Promise<void> {
+  const db = openDb(config.dbPath, config.synchronous);
+  const created = ensureCoordinator(db, config.bootstrapToken, config.now());
+  if (created) {
+    // Printed once to the terminal, never through the request log.
+    process.stdout.write(`\nA coordinator was created for this new database. Sign in with this link (shown only once):\n  ${accessUrl(config, created.accessToken)}\n\n`);
+  }
+  const app = await buildApp({ config, db });
+  closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+    if (err) app.log.error({ err }, 'closing after an error');
+    await app.close();
+    db.$client.close();
+  });
+  await app.listen({ port: config.port, host: config.host });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: {} });
+  const [command, arg] = positionals;
+  const config = loadConfig();
+  switch (command) {
+    case 'serve':
+      await serve(config);
+      return -1;
+    case 'migrate': {
+      openDb(config.dbPath, config.synchronous).$client.close();
+      process.stdout.write(`Database ${config.dbPath} is up to date.\n`);
+      return 0;
+    }
+    case 'demo': {
+      const db = openDb(config.dbPath, config.synchronous);
+      const summary = seedDemo(db, config.now());
+      process.stdout.write(`${summary}\n`);
+      db.$client.close();
+      return 0;
+    }
+    case 'token': {
+      const id = Number(arg);
+      if (!Number.isInteger(id) || id < 1) throw new ConfigError('rota token needs a person id, e.g. `rota token 12`.');
+      const db = openDb(config.dbPath, config.synchronous);
+      const person = requirePerson(db, id);
+      const token = rotateToken(db, null, id, 'access', config.now());
+      process.stdout.write(`New personal link for ${person.name} (the old one no longer works):\n  ${accessUrl(config, token)}\n`);
+      db.$client.close();
+      return 0;
+    }
+    case 'backup': {
+      if (!arg) throw new ConfigError('rota backup needs a target file, e.g. `rota backup ./backups/rota-2026-11-27.sqlite`.');
+      if (existsSync(arg)) throw new ConfigError(`${arg} already exists; choose a new file name.`);
+      const db = openDb(config.dbPath, config.synchronous);
+      // VACUUM INTO copies a consistent snapshot in one statement, even while others write.
+      db.$client.prepare('VACUUM INTO ?').run(arg);
+      db.$client.close();
+      process.stdout.write(`Backed up ${config.dbPath} to ${arg}.\n`);
+      return 0;
+    }
+    default:
+      process.stdout.write(`${USAGE}\n`);
+      return command === undefined || command === 'help' ? 0 : 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    const known = error instanceof ConfigError || (error instanceof Error && error.name === 'RotaError');
+    process.stderr.write(`rota: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`);
+    process.exitCode = known ? 2 : 1;
+  },
+);

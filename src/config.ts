@@ -1,0 +1,56 @@
+// Configuration: option > environment > default, validated once at start-up.
+import type { SynchronousMode } from './db/connection.js';
+
+export interface Config {
+  port: number;
+  host: string;
+  dbPath: string;
+  /** Base URL for links and feed URLs, without a trailing slash. */
+  publicUrl: string;
+  bootstrapToken: string | null;
+  synchronous: SynchronousMode;
+  logLevel: string;
+  /** The clock: tests place "now" where they need it. */
+  now: () => Date;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(options: Partial<Config> = {}, env: Env = process.env): Config {
+  const port = options.port ?? intFrom(env.PORT, 'PORT', 3000);
+  if (port < 0 || port > 65535) throw new ConfigError(`PORT must be 0–65535, got ${port}.`);
+  const host = options.host ?? env.HOST ?? '127.0.0.1';
+  const publicUrl = (options.publicUrl ?? env.ROTA_PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  try {
+    const url = new URL(publicUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
+  } catch {
+    throw new ConfigError(`ROTA_PUBLIC_URL must be an http(s) URL such as https://rota.example.org, got "${publicUrl}".`);
+  }
+  const bootstrapToken = options.bootstrapToken ?? env.ROTA_BOOTSTRAP_TOKEN ?? null;
+  if (bootstrapToken !== null && bootstrapToken.length < 16) {
+    throw new ConfigError('ROTA_BOOTSTRAP_TOKEN must be at least 16 characters long.');
+  }
+  const synchronous = (options.synchronous ?? env.ROTA_SYNCHRONOUS ?? 'FULL').toUpperCase();
+  if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
+    throw new ConfigError(`ROTA_SYNCHRONOUS must be FULL or NORMAL, got "${synchronous}".`);
+  }
+  return {
+    port,
+    host,
+    dbPath: options.dbPath ?? env.ROTA_DB ?? './data/rota.sqlite',
+    publicUrl,
+    bootstrapToken,
+    synchronous,
+    logLevel: options.logLevel ?? env.LOG_LEVEL ?? 'info',
+    now: options.now ?? (() => new Date()),
+  };
+}
+
+function intFrom(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d+$/.test(value)) throw new ConfigError(`${name} must be a whole number, got "${value}".`);
+  return Number(value);
+}

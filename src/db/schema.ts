@@ -1,0 +1,261 @@
+// Drizzle schema: the tables behind every noun. Times are UTC epoch ms (integers); local dates and
+// wall times are text (`YYYY-MM-DD`, `YYYY-MM-DDTHH:MM`) in the rota's zone.
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const people = sqliteTable(
+  'people',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    phone: text('phone'),
+    email: text('email'),
+    locale: text('locale', { enum: ['zh-CN', 'en'] }).notNull().default('zh-CN'),
+    role: text('role', { enum: ['volunteer', 'coordinator'] }).notNull().default('volunteer'),
+    homeTeamId: integer('home_team_id').references(() => teams.id),
+    accessTokenHash: text('access_token_hash').notNull(),
+    feedToken: text('feed_token').notNull(),
+    preferences: text('preferences', { mode: 'json' }).$type<PersonPreferences>().notNull().default(sql`'{}'`),
+    archivedAt: integer('archived_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('people_access_token_hash').on(t.accessTokenHash), uniqueIndex('people_feed_token').on(t.feedToken)],
+);
+
+export interface PersonPreferences {
+  weekdays?: number[];
+  times?: string[];
+  maxPerWeek?: number | null;
+  maxPerMonth?: number | null;
+}
+
+export const teams = sqliteTable(
+  'teams',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    feedToken: text('feed_token').notNull(),
+    archivedAt: integer('archived_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('teams_feed_token').on(t.feedToken)],
+);
+
+export const teamMembers = sqliteTable(
+  'team_members',
+  {
+    teamId: integer('team_id').notNull().references(() => teams.id),
+    personId: integer('person_id').notNull().references(() => people.id),
+    joinedAt: integer('joined_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.personId] }), index('team_members_person').on(t.personId)],
+);
+
+export const rotas = sqliteTable(
+  'rotas',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    timezone: text('timezone').notNull(),
+    location: text('location'),
+    description: text('description'),
+    waitlist: integer('waitlist', { mode: 'boolean' }).notNull().default(true),
+    countUnmarked: integer('count_unmarked', { mode: 'boolean' }).notNull().default(true),
+    cancelClosesHoursBefore: integer('cancel_closes_hours_before').notNull().default(12),
+    requireApproval: integer('require_approval', { mode: 'boolean' }).notNull().default(false),
+    feedToken: text('feed_token').notNull(),
+    archivedAt: integer('archived_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('rotas_feed_token').on(t.feedToken)],
+);
+
+export const series = sqliteTable(
+  'series',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    rotaId: integer('rota_id').notNull().references(() => rotas.id),
+    label: text('label'),
+    endDate: text('end_date'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('series_rota').on(t.rotaId)],
+);
+
+/** "This and all future" edits add a version from a date on; the series keeps its id. */
+export const seriesVersions = sqliteTable(
+  'series_versions',
+  {
+    seriesId: integer('series_id').notNull().references(() => series.id),
+    validFrom: text('valid_from').notNull(),
+    rrule: text('rrule').notNull(),
+    startTime: text('start_time').notNull(),
+    durationMinutes: integer('duration_minutes').notNull(),
+    minVolunteers: integer('min_volunteers').notNull(),
+    maxVolunteers: integer('max_volunteers').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.seriesId, t.validFrom] })],
+);
+
+export const dayCalendars = sqliteTable('day_calendars', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const dayCalendarDays = sqliteTable(
+  'day_calendar_days',
+  {
+    calendarId: text('calendar_id').notNull().references(() => dayCalendars.id),
+    date: text('date').notNull(),
+    kind: text('kind', { enum: ['closed', 'open'] }).notNull(),
+    label: text('label'),
+  },
+  (t) => [primaryKey({ columns: [t.calendarId, t.date] })],
+);
+
+/** Which calendars a series follows. Preset ids (`cn-mainland`) have no row in day_calendars. */
+export const seriesCalendars = sqliteTable(
+  'series_calendars',
+  {
+    seriesId: integer('series_id').notNull().references(() => series.id),
+    calendarId: text('calendar_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.seriesId, t.calendarId] })],
+);
+
+/** A single occurrence cancelled, moved or resized; keyed by its original local start. */
+export const shiftOverrides = sqliteTable(
+  'shift_overrides',
+  {
+    seriesId: integer('series_id').notNull().references(() => series.id),
+    key: text('key').notNull(),
+    cancelled: integer('cancelled', { mode: 'boolean' }).notNull().default(false),
+    start: text('start'),
+    durationMinutes: integer('duration_minutes'),
+    minVolunteers: integer('min_volunteers'),
+    maxVolunteers: integer('max_volunteers'),
+    note: text('note'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.seriesId, t.key] })],
+);
+
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    actorId: integer('actor_id'),
+    action: text('action').notNull(),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id').notNull(),
+    detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+  },
+  (t) => [index('audit_log_entity').on(t.entity, t.entityId), index('audit_log_at').on(t.at)],
+);
+
+/** Teams a rota is restricted to; a rota with none is open to everyone. */
+export const rotaTeams = sqliteTable(
+  'rota_teams',
+  {
+    rotaId: integer('rota_id').notNull().references(() => rotas.id),
+    teamId: integer('team_id').notNull().references(() => teams.id),
+  },
+  (t) => [primaryKey({ columns: [t.rotaId, t.teamId] })],
+);
+
+/**
+ * A person on a shift. The shift's UTC start/end and local date are copied here, so collisions
+ * and statistics need no recurrence expansion.
+ */
+export const signups = sqliteTable(
+  'signups',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    shiftId: text('shift_id').notNull(),
+    seriesId: integer('series_id').notNull().references(() => series.id),
+    rotaId: integer('rota_id').notNull().references(() => rotas.id),
+    personId: integer('person_id').notNull().references(() => people.id),
+    status: text('status', { enum: ['confirmed', 'waitlisted', 'cancelled'] }).notNull(),
+    attendance: text('attendance', { enum: ['attended', 'no_show'] }),
+    walkIn: integer('walk_in', { mode: 'boolean' }).notNull().default(false),
+    startAt: integer('start_at').notNull(),
+    endAt: integer('end_at').notNull(),
+    localDate: text('local_date').notNull(),
+    createdBy: integer('created_by'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    cancelledAt: integer('cancelled_at'),
+  },
+  (t) => [
+    index('signups_shift').on(t.shiftId, t.status),
+    index('signups_person_start').on(t.personId, t.startAt),
+    index('signups_rota_date').on(t.rotaId, t.localDate),
+    index('signups_date').on(t.localDate),
+    uniqueIndex('signups_one_live_per_person').on(t.shiftId, t.personId).where(sql`status <> 'cancelled'`),
+  ],
+);
+
+export const offers = sqliteTable(
+  'offers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    signupId: integer('signup_id').notNull().references(() => signups.id),
+    personId: integer('person_id').notNull().references(() => people.id),
+    status: text('status', { enum: ['open', 'pending_approval', 'claimed', 'withdrawn', 'lapsed', 'rejected'] }).notNull(),
+    claimedBy: integer('claimed_by').references(() => people.id),
+    claimSignupId: integer('claim_signup_id').references(() => signups.id),
+    createdAt: integer('created_at').notNull(),
+    closedAt: integer('closed_at'),
+  },
+  (t) => [
+    index('offers_status').on(t.status),
+    uniqueIndex('offers_one_open_per_signup').on(t.signupId).where(sql`status in ('open', 'pending_approval')`),
+  ],
+);
+
+export const trades = sqliteTable(
+  'trades',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    signupId: integer('signup_id').notNull().references(() => signups.id),
+    withSignupId: integer('with_signup_id').notNull().references(() => signups.id),
+    proposerId: integer('proposer_id').notNull().references(() => people.id),
+    responderId: integer('responder_id').notNull().references(() => people.id),
+    status: text('status', { enum: ['proposed', 'pending_approval', 'accepted', 'declined', 'withdrawn', 'rejected', 'lapsed'] }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    decidedAt: integer('decided_at'),
+    decidedBy: integer('decided_by'),
+  },
+  (t) => [index('trades_responder').on(t.responderId, t.status), index('trades_proposer').on(t.proposerId, t.status)],
+);
+
+export const unavailability = sqliteTable(
+  'unavailability',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    personId: integer('person_id').notNull().references(() => people.id),
+    fromDate: text('from_date').notNull(),
+    toDate: text('to_date').notNull(),
+    note: text('note'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('unavailability_person').on(t.personId, t.fromDate)],
+);
+
+/**
+ * One row counting every committed change to scheduling data (kept by triggers, see
+ * migrations/0001_revision_triggers.sql), so feeds and caches can tell "nothing changed" with one
+ * read, across processes sharing the file.
+ */
+export const dataRevision = sqliteTable('data_revision', {
+  id: integer('id').primaryKey(),
+  value: integer('value').notNull(),
+});

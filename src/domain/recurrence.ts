@@ -1,0 +1,274 @@
+// Expands a series into shifts inside a window of local dates, in the rota's own time zone.
+// A shift is identified by its series and original local start (like iCal's RECURRENCE-ID).
+import type { DayRules } from './day-calendar.js';
+import { RotaError } from './errors.js';
+import { hasOccurrence, lastOccurrence, occurrences, parseRule, untilWall, type RuleSpec } from './rule.js';
+import {
+  DAY_MS,
+  MINUTE_MS,
+  addDays,
+  daysBetween,
+  formatDate,
+  formatLocal,
+  parseLocal,
+  requireDate,
+  requireTime,
+  wallToInstant,
+} from './time.js';
+
+/** One version of a series' rule, in force from `validFrom` until the next version starts. */
+export interface RuleVersion {
+  validFrom: string;
+  rrule: string;
+  startTime: string;
+  durationMinutes: number;
+  minVolunteers: number;
+  maxVolunteers: number;
+}
+
+export interface SeriesDef {
+  id: number;
+  rotaId: number;
+  timezone: string;
+  /** Sorted by validFrom; the first starts on the series' start date. */
+  versions: readonly RuleVersion[];
+  /** Last local date with shifts (inclusive), when the series was ended. */
+  endDate: string | null;
+}
+
+/** A change to one occurrence, keyed by its original local start. */
+export interface ShiftOverride {
+  key: string;
+  cancelled: boolean;
+  start: string | null;
+  durationMinutes: number | null;
+  minVolunteers: number | null;
+  maxVolunteers: number | null;
+}
+
+export interface Shift {
+  id: string;
+  seriesId: number;
+  rotaId: number;
+  /** Original local start `YYYY-MM-DDTHH:MM`: the shift's identity. */
+  key: string;
+  /** Effective local start and date (differ from the key when the shift was moved). */
+  localStart: string;
+  localDate: string;
+  /** UTC instants in ms. */
+  start: number;
+  end: number;
+  timezone: string;
+  min: number;
+  max: number;
+  cancelled: boolean;
+  moved: boolean;
+  origin: 'rule' | 'open-day';
+}
+
+export interface DateWindow {
+  from: string;
+  to: string;
+}
+
+export const MAX_WINDOW_DAYS = 366;
+
+/** Checks a window of local dates: real dates, from ≤ to, at most 366 days. */
+export function checkWindow(window: DateWindow): { from: number; to: number } {
+  const from = requireDate(window.from, 'from');
+  const to = requireDate(window.to, 'to');
+  if (to < from) throw new RotaError('VALIDATION', `to (${window.to}) is before from (${window.from}).`, { field: 'to' });
+  if (daysBetween(from, to) + 1 > MAX_WINDOW_DAYS) {
+    throw new RotaError('RANGE_TOO_LONG', `A window may cover at most ${MAX_WINDOW_DAYS} days; ${window.from} to ${window.to} is ${daysBetween(from, to) + 1}.`, { field: 'to' });
+  }
+  return { from, to };
+}
+
+/** `12.20260302T0715` from series 12 and `2026-03-02T07:15`. */
+export function shiftId(seriesId: number, key: string): string {
+  return `${seriesId}.${key.replace(/[-:]/g, '')}`;
+}
+
+/** The series id and original local start named by a shift id, or null when it is not one. */
+export function parseShiftId(id: string): { seriesId: number; key: string } | null {
+  const m = /^(\d{1,12})\.(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})$/.exec(id);
+  if (!m) return null;
+  const key = `${m[2]}-${m[3]}-${m[4]}T${m[5]}:${m[6]}`;
+  if (parseLocal(key) === null) return null;
+  return { seriesId: Number(m[1]), key };
+}
+
+interface CompiledVersion {
+  version: RuleVersion;
+  spec: RuleSpec;
+  dtstart: number;
+  /** First and last floating instants this version may produce (inclusive). */
+  first: number;
+  last: number;
+}
+
+/** Checks a shift's duration and capacity: 1–1440 minutes, 0 ≤ min ≤ max, 1 ≤ max ≤ 1000. */
+export function checkShape(version: Pick<RuleVersion, 'durationMinutes' | 'minVolunteers' | 'maxVolunteers'>): void {
+  if (!Number.isInteger(version.durationMinutes) || version.durationMinutes < 1 || version.durationMinutes > 24 * 60) {
+    throw new RotaError('VALIDATION', 'durationMinutes must be a whole number of minutes from 1 to 1440.', { field: 'durationMinutes' });
+  }
+  if (!Number.isInteger(version.minVolunteers) || version.minVolunteers < 0) {
+    throw new RotaError('VALIDATION', 'minVolunteers must be a whole number, 0 or more.', { field: 'minVolunteers' });
+  }
+  if (!Number.isInteger(version.maxVolunteers) || version.maxVolunteers < 1 || version.maxVolunteers > 1000) {
+    throw new RotaError('VALIDATION', 'maxVolunteers must be a whole number from 1 to 1000.', { field: 'maxVolunteers' });
+  }
+  if (version.minVolunteers > version.maxVolunteers) {
+    throw new RotaError('VALIDATION', `minVolunteers (${version.minVolunteers}) is more than maxVolunteers (${version.maxVolunteers}).`, { field: 'minVolunteers' });
+  }
+}
+
+/** Validates a rule version on its own: rule, time, duration, capacity. */
+export function checkVersion(version: RuleVersion, timezone: string): RuleSpec {
+  const spec = parseRule(version.rrule);
+  const date = requireDate(version.validFrom, 'startDate');
+  const time = requireTime(version.startTime, 'startTime');
+  checkShape(version);
+  const dtstart = date + time * MINUTE_MS;
+  if (!hasOccurrence(spec, dtstart, untilWall(spec, timezone))) {
+    throw new RotaError('VALIDATION', 'This rule produces no shift within eight years of its start date; check BYMONTH, BYMONTHDAY and UNTIL.', { field: 'rrule' });
+  }
+  return spec;
+}
+
+function compile(series: SeriesDef): CompiledVersion[] {
+  const seriesEnd = series.endDate === null ? Infinity : requireDate(series.endDate, 'endDate') + DAY_MS - 1;
+  return series.versions.map((version, i) => {
+    const spec = parseRule(version.rrule);
+    const date = requireDate(version.validFrom, 'startDate');
+    const dtstart = date + requireTime(version.startTime, 'startTime') * MINUTE_MS;
+    const next = series.versions[i + 1];
+    const versionEnd = next ? requireDate(next.validFrom, 'validFrom') - 1 : Infinity;
+    let last = Math.min(versionEnd, seriesEnd, untilWall(spec, series.timezone) ?? Infinity);
+    if (spec.count !== null) last = Math.min(last, lastOccurrence(spec, dtstart) ?? -Infinity);
+    return { version, spec, dtstart, first: date, last };
+  });
+}
+
+function makeShift(series: SeriesDef, v: RuleVersion, wall: number, origin: Shift['origin']): Shift {
+  const key = formatLocal(wall);
+  const start = wallToInstant(wall, series.timezone);
+  return {
+    id: shiftId(series.id, key),
+    seriesId: series.id,
+    rotaId: series.rotaId,
+    key,
+    localStart: key,
+    localDate: formatDate(wall),
+    start,
+    end: start + v.durationMinutes * MINUTE_MS,
+    timezone: series.timezone,
+    min: v.minVolunteers,
+    max: v.maxVolunteers,
+    cancelled: false,
+    moved: false,
+    origin,
+  };
+}
+
+/** Occurrences of the rule and calendars on the floating range [from, to], before overrides. */
+function baseShifts(series: SeriesDef, compiled: CompiledVersion[], days: DayRules, from: number, to: number): Shift[] {
+  const shifts: Shift[] = [];
+  for (const c of compiled) {
+    const lo = Math.max(from, c.first);
+    const hi = Math.min(to, c.last);
+    if (lo > hi) continue;
+    const byDate = new Map<string, Shift>();
+    const seenInstants = new Set<number>();
+    for (const wall of occurrences(c.spec, c.dtstart, Number.isFinite(c.last) ? c.last : null, lo, hi)) {
+      const shift = makeShift(series, c.version, wall, 'rule');
+      // An hourly rule can land twice on one instant when a gap moves 02:00 onto 03:00: keep one.
+      if (seenInstants.has(shift.start)) continue;
+      seenInstants.add(shift.start);
+      if (!byDate.has(shift.localDate)) byDate.set(shift.localDate, shift);
+      if (!days.closed.has(shift.localDate)) shifts.push(shift);
+    }
+    const startMinutes = (c.dtstart - c.first) / MINUTE_MS;
+    for (const date of days.open) {
+      if (byDate.has(date)) continue;
+      const wall = requireDate(date, 'date') + startMinutes * MINUTE_MS;
+      if (wall < lo || wall > hi || wall < c.dtstart) continue;
+      shifts.push(makeShift(series, c.version, wall, 'open-day'));
+    }
+  }
+  return shifts;
+}
+
+/**
+ * The shifts of one series whose (effective) local date lies in the window, sorted by start.
+ * Overrides cancel, move or resize single occurrences; a moved shift keeps its id.
+ */
+export function expandSeries(series: SeriesDef, window: DateWindow, days: DayRules, overrides: readonly ShiftOverride[] = []): Shift[] {
+  const { from, to } = checkWindow(window);
+  const compiled = compile(series);
+  const end = to + DAY_MS - 1;
+  const byKey = new Map(overrides.map((o) => [o.key, o]));
+  const base = baseShifts(series, compiled, days, from, end);
+  const present = new Set(base.map((s) => s.key));
+  // A shift moved into the window from a date outside it: include it if that occurrence exists.
+  for (const o of overrides) {
+    if (present.has(o.key) || o.start === null) continue;
+    const target = parseLocal(o.start);
+    const original = parseLocal(o.key);
+    if (target === null || original === null || target < from || target > end) continue;
+    const day = original - (original % DAY_MS);
+    const found = baseShifts(series, compiled, days, day, day + DAY_MS - 1).find((s) => s.key === o.key);
+    if (found) base.push(found);
+  }
+  const result: Shift[] = [];
+  for (const shift of base) {
+    const o = byKey.get(shift.key);
+    const s = o ? applyOverride(shift, o) : shift;
+    const localDay = requireDate(s.localDate, 'date');
+    if (localDay >= from && localDay <= to) result.push(s);
+  }
+  return result.sort((a, b) => a.start - b.start || a.seriesId - b.seriesId);
+}
+
+function applyOverride(shift: Shift, o: ShiftOverride): Shift {
+  const duration = o.durationMinutes ?? (shift.end - shift.start) / MINUTE_MS;
+  const wall = o.start === null ? parseLocal(shift.localStart)! : parseLocal(o.start)!;
+  const start = o.start === null ? shift.start : wallToInstant(wall, shift.timezone);
+  return {
+    ...shift,
+    localStart: formatLocal(wall),
+    localDate: formatDate(wall),
+    start,
+    end: start + duration * MINUTE_MS,
+    min: o.minVolunteers ?? shift.min,
+    max: o.maxVolunteers ?? shift.max,
+    cancelled: o.cancelled,
+    moved: o.start !== null && o.start !== shift.key,
+  };
+}
+
+/** One occurrence by its original local start (with its override applied), or null when the rule has none. */
+export function findShift(series: SeriesDef, key: string, days: DayRules, override?: ShiftOverride): Shift | null {
+  const original = parseLocal(key);
+  if (original === null) return null;
+  const day = original - (original % DAY_MS);
+  const found = baseShifts(series, compile(series), days, day, day + DAY_MS - 1).find((s) => s.key === key);
+  if (!found) return null;
+  return override ? applyOverride(found, override) : found;
+}
+
+/** The local dates a series covers at most: from its start to its end, or null when open-ended. */
+export function seriesSpan(series: SeriesDef): { first: string; last: string | null } {
+  const compiled = compile(series);
+  const first = compiled[0]!;
+  const lastVersion = compiled[compiled.length - 1]!;
+  return {
+    first: formatDate(first.first),
+    last: Number.isFinite(lastVersion.last) ? formatDate(lastVersion.last) : null,
+  };
+}
+
+/** The date `days` days after a `YYYY-MM-DD` date. */
+export function shiftDate(date: string, days: number): string {
+  return formatDate(addDays(requireDate(date, 'date'), days));
+}

@@ -1,0 +1,64 @@
+// One error handler: coded refusals become `{ error: { code, message, ... } }` with their status;
+// anything unexpected is a 500 whose message is hidden (and logged).
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { RotaError, type ErrorCode } from '../domain/errors.js';
+
+const STATUS: Record<ErrorCode, number> = {
+  VALIDATION: 400,
+  RANGE_TOO_LONG: 400,
+  RULE_TOO_FINE: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  READ_ONLY: 409,
+  SHIFT_FULL: 409,
+  ALREADY_SIGNED_UP: 409,
+  COLLIDES: 409,
+  UNAVAILABLE: 409,
+  LOCKED: 409,
+  PAST: 409,
+  SHIFT_CANCELLED: 409,
+  OFFER_CLOSED: 409,
+  TRADE_CLOSED: 409,
+  NOT_SIGNED_UP: 409,
+  NOT_A_SHIFT: 404,
+  SIGNUPS_AFFECTED: 409,
+  CONFLICT: 409,
+};
+
+function fieldOf(error: FastifyError): string | undefined {
+  const first = error.validation?.[0];
+  if (!first) return undefined;
+  const missing = (first.params as { missingProperty?: string } | undefined)?.missingProperty;
+  const path = first.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  return [path, missing].filter(Boolean).join('.') || undefined;
+}
+
+export default fp(async function errors(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError | RotaError, request, reply) => {
+    if (error instanceof RotaError) {
+      return reply.status(STATUS[error.code]).send({ error: { code: error.code, message: error.message, ...error.details } });
+    }
+    if (error.validation) {
+      const field = fieldOf(error);
+      const where = error.validationContext === 'querystring' ? 'query' : error.validationContext;
+      return reply.status(400).send({
+        error: { code: 'VALIDATION', message: `Invalid ${where ?? 'request'}: ${field ? `${field} ` : ''}${error.validation[0]?.message ?? error.message}.`, field },
+      });
+    }
+    const status = error.statusCode ?? 500;
+    if (status === 413) return reply.status(413).send({ error: { code: 'BODY_TOO_LARGE', message: 'The request body is too large (at most 1 MiB).' } });
+    if (status === 415) return reply.status(415).send({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send JSON with Content-Type: application/json.' } });
+    if (status === 429) return reply.status(429).send({ error: { code: 'RATE_LIMITED', message: 'Too many requests; wait a moment and try again.' } });
+    if (status >= 400 && status < 500) {
+      const code = error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'VALIDATION' : 'BAD_REQUEST';
+      return reply.status(status).send({ error: { code, message: `The request could not be read: ${error.message}` } });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send({ error: { code: 'INTERNAL', message: 'Something went wrong on our side; nothing was changed. Please try again.' } });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No such page or API route: ${request.method} ${request.url.split('?')[0]}.` } });
+  });
+});

@@ -1,0 +1,13 @@
+// Links handed to people: the personal page (token in the fragment, never sent to a server) and feeds.
+import type { Config } from '../config.js';
+
+export function accessUrl(config: Config, token: string): string {
+  return `${config.publicUrl}/me#${token}`;
+}
+
+export type FeedKind = 'people' | 'teams' | 'rotas';
+
+export function feedLinks(config: Config, kind: FeedKind, token: string): { feedUrl: string; webcalUrl: string } {
+  const feedUrl = `${config.publicUrl}/feeds/${kind}/${token}.ics`;
+  return { feedUrl, webcalUrl: feedUrl.replace(/^https?:/, 'webcal:') };
+}

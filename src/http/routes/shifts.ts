@@ -1,0 +1,65 @@
+// Shifts: computed from the series, listed for a window with their fill.
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { editShift } from '../../services/schedule.js';
+import { getShift, listShifts } from '../../services/shifts.js';
+import { actorOf, requireCoordinator } from '../auth.js';
+import { AffectedMode, AffectedSignupSchema, DateString, IdParam, Nullable, ShiftSchema, Text, WarningSchema, errors, shiftOut } from '../schemas.js';
+
+const Params = Type.Object({ shiftId: Type.String({ minLength: 1, maxLength: 40 }) });
+
+const shiftRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const now = () => app.config.now();
+
+  app.get(
+    '/shifts',
+    {
+      schema: {
+        tags: ['shifts'],
+        description: 'Shifts whose local date (in their rota\'s zone) lies in [from, to], at most 366 days. Default: today and the next 13 days.',
+        querystring: Type.Object({ rotaId: Type.Optional(IdParam), from: Type.Optional(DateString), to: Type.Optional(DateString) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ shifts: Type.Array(ShiftSchema), warnings: Type.Array(WarningSchema) }), ...errors },
+      },
+    },
+    async (request) => {
+      actorOf(request);
+      const { shifts, warnings } = listShifts(app.db, request.query, now());
+      return { shifts: shifts.map(shiftOut), warnings };
+    },
+  );
+
+  app.get('/shifts/:shiftId', { schema: { tags: ['shifts'], params: Params, response: { 200: ShiftSchema, ...errors } } }, async (request) => {
+    actorOf(request);
+    return shiftOut(getShift(app.db, request.params.shiftId));
+  });
+
+  app.patch(
+    '/shifts/:shiftId',
+    {
+      schema: {
+        tags: ['shifts'],
+        description: '"This shift only": cancel, move (start is a local time YYYY-MM-DDTHH:MM), or change capacity or length. The shift keeps its id.',
+        params: Params,
+        body: Type.Object(
+          {
+            cancelled: Type.Optional(Type.Boolean()),
+            start: Type.Optional(Type.String({ maxLength: 16 })),
+            durationMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })),
+            minVolunteers: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+            maxVolunteers: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+            note: Type.Optional(Nullable(Text)),
+            affectedSignups: Type.Optional(AffectedMode),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ shift: ShiftSchema, affectedSignups: Type.Array(AffectedSignupSchema) }), ...errors },
+      },
+    },
+    async (request) => {
+      const actor = requireCoordinator(request);
+      const { affected } = editShift(app.db, actor, request.params.shiftId, request.body, now());
+      return { shift: shiftOut(getShift(app.db, request.params.shiftId)), affectedSignups: affected };
+    },
+  );
+};
+
+export default shiftRoutes;

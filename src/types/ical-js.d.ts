@@ -1,0 +1,44 @@
+// ical.js 1.5 ships no types; this declares the part Rota uses (1.5 is pinned for FullCalendar 6).
+declare module 'ical.js' {
+  namespace ICAL {
+    class Time {
+      year: number;
+      month: number;
+      day: number;
+      hour: number;
+      minute: number;
+      isDate: boolean;
+      zone: { tzid: string } | null;
+      toUnixTime(): number;
+      toString(): string;
+    }
+    class Component {
+      constructor(jcal: unknown);
+      name: string;
+      getAllSubcomponents(name: string): Component[];
+      getFirstPropertyValue(name: string): unknown;
+      getAllProperties(name?: string): Property[];
+    }
+    class Property {
+      name: string;
+      getFirstValue(): unknown;
+      getParameter(name: string): string | undefined;
+    }
+    class RecurIterator {
+      next(): Time | null;
+    }
+    class Event {
+      constructor(component: Component);
+      summary: string | null;
+      description: string | null;
+      location: string | null;
+      uid: string;
+      startDate: Time;
+      endDate: Time;
+      isRecurring(): boolean;
+      iterator(start?: Time): RecurIterator;
+    }
+    function parse(text: string): unknown;
+  }
+  export default ICAL;
+}
