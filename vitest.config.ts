@@ -7,9 +7,14 @@ export default defineConfig({
   test: {
     pool: 'forks',
     testTimeout: 30_000,
-    projects: zones.map((TZ) => ({
-      extends: true,
-      test: { name: TZ, env: { TZ }, include: ['tests/unit/**/*.test.ts', 'tests/api/**/*.test.ts'] },
-    })),
+    projects: [
+      ...zones.map((TZ) => ({
+        extends: true as const,
+        test: { name: TZ, env: { TZ }, include: ['tests/unit/**/*.test.ts', 'tests/api/**/*.test.ts'] },
+      })),
+      // Real Chromium, once: the tests put the browser in another zone than the rotas', which is
+      // what proves the page shows times in the rota's zone.
+      { extends: true, test: { name: 'e2e', env: { TZ: 'UTC' }, include: ['tests/e2e/**/*.test.ts'], testTimeout: 90_000, hookTimeout: 60_000, fileParallelism: false } },
+    ],
   },
 });

@@ -1,11 +1,9 @@
 #!/usr/bin/env node
 // The `rota` command: serve, migrate, demo data, new personal links, online backup.
-import closeWithGrace from 'close-with-grace';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { openDb } from './db/connection.js';
-import { buildApp } from './http/app.js';
+import { openDb, type Db } from './db/connection.js';
 import { accessUrl } from './http/links.js';
 import { seedDemo } from './services/demo.js';
 import { ensureCoordinator, requirePerson, rotateToken } from './services/people.js';
@@ -20,22 +18,32 @@ Commands:
   backup <file>         write a consistent copy of the database to <file> while it runs
 
 Environment: PORT (3000), HOST (127.0.0.1), ROTA_DB (./data/rota.sqlite), ROTA_PUBLIC_URL,
-ROTA_BOOTSTRAP_TOKEN, ROTA_SYNCHRONOUS (FULL or NORMAL), LOG_LEVEL (info).`;
+ROTA_BOOTSTRAP_TOKEN, ROTA_SYNCHRONOUS (FULL or NORMAL), LOG_LEVEL (info), ROTA_SMTP_URL, ROTA_MAIL_FROM.`;
+
+/** A fresh database gets its first coordinator, whose link is printed once to the terminal, never through the request log. */
+function ensureFirstCoordinator(config: Config, db: Db): void {
+  const created = ensureCoordinator(db, config.bootstrapToken, config.now());
+  if (created) {
+    process.stdout.write(`\nA coordinator was created for this new database. Sign in with this link (shown only once):\n  ${accessUrl(config, created.accessToken)}\n\n`);
+  }
+}
 
 async function serve(config: Config): Promise<void> {
   const db = openDb(config.dbPath, config.synchronous);
-  const created = ensureCoordinator(db, config.bootstrapToken, config.now());
-  if (created) {
-    // Printed once to the terminal, never through the request log.
-    process.stdout.write(`\nA coordinator was created for this new database. Sign in with this link (shown only once):\n  ${accessUrl(config, created.accessToken)}\n\n`);
-  }
-  const app = await buildApp({ config, db });
+  ensureFirstCoordinator(config, db);
+  // Loaded here, not at the top: the other commands need neither Fastify nor the routes and start faster without them.
+  const [{ buildApp }, { default: closeWithGrace }] = await Promise.all([import('./http/app.js'), import('close-with-grace')]);
+  const [app, { deliveryWorker }] = await Promise.all([buildApp({ config, db }), import('./services/delivery.js')]);
+  // The notice worker runs inside the service: it starts with it and stops before the database closes.
+  const worker = deliveryWorker({ db, config, log: app.log });
+  app.addHook('onClose', () => worker.stop());
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) app.log.error({ err }, 'closing after an error');
     await app.close();
     db.$client.close();
   });
   await app.listen({ port: config.port, host: config.host });
+  worker.start();
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -53,6 +61,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'demo': {
       const db = openDb(config.dbPath, config.synchronous);
+      // Without this, demo would make the coordinator itself and `serve` would never show a link.
+      ensureFirstCoordinator(config, db);
       const summary = seedDemo(db, config.now());
       process.stdout.write(`${summary}\n`);
       db.$client.close();

@@ -10,6 +10,12 @@ export interface Config {
   bootstrapToken: string | null;
   synchronous: SynchronousMode;
   logLevel: string;
+  /** Requests a minute one token (access or feed) may make; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  /** SMTP server for email notices (`smtp://user:pass@host:587`, `smtps://…`); null: no email. A secret. */
+  smtpUrl: string | null;
+  /** From address of email notices. */
+  mailFrom: string;
   /** The clock: tests place "now" where they need it. */
   now: () => Date;
 }
@@ -37,6 +43,9 @@ export function loadConfig(options: Partial<Config> = {}, env: Env = process.env
   if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
     throw new ConfigError(`ROTA_SYNCHRONOUS must be FULL or NORMAL, got "${synchronous}".`);
   }
+  const smtpUrl = options.smtpUrl ?? env.ROTA_SMTP_URL ?? null;
+  if (smtpUrl !== null && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('ROTA_SMTP_URL must start with smtp:// or smtps://.');
+  const rateLimitPerMinute = options.rateLimitPerMinute ?? intFrom(env.ROTA_RATE_LIMIT, 'ROTA_RATE_LIMIT', 3000);
   return {
     port,
     host,
@@ -45,6 +54,9 @@ export function loadConfig(options: Partial<Config> = {}, env: Env = process.env
     bootstrapToken,
     synchronous,
     logLevel: options.logLevel ?? env.LOG_LEVEL ?? 'info',
+    rateLimitPerMinute,
+    smtpUrl,
+    mailFrom: options.mailFrom ?? env.ROTA_MAIL_FROM ?? 'Rota <rota@localhost>',
     now: options.now ?? (() => new Date()),
   };
 }

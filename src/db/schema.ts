@@ -259,3 +259,61 @@ export const dataRevision = sqliteTable('data_revision', {
   id: integer('id').primaryKey(),
   value: integer('value').notNull(),
 });
+
+/**
+ * Where and when a rota's notices go (issue 8): its group robot or webhook (the URL and secret
+ * are secrets: never logged, masked in the API), the group's language, the daily roster post,
+ * reminders and quiet hours. A rota without a row has the defaults and no group channel.
+ * Not scheduling data: no revision triggers, so feeds do not change when it does.
+ */
+export const rotaNoticeSettings = sqliteTable('rota_notice_settings', {
+  rotaId: integer('rota_id').primaryKey().references(() => rotas.id),
+  kind: text('kind', { enum: ['wecom', 'dingtalk', 'webhook'] }),
+  url: text('url'),
+  secret: text('secret'),
+  locale: text('locale', { enum: ['zh-CN', 'en'] }).notNull().default('zh-CN'),
+  /** Local `HH:MM` of the daily post of tomorrow's duties; null for none. */
+  rosterAt: text('roster_at'),
+  remindHoursBefore: integer('remind_hours_before').notNull().default(18),
+  /** Local `HH:MM`; no notice goes out from quietFrom to quietTo (both null: no quiet hours). */
+  quietFrom: text('quiet_from'),
+  quietTo: text('quiet_to'),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** A person's choice of where their own notices go: their email, or the rota's group (default). */
+export const noticePreferences = sqliteTable('notice_preferences', {
+  personId: integer('person_id').primaryKey().references(() => people.id),
+  channel: text('channel', { enum: ['email', 'group'] }).notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/**
+ * The outbox: every notice is written in the transaction of the change that causes it, and a
+ * worker delivers it at least once. `key` (unique) makes writing it twice harmless and goes out
+ * with every message, so receivers can drop duplicates. A row is leased by one worker at a time.
+ */
+export const notices = sqliteTable(
+  'notices',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    key: text('key').notNull(),
+    kind: text('kind').notNull(),
+    rotaId: integer('rota_id').notNull().references(() => rotas.id),
+    /** The person it is for; null for a post to the rota's group. */
+    personId: integer('person_id').references(() => people.id),
+    channel: text('channel', { enum: ['email', 'group'] }).notNull(),
+    locale: text('locale', { enum: ['zh-CN', 'en'] }).notNull(),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    status: text('status', { enum: ['pending', 'sent', 'failed'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    leaseUntil: integer('lease_until'),
+    leaseOwner: text('lease_owner'),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [uniqueIndex('notices_key').on(t.key), index('notices_due').on(t.status, t.nextAttemptAt)],
+);

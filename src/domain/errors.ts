@@ -17,8 +17,14 @@ export type ErrorCode =
   | 'OFFER_CLOSED'
   | 'TRADE_CLOSED'
   | 'NOT_SIGNED_UP'
+  | 'NOT_IN_TEAM'
+  | 'PERSON_ARCHIVED'
+  | 'ALREADY_OFFERED'
+  | 'NOT_STARTED'
   | 'NOT_A_SHIFT'
   | 'SIGNUPS_AFFECTED'
+  | 'OVER_LIMIT'
+  | 'SHIFT_CHANGED'
   | 'CONFLICT';
 
 export class RotaError extends Error {

@@ -2,7 +2,7 @@
 // A shift is identified by its series and original local start (like iCal's RECURRENCE-ID).
 import type { DayRules } from './day-calendar.js';
 import { RotaError } from './errors.js';
-import { hasOccurrence, lastOccurrence, occurrences, parseRule, untilWall, type RuleSpec } from './rule.js';
+import { hasOccurrence, lastOccurrence, occurrences, parseRule, untilInstant, untilWall, type RuleSpec } from './rule.js';
 import {
   DAY_MS,
   MINUTE_MS,
@@ -101,10 +101,13 @@ export function parseShiftId(id: string): { seriesId: number; key: string } | nu
 interface CompiledVersion {
   version: RuleVersion;
   spec: RuleSpec;
+  /** The rule's anchor: the series' start date at this version's time. */
   dtstart: number;
   /** First and last floating instants this version may produce (inclusive). */
   first: number;
   last: number;
+  /** Last instant (UTC ms) a UTC UNTIL allows. */
+  lastInstant: number;
 }
 
 /** Checks a shift's duration and capacity: 1–1440 minutes, 0 ≤ min ≤ max, 1 ≤ max ≤ 1000. */
@@ -123,30 +126,35 @@ export function checkShape(version: Pick<RuleVersion, 'durationMinutes' | 'minVo
   }
 }
 
-/** Validates a rule version on its own: rule, time, duration, capacity. */
-export function checkVersion(version: RuleVersion, timezone: string): RuleSpec {
+/**
+ * Validates a rule version on its own: rule, time, duration, capacity. A later version ("this and
+ * all future" from `validFrom`) keeps the series' start date as its anchor (`seriesStart`), so a
+ * weekly rule keeps its weekday and fortnight, a monthly one its day, and COUNT its total.
+ */
+export function checkVersion(version: RuleVersion, timezone: string, seriesStart = version.validFrom): RuleSpec {
   const spec = parseRule(version.rrule);
-  const date = requireDate(version.validFrom, 'startDate');
+  const date = requireDate(version.validFrom, version.validFrom === seriesStart ? 'startDate' : 'from');
   const time = requireTime(version.startTime, 'startTime');
   checkShape(version);
-  const dtstart = date + time * MINUTE_MS;
-  if (!hasOccurrence(spec, dtstart, untilWall(spec, timezone))) {
-    throw new RotaError('VALIDATION', 'This rule produces no shift within eight years of its start date; check BYMONTH, BYMONTHDAY and UNTIL.', { field: 'rrule' });
+  const dtstart = requireDate(seriesStart, 'startDate') + time * MINUTE_MS;
+  if (!hasOccurrence(spec, dtstart, untilWall(spec, timezone), Math.max(date, dtstart))) {
+    throw new RotaError('VALIDATION', `This rule produces no shift within eight years of ${version.validFrom}; check BYMONTH, BYMONTHDAY, BYSETPOS, BYHOUR, COUNT and UNTIL.`, { field: 'rrule' });
   }
   return spec;
 }
 
 function compile(series: SeriesDef): CompiledVersion[] {
   const seriesEnd = series.endDate === null ? Infinity : requireDate(series.endDate, 'endDate') + DAY_MS - 1;
+  const anchor = requireDate(series.versions[0]!.validFrom, 'startDate');
   return series.versions.map((version, i) => {
     const spec = parseRule(version.rrule);
     const date = requireDate(version.validFrom, 'startDate');
-    const dtstart = date + requireTime(version.startTime, 'startTime') * MINUTE_MS;
+    const dtstart = anchor + requireTime(version.startTime, 'startTime') * MINUTE_MS;
     const next = series.versions[i + 1];
     const versionEnd = next ? requireDate(next.validFrom, 'validFrom') - 1 : Infinity;
     let last = Math.min(versionEnd, seriesEnd, untilWall(spec, series.timezone) ?? Infinity);
     if (spec.count !== null) last = Math.min(last, lastOccurrence(spec, dtstart) ?? -Infinity);
-    return { version, spec, dtstart, first: date, last };
+    return { version, spec, dtstart, first: date, last, lastInstant: untilInstant(spec) ?? Infinity };
   });
 }
 
@@ -182,18 +190,20 @@ function baseShifts(series: SeriesDef, compiled: CompiledVersion[], days: DayRul
     const seenInstants = new Set<number>();
     for (const wall of occurrences(c.spec, c.dtstart, Number.isFinite(c.last) ? c.last : null, lo, hi)) {
       const shift = makeShift(series, c.version, wall, 'rule');
+      if (shift.start > c.lastInstant) continue;
       // An hourly rule can land twice on one instant when a gap moves 02:00 onto 03:00: keep one.
       if (seenInstants.has(shift.start)) continue;
       seenInstants.add(shift.start);
       if (!byDate.has(shift.localDate)) byDate.set(shift.localDate, shift);
       if (!days.closed.has(shift.localDate)) shifts.push(shift);
     }
-    const startMinutes = (c.dtstart - c.first) / MINUTE_MS;
+    const startMinutes = requireTime(c.version.startTime, 'startTime');
     for (const date of days.open) {
       if (byDate.has(date)) continue;
       const wall = requireDate(date, 'date') + startMinutes * MINUTE_MS;
-      if (wall < lo || wall > hi || wall < c.dtstart) continue;
-      shifts.push(makeShift(series, c.version, wall, 'open-day'));
+      if (wall < lo || wall > hi) continue;
+      const shift = makeShift(series, c.version, wall, 'open-day');
+      if (shift.start <= c.lastInstant) shifts.push(shift);
     }
   }
   return shifts;

@@ -35,7 +35,7 @@ const PARTS: Record<string, RegExp> = {
   INTERVAL: /^\d{1,4}$/,
   COUNT: /^\d{1,5}$/,
   UNTIL: /^\d{8}(T\d{6}Z?)?$/,
-  BYDAY: new RegExp(`^[+-]?\\d{0,2}${DAY}(,[+-]?\\d{0,2}${DAY})*$`),
+  BYDAY: new RegExp(`^(?:[+-]?\\d{1,2})?${DAY}(,(?:[+-]?\\d{1,2})?${DAY})*$`),
   BYMONTHDAY: /^[+-]?\d{1,2}(,[+-]?\d{1,2})*$/,
   BYMONTH: /^\d{1,2}(,\d{1,2})*$/,
   BYYEARDAY: /^[+-]?\d{1,3}(,[+-]?\d{1,3})*$/,
@@ -63,10 +63,12 @@ function invalid(message: string): never {
  * DTSTART and the time of day belong to the series, so DTSTART, TZID, BYMINUTE and BYSECOND are refused.
  */
 export function parseRule(text: string): RuleSpec {
-  const body = text.trim().replace(/^RRULE:/i, '').toUpperCase();
+  // A trailing or doubled semicolon is a slip, not a different rule.
+  const parts = text.trim().replace(/^RRULE:/i, '').toUpperCase().split(';').filter((p) => p !== '');
+  const body = parts.join(';');
   if (body.length === 0 || body.length > 500) invalid('rrule must be an RRULE body of 1–500 characters, such as "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR".');
   const seen = new Map<string, string>();
-  for (const part of body.split(';')) {
+  for (const part of parts) {
     const eq = part.indexOf('=');
     const key = eq > 0 ? part.slice(0, eq) : part;
     const value = eq > 0 ? part.slice(eq + 1) : '';
@@ -90,6 +92,10 @@ export function parseRule(text: string): RuleSpec {
   if (!freq) invalid(`rrule's FREQ must be YEARLY, MONTHLY, WEEKLY, DAILY or HOURLY, got "${freqText}".`);
   if (freq === 'TOO_FINE') throw new RotaError('RULE_TOO_FINE', `A rule repeating ${freqText.toLowerCase()} is finer than hourly; duties repeat at most hourly.`, { field: 'rrule' });
   if (seen.has('COUNT') && seen.has('UNTIL')) invalid('rrule may have COUNT or UNTIL, not both (RFC 5545).');
+  checkNumberedDays(freq, seen);
+  if (seen.has('BYSETPOS') && ![...seen.keys()].some((k) => k.startsWith('BY') && k !== 'BYSETPOS')) {
+    invalid('rrule BYSETPOS picks among the days another BY part names (RFC 5545), e.g. FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1.');
+  }
   const interval = seen.has('INTERVAL') ? Number(seen.get('INTERVAL')) : 1;
   if (interval < 1) invalid('rrule INTERVAL must be at least 1.');
   const count = seen.has('COUNT') ? Number(seen.get('COUNT')) : null;
@@ -105,6 +111,22 @@ export function parseRule(text: string): RuleSpec {
   return { body, freq, interval, count, until, options };
 }
 
+/**
+ * RFC 5545 §3.3.10: a numbered weekday (1MO, -1FR) only in MONTHLY rules or YEARLY rules without
+ * BYWEEKNO; it counts within the month (at most 5) unless a YEARLY rule names no BYMONTH (at most 53).
+ */
+function checkNumberedDays(freq: Freq, seen: Map<string, string>): void {
+  const numbers = (seen.get('BYDAY') ?? '').split(',').map((d) => d.slice(0, -2)).filter((n) => n !== '').map((n) => Math.abs(Number(n)));
+  if (numbers.length === 0) return;
+  if (freq !== 'MONTHLY' && (freq !== 'YEARLY' || seen.has('BYWEEKNO'))) {
+    invalid('rrule may number a weekday in BYDAY (1MO, -1FR) only with FREQ=MONTHLY, or FREQ=YEARLY without BYWEEKNO.');
+  }
+  const inYear = freq === 'YEARLY' && !seen.has('BYMONTH');
+  const max = inYear ? 53 : 5;
+  const bad = numbers.find((n) => n < 1 || n > max);
+  if (bad !== undefined) invalid(`rrule's BYDAY number ${bad} is outside 1–${max}: a ${inYear ? 'year' : 'month'} has at most ${max} of each weekday.`);
+}
+
 function parseUntil(value: string | undefined): RuleSpec['until'] {
   if (value === undefined) return null;
   const date = parseDate(`${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}`);
@@ -116,7 +138,11 @@ function parseUntil(value: string | undefined): RuleSpec['until'] {
   return { kind: value.endsWith('Z') ? 'utc' : 'local', value: ms };
 }
 
-/** UNTIL as a floating wall time in `zone`, inclusive: a date-only UNTIL covers that whole local day. */
+/**
+ * UNTIL as a floating wall-time bound in `zone`, inclusive: a date-only UNTIL covers that whole local
+ * day. A UTC UNTIL is an instant: its bound leaves room for a repeated or skipped hour, and the
+ * expansion cuts at the instant itself (`untilInstant`).
+ */
 export function untilWall(spec: RuleSpec, zone: string): number | null {
   if (!spec.until) return null;
   switch (spec.until.kind) {
@@ -125,17 +151,62 @@ export function untilWall(spec: RuleSpec, zone: string): number | null {
     case 'local':
       return spec.until.value;
     case 'utc':
-      return instantToWall(spec.until.value, zone);
+      return instantToWall(spec.until.value, zone) + 3 * 60 * MINUTE_MS;
   }
+}
+
+/** The instant a UTC UNTIL names, or null when UNTIL is absent or a local time. */
+export function untilInstant(spec: RuleSpec): number | null {
+  return spec.until?.kind === 'utc' ? spec.until.value : null;
+}
+
+type Rule = InstanceType<typeof RRule>;
+
+// Upper bounds of one period's length, to count how many periods a span holds at most.
+const PERIOD_MS: Record<Freq, number> = { HOURLY: 60 * MINUTE_MS, DAILY: DAY_MS, WEEKLY: 7 * DAY_MS, MONTHLY: 28 * DAY_MS, YEARLY: 365 * DAY_MS };
+
+/**
+ * rrule checks its end (UNTIL, `between`'s end) only against candidates it produces, so a rule that
+ * never matches again (Feb 30, a BYSETPOS beyond its set) walks on to the year 9999: about 20 s of a
+ * blocked server. rrule reads `options.interval` twice per period and stops when it reads 0, so
+ * this lets it walk at most `periods` periods.
+ */
+function limitPeriods(rule: Rule, periods: number): Rule {
+  const interval = rule.options.interval;
+  let reads = 2 * periods + 1;
+  Object.defineProperty(rule.options, 'interval', { get: () => (reads-- > 0 ? interval : 0) });
+  return rule;
+}
+
+function periodsBetween(spec: RuleSpec, from: number, to: number): number {
+  return Math.max(0, Math.ceil((to - from) / (PERIOD_MS[spec.freq] * spec.interval))) + 3;
+}
+
+/**
+ * An HOURLY rule from hour h every n hours reaches only the hours ≡ h (mod gcd(n, 24)); a BYHOUR
+ * outside them sends rrule into an endless loop, so such a rule has no occurrence at all.
+ */
+function hoursReachable(spec: RuleSpec, dtstart: number): boolean {
+  const byhour = spec.options.byhour;
+  if (spec.freq !== 'HOURLY' || byhour == null) return true;
+  const hours = Array.isArray(byhour) ? byhour : [byhour];
+  const g = gcd(spec.interval, 24);
+  const h0 = new Date(dtstart).getUTCHours();
+  return hours.some((h) => (((h - h0) % g) + g) % g === 0);
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }
 
 /**
  * Floating occurrences of `spec` anchored at `dtstart`, within [from, to] (inclusive, floating ms).
  * Without COUNT the anchor moves forward by whole periods to just before `from`, so a rule started
  * years ago costs the same as a new one; with COUNT (at most 5,000) it must walk from the start.
+ * Stops after `limit` occurrences.
  */
-export function occurrences(spec: RuleSpec, dtstart: number, until: number | null, from: number, to: number): number[] {
-  if (until !== null && until < from) return [];
+export function occurrences(spec: RuleSpec, dtstart: number, until: number | null, from: number, to: number, limit = Infinity): number[] {
+  if ((until !== null && until < from) || !hoursReachable(spec, dtstart)) return [];
   const anchored = spec.count === null ? reanchor(spec, dtstart, from) : { dtstart, extra: {} };
   const rule = new RRule({
     ...spec.options,
@@ -143,21 +214,52 @@ export function occurrences(spec: RuleSpec, dtstart: number, until: number | nul
     dtstart: new Date(anchored.dtstart),
     until: until === null ? null : new Date(until),
   });
-  return rule.between(new Date(from), new Date(to), true).map((d) => d.getTime());
+  limitPeriods(rule, periodsBetween(spec, anchored.dtstart, to));
+  const found: number[] = [];
+  rule.between(new Date(from), new Date(to), true, (d) => found.push(d.getTime()) < limit);
+  return found;
 }
 
-/** True when the rule yields at least one occurrence within eight years of `dtstart`. */
-export function hasOccurrence(spec: RuleSpec, dtstart: number, until: number | null): boolean {
-  const end = dtstart + 8 * 366 * DAY_MS;
-  const rule = new RRule({ ...spec.options, dtstart: new Date(dtstart), until: until === null ? null : new Date(until), count: 1 });
-  return rule.between(new Date(dtstart), new Date(end), true).length > 0;
+/** How far ahead a new rule (or rule version) must produce its first shift. */
+const FIRST_SHIFT_YEARS = 8;
+
+/**
+ * True when the rule anchored at `dtstart` yields an occurrence on or after `from` (default: the
+ * anchor) and within eight years of it.
+ */
+export function hasOccurrence(spec: RuleSpec, dtstart: number, until: number | null, from = dtstart): boolean {
+  const end = Math.min(from + FIRST_SHIFT_YEARS * 366 * DAY_MS, until ?? Infinity);
+  if (end < from) return false;
+  if (spec.freq === 'HOURLY') {
+    // Walking eight years hour by hour takes a second; first ask whether any day qualifies at all.
+    const days: RuleSpec = { ...spec, freq: 'DAILY', interval: 1, count: null, options: { ...spec.options, freq: RRule.DAILY, interval: 1, count: null, byhour: null, bysetpos: null } };
+    if (occurrences(days, dtstart, until, from, end, 1).length === 0) return false;
+  }
+  return occurrences(spec, dtstart, until, from, end, 1).length > 0;
 }
 
-/** The floating time of the last occurrence of a COUNT-limited rule. */
+// A COUNT rule's last occurrence takes a walk from its start; series are expanded on every listing.
+const lastCache = new Map<string, number | null>();
+// A COUNT of 5,000 on a sparse rule (one day a year) needs many periods; beyond this, treat it as open-ended.
+const MAX_COUNT_PERIODS = 100_000;
+
+/**
+ * The floating time of the last occurrence of a COUNT-limited rule: null when it has none,
+ * Infinity when it lies too far ahead to find (the rule then counts as open-ended).
+ */
 export function lastOccurrence(spec: RuleSpec, dtstart: number): number | null {
-  const rule = new RRule({ ...spec.options, dtstart: new Date(dtstart) });
-  const all = rule.all();
-  return all.length === 0 ? null : all[all.length - 1]!.getTime();
+  const key = `${spec.body}|${dtstart}`;
+  const cached = lastCache.get(key);
+  if (cached !== undefined) return cached;
+  const found: number[] = [];
+  if (hoursReachable(spec, dtstart)) {
+    const rule = limitPeriods(new RRule({ ...spec.options, dtstart: new Date(dtstart) }), MAX_COUNT_PERIODS);
+    rule.all((d) => found.push(d.getTime()) > 0);
+  }
+  const last = found.length === 0 ? null : found.length < (spec.count ?? Infinity) ? Infinity : found[found.length - 1]!;
+  if (lastCache.size > 1000) lastCache.clear();
+  lastCache.set(key, last);
+  return last;
 }
 
 function reanchor(spec: RuleSpec, dtstart: number, from: number): { dtstart: number; extra: Partial<Options> } {

@@ -110,11 +110,13 @@ export function isTimeZone(zone: string): boolean {
   return ok;
 }
 
+/** A known zone in its own spelling: "asia/shanghai" is stored as Asia/Shanghai, which calendar tools look up by case. */
 export function requireTimeZone(zone: string, field = 'timezone'): string {
   if (!isTimeZone(zone)) {
     throw new RotaError('VALIDATION', `${field} must be an IANA time zone such as "Asia/Shanghai" or "Europe/Berlin", got "${zone}".`, { field });
   }
-  return zone;
+  const resolved = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  return resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone;
 }
 
 /** Offset of `zone` at an instant, in whole minutes east of UTC. */

@@ -1,19 +1,34 @@
 // The Fastify app factory: the same for tests and the server; it never listens by itself.
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
+import { hashToken } from '../db/tokens.js';
 import auth from './auth.js';
 import errors from './errors.js';
+import auditRoutes from './routes/audit.js';
 import calendarRoutes from './routes/calendars.js';
+import dayRoutes from './routes/days.js';
+import fairnessRoutes from './routes/fairness.js';
+import feedRoutes from './routes/feeds.js';
+import noticeRoutes from './routes/notices.js';
+import offerRoutes from './routes/offers.js';
+import peopleImportRoutes from './routes/people-import.js';
 import peopleRoutes from './routes/people.js';
 import rotaRoutes from './routes/rotas.js';
+import sheetRoutes from './routes/sheets.js';
 import shiftRoutes from './routes/shifts.js';
+import signupRoutes from './routes/signups.js';
+import statsRoutes from './routes/stats.js';
 import systemRoutes from './routes/system.js';
 import teamRoutes from './routes/teams.js';
+import tradeRoutes from './routes/trades.js';
+import unavailabilityRoutes from './routes/unavailability.js';
+import webRoutes from './routes/web.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -24,9 +39,17 @@ declare module 'fastify' {
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
-/** Hides tokens in logged URLs: feed tokens sit in feed paths. */
+/** Hides tokens in logged URLs: feed tokens sit in feed paths, and a pasted link may carry one as a query parameter. */
 export function redactUrl(url: string): string {
-  return url.replace(/(\/feeds\/[a-z]+\/)[^/?#]+/g, '$1[token]');
+  return url.replace(/(\/feeds\/[a-z]+\/)[^/?#]+/g, '$1[token]').replace(/([?&][\w-]*(?:token|key|secret|auth)[\w-]*=)[^&#]*/gi, '$1[token]');
+}
+
+/** The token a request carries: a bearer token, or the feed token in a feed's path. */
+function tokenOf(request: FastifyRequest): string | null {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+  if (bearer) return bearer[1]!;
+  const feed = /^\/feeds\/[a-z]+\/([^/?#]+)/.exec(request.url);
+  return feed ? feed[1]! : null;
 }
 
 export interface AppOptions {
@@ -56,6 +79,19 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<App>
   app.decorate('db', db);
   app.decorate('config', config);
   await app.register(errors);
+  if (config.rateLimitPerMinute > 0) {
+    // Counted per token, not per address: a whole chat group may share one address. Requests
+    // without a token are not counted. Keys are hashes, so no store ever holds a usable token.
+    await app.register(rateLimit, {
+      max: config.rateLimitPerMinute,
+      timeWindow: 60_000,
+      keyGenerator: (request) => {
+        const token = tokenOf(request);
+        return token === null ? '' : hashToken(token);
+      },
+      allowList: (_request, key) => key === '',
+    });
+  }
   await app.register(swagger, {
     openapi: {
       info: { title: 'Rota API', version: '1', description: 'Volunteer duty rotas: recurring shifts, sign-ups, person-shift counts and calendar feeds.' },
@@ -69,12 +105,26 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<App>
     async (api) => {
       await api.register(systemRoutes);
       await api.register(peopleRoutes);
+      await api.register(peopleImportRoutes);
       await api.register(teamRoutes);
       await api.register(rotaRoutes);
       await api.register(calendarRoutes);
       await api.register(shiftRoutes);
+      await api.register(dayRoutes);
+      await api.register(signupRoutes);
+      await api.register(unavailabilityRoutes);
+      await api.register(offerRoutes);
+      await api.register(tradeRoutes);
+      await api.register(auditRoutes);
+      await api.register(statsRoutes);
+      await api.register(fairnessRoutes);
+      await api.register(sheetRoutes);
+      await api.register(noticeRoutes);
     },
     { prefix: '/api/v1' },
   );
+  // Feeds live outside /api: a feed token opens one calendar and nothing else.
+  await app.register(feedRoutes);
+  await app.register(webRoutes);
   return app;
 }

@@ -3,6 +3,7 @@ import { Type, type Static } from '@fastify/type-provider-typebox';
 import type { Config } from '../config.js';
 import type { Person, Team } from '../db/people.js';
 import type { Rota, SeriesRecord } from '../db/schedule.js';
+import type { Signup } from '../db/signups.js';
 import { NAME_MAX, TEXT_MAX } from '../domain/validate.js';
 import { formatInstant } from '../domain/time.js';
 import type { ShiftView } from '../services/shifts.js';
@@ -36,6 +37,7 @@ export const AffectedSignupSchema = Type.Object({
   shiftId: Type.String(),
   start: Type.String(),
   change: Type.String(),
+  newShiftId: Nullable(Type.String()),
   newStart: Nullable(Type.String()),
   outcome: Type.String(),
   reason: Nullable(Type.String()),
@@ -84,11 +86,14 @@ export const RotaSchema = Type.Object({
   teamIds: Type.Array(Type.Integer()),
   archived: Type.Boolean(),
   ...FeedLinks,
+  openFeedUrl: Type.String({ description: 'Shifts of this rota below their minimum, for people who like to help' }),
+  openWebcalUrl: Type.String(),
 });
 
 export function rotaOut(config: Config, r: Rota, teamIds: number[]): Static<typeof RotaSchema> {
   const { feedToken, updatedAt: _updatedAt, ...rest } = r;
-  return { ...rest, teamIds, ...feedLinks(config, 'rotas', feedToken) };
+  const open = feedLinks(config, 'rotas', `${feedToken}/open`);
+  return { ...rest, teamIds, ...feedLinks(config, 'rotas', feedToken), openFeedUrl: open.feedUrl, openWebcalUrl: open.webcalUrl };
 }
 
 const VersionSchema = Type.Object({
@@ -185,4 +190,41 @@ export function shiftOut(v: ShiftView): Static<typeof ShiftSchema> {
     origin: s.origin,
     moved: s.moved,
   };
+}
+
+export const SignupSchema = Type.Object({
+  id: Type.Integer(),
+  shiftId: Type.String(),
+  personId: Type.Integer(),
+  personName: Type.String(),
+  rotaId: Type.Integer(),
+  rotaName: Type.String(),
+  status: Type.Union([Type.Literal('confirmed'), Type.Literal('waitlisted'), Type.Literal('cancelled')]),
+  attendance: Nullable(Type.Union([Type.Literal('attended'), Type.Literal('no_show')])),
+  walkIn: Type.Boolean({ description: 'Recorded at the gate without a place: counts as attended, takes no place' }),
+  start: Type.String({ description: 'ISO 8601 with the rota zone\'s offset' }),
+  end: Type.String(),
+  localDate: Type.String(),
+});
+
+export function signupOut(s: Signup): Static<typeof SignupSchema> {
+  return {
+    id: s.id,
+    shiftId: s.shiftId,
+    personId: s.personId,
+    personName: s.personName,
+    rotaId: s.rotaId,
+    rotaName: s.rotaName,
+    status: s.status,
+    attendance: s.attendance,
+    walkIn: s.walkIn,
+    start: formatInstant(s.startAt, s.timezone),
+    end: formatInstant(s.endAt, s.timezone),
+    localDate: s.localDate,
+  };
+}
+
+/** preValidation hook for POSTs whose body may be left out altogether (`{}` is meant). */
+export async function bodyMayBeOmitted(request: { body: unknown }): Promise<void> {
+  request.body ??= {};
 }

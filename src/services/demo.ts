@@ -42,6 +42,9 @@ export function seedDemo(db: Db, now: Date): string {
       timezone: 'Asia/Shanghai',
       location: '深圳市南山区南山街道风华社区 鼎太风华小区',
       description: '每个上学日早上在校园门口和小区门口值岗，疏导电动车、汽车和上学的孩子。Every school morning at the school gate and the community gate.',
+      // The building captains staff it: restricting the rota to their teams keeps the
+      // coordinator's own account out of candidate lists and auto-fill.
+      teamIds: teams.map((t) => t.id),
     },
     now,
   );

@@ -3,12 +3,15 @@
 import { and, eq, gt, inArray, lt, ne } from 'drizzle-orm';
 import type { Conn } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
-import { dayRulesFor, loadSeries, overridesFor } from '../db/schedule.js';
+import { dayRulesFor, loadSeries, overridesFor, type SeriesRecord } from '../db/schedule.js';
 import { people, signups } from '../db/schema.js';
 import { RotaError } from '../domain/errors.js';
-import { findShift, parseShiftId } from '../domain/recurrence.js';
+import type { DayRules } from '../domain/day-calendar.js';
+import { expandSeries, findShift, parseShiftId, type Shift, type ShiftOverride } from '../domain/recurrence.js';
 import { formatInstant } from '../domain/time.js';
 import type { Actor } from './people.js';
+import { enqueue } from './notices.js';
+import { promoteWaitlist } from './signups.js';
 
 /** What to do with sign-ups whose shift a change removes or moves: `cancel` them, or `move` them with it. */
 export type AffectedMode = 'cancel' | 'move';
@@ -20,6 +23,8 @@ export interface AffectedSignup {
   shiftId: string;
   start: string;
   change: 'removed' | 'moved';
+  /** The shift a moved sign-up goes to: the same id, or the day's new shift after a rule edit. */
+  newShiftId: string | null;
   newStart: string | null;
   outcome: 'cancelled' | 'moved' | 'unresolved';
   reason: string | null;
@@ -47,34 +52,43 @@ export function reconcileSignups(tx: Conn, actor: Actor, seriesIds: number[], no
   for (const { s, name } of live) {
     const series = bySeries.get(s.seriesId)!;
     const ref = parseShiftId(s.shiftId)!;
-    const shift = findShift(series, ref.key, days.get(series.id)!, overrides.get(series.id)?.find((o) => o.key === ref.key));
-    const removed = !shift || shift.cancelled;
-    if (!removed && shift.start === s.startAt && shift.end === s.endAt) continue;
+    const seriesDays = days.get(series.id)!;
+    const seriesOverrides = overrides.get(series.id) ?? [];
+    const current = findShift(series, ref.key, seriesDays, seriesOverrides.find((o) => o.key === ref.key));
+    const removed = !current || current.cancelled;
+    if (!removed && current.start === s.startAt && current.end === s.endAt) continue;
+    // A rule edit that changes the time gives the day a new shift (a new id): that is where the
+    // person moves, as a coordinator who moved the gate duty from 07:15 to 07:30 expects.
+    const target = removed ? sameDayShift(series, s.localDate, seriesDays, seriesOverrides) : current;
     affected.push({
       signupId: s.id,
       personId: s.personId,
       personName: name,
       shiftId: s.shiftId,
       start: formatInstant(s.startAt, series.timezone),
-      change: removed ? 'removed' : 'moved',
-      newStart: removed ? null : formatInstant(shift.start, series.timezone),
+      change: target ? 'moved' : 'removed',
+      newShiftId: target ? target.id : null,
+      newStart: target ? formatInstant(target.start, series.timezone) : null,
       outcome: 'unresolved',
       reason: null,
     });
     if (!mode) continue;
     const item = affected[affected.length - 1]!;
-    if (removed || mode === 'cancel') {
+    const refusal = target && mode === 'move' ? moveRefusal(tx, s, target) : null;
+    if (!target || mode === 'cancel' || refusal) {
       cancel(tx, s.id, now);
       item.outcome = 'cancelled';
-    } else if (s.status === 'confirmed' && collides(tx, s.personId, s.id, shift.start, shift.end)) {
-      cancel(tx, s.id, now);
-      item.outcome = 'cancelled';
-      item.reason = 'COLLIDES';
+      item.reason = refusal;
     } else {
-      tx.update(signups).set({ startAt: shift.start, endAt: shift.end, localDate: shift.localDate, updatedAt: now.getTime() }).where(eq(signups.id, s.id)).run();
+      tx.update(signups)
+        .set({ shiftId: target.id, startAt: target.start, endAt: target.end, localDate: target.localDate, updatedAt: now.getTime() })
+        .where(eq(signups.id, s.id))
+        .run();
       item.outcome = 'moved';
     }
     writeAudit(tx, now, { actorId: actor.id, action: `signup.${item.outcome === 'moved' ? 'move' : 'cancel'}`, entity: 'signup', entityId: s.id, detail: { ...item } });
+    const about = { signupId: s.id, personId: s.personId, rotaId: s.rotaId, seriesId: s.seriesId, start: s.startAt };
+    enqueue(tx, item.outcome === 'moved' ? { kind: 'signup-moved', ...about, newStart: target!.start } : { kind: 'signup-cancelled', ...about }, now);
   }
   if (affected.length > 0 && !mode) {
     throw new RotaError(
@@ -83,11 +97,30 @@ export function reconcileSignups(tx: Conn, actor: Actor, seriesIds: number[], no
       { signups: affected },
     );
   }
+  // Places freed by cancelled sign-ups or a raised maximum go to the first eligible people waiting
+  // (the waitlists of removed shifts were cancelled above, so they promote nobody).
+  const waiting = live.filter(({ s }) => s.status === 'waitlisted').map(({ s }) => affected.find((a) => a.signupId === s.id && a.outcome === 'moved')?.newShiftId ?? s.shiftId);
+  for (const shiftId of new Set(waiting)) promoteWaitlist(tx, actor, shiftId, now);
   return affected;
 }
 
 function cancel(tx: Conn, id: number, now: Date): void {
   tx.update(signups).set({ status: 'cancelled', cancelledAt: now.getTime(), updatedAt: now.getTime() }).where(eq(signups.id, id)).run();
+}
+
+/** The series' first live shift on a local date, if the schedule still has one that day. */
+function sameDayShift(series: SeriesRecord, date: string, days: DayRules, overrides: ShiftOverride[]): Shift | null {
+  return expandSeries(series, { from: date, to: date }, days, overrides).find((shift) => !shift.cancelled) ?? null;
+}
+
+/** Why a sign-up cannot follow its shift to `target`, or null when it can. */
+function moveRefusal(tx: Conn, s: typeof signups.$inferSelect, target: Shift): string | null {
+  if (target.id !== s.shiftId) {
+    const there = tx.select({ personId: signups.personId, status: signups.status }).from(signups).where(and(eq(signups.shiftId, target.id), ne(signups.status, 'cancelled'))).all();
+    if (there.some((t) => t.personId === s.personId)) return 'ALREADY_SIGNED_UP';
+    if (s.status === 'confirmed' && there.filter((t) => t.status === 'confirmed').length >= target.max) return 'SHIFT_FULL';
+  }
+  return s.status === 'confirmed' && collides(tx, s.personId, s.id, target.start, target.end) ? 'COLLIDES' : null;
 }
 
 function collides(tx: Conn, personId: number, exceptId: number, start: number, end: number): boolean {

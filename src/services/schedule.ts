@@ -214,9 +214,11 @@ export function editSeries(db: Db, actor: Actor, id: number, edit: SeriesEdit, n
   const affected = db.transaction(
     (tx) => {
       const current = requireSeries(tx, id);
-      const from = edit.from ?? formatDate(localToday(now, current.timezone));
-      requireDate(from, 'from');
       const first = current.versions[0]!;
+      // Without a date, the change applies from today, or from the start of a series yet to begin.
+      const today = formatDate(localToday(now, current.timezone));
+      const from = edit.from ?? (today > first.validFrom ? today : first.validFrom);
+      requireDate(from, 'from');
       if (from < first.validFrom) throw new RotaError('VALIDATION', `from (${from}) is before the series starts (${first.validFrom}).`, { field: 'from' });
       const ruleChanged = ['rrule', 'startTime', 'durationMinutes', 'minVolunteers', 'maxVolunteers'].some((k) => edit[k as keyof SeriesEdit] !== undefined);
       if (ruleChanged) {
@@ -229,7 +231,7 @@ export function editSeries(db: Db, actor: Actor, id: number, edit: SeriesEdit, n
           minVolunteers: edit.minVolunteers ?? base.minVolunteers,
           maxVolunteers: edit.maxVolunteers ?? base.maxVolunteers,
         };
-        const spec = checkVersion(version, current.timezone);
+        const spec = checkVersion(version, current.timezone, first.validFrom);
         tx.delete(seriesVersions).where(and(eq(seriesVersions.seriesId, id), gte(seriesVersions.validFrom, from))).run();
         tx.insert(seriesVersions).values({ ...version, rrule: spec.body, seriesId: id, createdAt: now.getTime() }).run();
       }

@@ -7,6 +7,7 @@ declare module 'ical.js' {
       day: number;
       hour: number;
       minute: number;
+      second: number;
       isDate: boolean;
       zone: { tzid: string } | null;
       toUnixTime(): number;
@@ -17,6 +18,7 @@ declare module 'ical.js' {
       name: string;
       getAllSubcomponents(name: string): Component[];
       getFirstPropertyValue(name: string): unknown;
+      getFirstProperty(name: string): Property | null;
       getAllProperties(name?: string): Property[];
     }
     class Property {
@@ -39,6 +41,13 @@ declare module 'ical.js' {
       iterator(start?: Time): RecurIterator;
     }
     function parse(text: string): unknown;
+    /** Value types of properties; unknown ones (X-WR-CALNAME) are kept raw unless declared. */
+    const design: { defaultSet: { property: Record<string, { defaultType: string }> } };
+    /** The global registry ical.js resolves TZID parameters with. */
+    const TimezoneService: {
+      reset(): void;
+      register(vtimezone: Component): void;
+    };
   }
   export default ICAL;
 }

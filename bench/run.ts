@@ -1,0 +1,485 @@
+// `npm run bench`: seeds (or reuses) the district data set, starts the compiled server and the
+// ceiling app on a fresh copy of it, loads each endpoint and its ceiling in alternating rounds from
+// this process over loopback, and prints one table of ratios against the goals of issue 7. Results
+// go to bench/results/latest.json. Absolute numbers drift on shared machines; the ratios are the point.
+import autocannon from 'autocannon';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, createWriteStream, existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { expandSeries } from '../src/domain/recurrence.js';
+import {
+  CAPTAIN_FEED,
+  COORDINATOR_ID,
+  SEED_VERSION,
+  TEAMS,
+  accessToken,
+  captainOf,
+  districtSeries,
+  feedToken,
+  personId,
+  seedDistrict,
+  type Manifest,
+  type Target,
+} from './district.js';
+
+const RESULTS = 'bench/results';
+/** Seconds per round; each pair of endpoint and ceiling runs ROUNDS rounds, alternating. */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+const ROUNDS = 3;
+const WARMUP_SECONDS = 1;
+/**
+ * SQLite takes one write at a time and better-sqlite3 waits for each commit's fsync, so with n
+ * connections every sign-up also waits for n − 1 others: latency is measured with one connection
+ * for writes (and for both sides of each ratio). Reads use ten.
+ */
+const WRITE_CONNECTIONS = 1;
+const READ_CONNECTIONS = 10;
+const FEED_CAPTAINS = 100;
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The data set, cached by seed version and schema: seeding takes minutes, copying a second.
+
+function cachedDistrict(): { file: string; manifest: Manifest } {
+  const migrations = readdirSync('migrations').filter((f) => f.endsWith('.sql')).sort();
+  const schema = createHash('sha256');
+  for (const f of migrations) schema.update(readFileSync(join('migrations', f)));
+  const base = join(RESULTS, `district-v${SEED_VERSION}-${schema.digest('hex').slice(0, 10)}`);
+  const file = `${base}.sqlite`;
+  const manifestFile = `${base}.manifest.json`;
+  if (existsSync(file) && existsSync(manifestFile)) return { file, manifest: JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest };
+
+  for (const old of readdirSync(RESULTS).filter((f) => f.startsWith('district-'))) rmSync(join(RESULTS, old));
+  const tmp = `${base}.seeding.sqlite`;
+  log('Seeding the district (once per seed version and schema)...');
+  const started = performance.now();
+  execFileSync(process.execPath, ['dist/cli.js', 'migrate'], { env: { ...process.env, ROTA_DB: tmp }, stdio: 'ignore' });
+  const manifest = seedDistrict(tmp);
+  renameSync(tmp, file);
+  writeFileSync(manifestFile, JSON.stringify(manifest));
+  log(`Seeded ${manifest.people} people, ${manifest.series} series, ${manifest.signups} sign-ups in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+  return { file, manifest };
+}
+
+function freshCopy(from: string, to: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${to}${suffix}`, { force: true });
+  copyFileSync(from, to);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processes
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+}
+
+/** Spawns a server and resolves once a line of its output matches `listening`. */
+function start(args: string[], env: NodeJS.ProcessEnv, listening: RegExp, logFile?: string): Promise<Server & { ms: number }> {
+  const began = performance.now();
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const sink = logFile ? createWriteStream(logFile) : null;
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    let done = false;
+    child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      sink?.write(chunk);
+      if (done) return;
+      seen += chunk.toString();
+      const match = listening.exec(seen);
+      if (match) {
+        done = true;
+        resolve({ child, url: match[1] ?? '', ms: performance.now() - began });
+      }
+    });
+    child.on('exit', (code) => {
+      sink?.end();
+      if (!done) reject(new Error(`${args.join(' ')} exited with ${code} before listening:\n${seen}`));
+    });
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+const ROTA_LISTENING = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/;
+const CEILING_LISTENING = /^listening at (http:\/\/127\.0\.0\.1:\d+)$/m;
+
+function rotaEnv(db: string): NodeJS.ProcessEnv {
+  return { ROTA_DB: db, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info' };
+}
+
+/** Resident memory of a process, now and at its peak, in MB (Linux). */
+function memoryOf(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load
+
+interface Measured {
+  rps: number;
+  p99: number;
+  mean: number;
+  requests: number;
+  unexpected: number;
+}
+
+type Next = () => { method?: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: string };
+
+async function load(base: string, next: Next, expect: number, connections: number, seconds: number): Promise<Measured> {
+  const result = await autocannon({
+    url: base,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        setupRequest: (request) => {
+          const r = next();
+          return { ...request, method: r.method ?? 'GET', path: r.path, headers: r.headers ?? {}, ...(r.body !== undefined ? { body: r.body } : {}) };
+        },
+      },
+    ],
+  });
+  const codes = result.statusCodeStats ?? {};
+  const total = Object.values(codes).reduce((n, c) => n + (c.count ?? 0), 0);
+  const good = codes[String(expect) as `${number}`]?.count ?? 0;
+  return { rps: result.requests.average, p99: result.latency.p99, mean: result.latency.mean, requests: total, unexpected: total - good + result.errors + result.timeouts };
+}
+
+interface Side {
+  base: string;
+  next: Next;
+  expect: number;
+}
+
+interface Compared {
+  endpoint: Measured;
+  ceiling: Measured;
+  /** Median over the rounds of endpoint ÷ ceiling: req/s, or mean time with `byTime`. */
+  ratio: number;
+}
+
+/** The median of each figure over several runs; counts are summed. */
+function combine(runs: Measured[]): Measured {
+  const mid = (f: (m: Measured) => number) => median(runs.map(f));
+  return { rps: mid((m) => m.rps), p99: mid((m) => m.p99), mean: mid((m) => m.mean), requests: runs.reduce((n, m) => n + m.requests, 0), unexpected: runs.reduce((n, m) => n + m.unexpected, 0) };
+}
+
+/**
+ * Loads the ceiling and the endpoint in alternating rounds after a warm-up of each, so that load
+ * from other processes on a shared machine (and a cold file cache) weighs on both sides alike.
+ */
+async function compare(ceiling: Side, endpoint: Side, connections: number, opts: { seconds?: number; byTime?: boolean } = {}): Promise<Compared> {
+  const seconds = opts.seconds ?? SECONDS;
+  await load(ceiling.base, ceiling.next, ceiling.expect, connections, WARMUP_SECONDS);
+  await load(endpoint.base, endpoint.next, endpoint.expect, connections, WARMUP_SECONDS);
+  const c: Measured[] = [];
+  const e: Measured[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    c.push(await load(ceiling.base, ceiling.next, ceiling.expect, connections, seconds));
+    e.push(await load(endpoint.base, endpoint.next, endpoint.expect, connections, seconds));
+  }
+  const ratios = e.map((m, i) => (opts.byTime ? m.mean / c[i]!.mean : m.rps / c[i]!.rps));
+  return { endpoint: combine(e), ceiling: combine(c), ratio: median(ratios) };
+}
+
+function cycle<T>(items: readonly T[]): () => T {
+  let i = 0;
+  return () => items[i++ % items.length]!;
+}
+
+/** Hands out each item once; a second pass would repeat sign-ups, so running out is an error. */
+function once<T>(items: readonly T[], what: string): () => T {
+  let i = 0;
+  return () => {
+    if (i >= items.length) throw new Error(`Ran out of ${what}; add more targets to the data set.`);
+    return items[i++]!;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurements that need no server
+
+function expansionMs(): number {
+  const series = districtSeries(1000);
+  const run = () => {
+    const began = performance.now();
+    let shifts = 0;
+    for (const { def, days } of series) shifts += expandSeries(def, { from: '2026-12-01', to: '2027-02-28' }, days).length;
+    if (shifts === 0) throw new Error('The expansion produced no shifts.');
+    return performance.now() - began;
+  };
+  for (let i = 0; i < 3; i++) run();
+  return median(Array.from({ length: 9 }, run));
+}
+
+/** A plain (not gzipped) answer, as the load asks for it (fetch() would ask for gzip), and its time. */
+function plainGet(url: string): Promise<{ status: number; etag: string; body: string; ms: number }> {
+  const began = performance.now();
+  return new Promise((resolve, reject) => {
+    get(url, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, etag: String(res.headers.etag ?? ''), body, ms: performance.now() - began }));
+    }).on('error', reject);
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function coldStarts(db: string, rounds: number): Promise<{ rota: number; minimal: number }> {
+  const rota: number[] = [];
+  const minimal: number[] = [];
+  // The first round warms the file cache for both and is not counted.
+  for (let i = 0; i <= rounds; i++) {
+    const a = await start(['dist/cli.js', 'serve'], rotaEnv(db), ROTA_LISTENING);
+    await stop(a.child);
+    const b = await start([join(RESULTS, 'build/ceilings.js')], { BENCH_DB: db, PORT: '0' }, CEILING_LISTENING);
+    await stop(b.child);
+    if (i > 0) {
+      rota.push(a.ms);
+      minimal.push(b.ms);
+    }
+  }
+  return { rota: median(rota), minimal: median(minimal) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table
+
+interface Row {
+  endpoint: string;
+  reqPerSec: number | null;
+  p99Ms: number | null;
+  ceiling: string | null;
+  ceilingReqPerSec: number | null;
+  /** Throughput ratio (higher is better) or time ratio (lower is better); see `goal`. */
+  ratio: number | null;
+  /** An absolute value for goals without a ceiling (ms or MB). */
+  value: number | null;
+  goal: string;
+  pass: boolean | null;
+  note?: string;
+}
+
+function printTable(rows: Row[]): void {
+  const fmt = (n: number | null, digits = 0) => (n === null ? '—' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+  const lines = rows.map((r) => [
+    r.endpoint,
+    fmt(r.reqPerSec),
+    fmt(r.p99Ms, 1),
+    r.ceiling ? `${r.ceiling}${r.ceilingReqPerSec === null ? '' : ` (${fmt(r.ceilingReqPerSec)}/s)`}` : '—',
+    r.ratio === null ? (r.value === null ? '—' : fmt(r.value, 1)) : `${fmt(r.ratio, 2)}×`,
+    r.goal,
+    r.pass === null ? 'n/a' : r.pass ? 'pass' : 'MISS',
+  ]);
+  const head = ['endpoint', 'req/s', 'p99 ms', 'ceiling', 'ratio / value', 'goal', 'result'];
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const row = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  process.stdout.write(`${[row(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(row)].join('\n')}\n`);
+  for (const r of rows) if (r.note) process.stdout.write(`  ${r.endpoint}: ${r.note}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  if (!existsSync('dist/cli.js')) throw new Error('Build first: npm run build (npm run bench does).');
+  const { file: seeded, manifest } = cachedDistrict();
+  const db = join(RESULTS, 'work.sqlite');
+  freshCopy(seeded, db);
+  const rows: Row[] = [];
+
+  log('Expanding 1,000 series over 90 days...');
+  const expandMs = expansionMs();
+
+  log('Timing cold starts...');
+  const cold = await coldStarts(db, 5);
+
+  log('Starting the server and the ceiling app...');
+  const rota = await start(['dist/cli.js', 'serve'], rotaEnv(db), ROTA_LISTENING, join(RESULTS, 'server.log'));
+  const ceiling = await start([join(RESULTS, 'build/ceilings.js')], { BENCH_DB: db, PORT: '0' }, CEILING_LISTENING);
+  const ceilingUrl = ceiling.url;
+  const coordinator = { authorization: `Bearer ${accessToken(COORDINATOR_ID)}` };
+  const json = { 'content-type': 'application/json' };
+
+  try {
+    const teams = Array.from({ length: TEAMS }, (_, i) => i + 1);
+    const rss = () => memoryOf(rota.child.pid!).rss;
+    // Resident memory of the server after each phase, to see which one grows it.
+    const resident: Record<string, number> = { started: rss() };
+
+    log('Sign-ups...');
+    // One request per empty (person, shift) pair, never repeated.
+    const nextInsert = once<Target>(manifest.insertTargets, 'ceiling insert targets');
+    const nextSignup = once<Target>(manifest.signupTargets, 'sign-up targets');
+    const signups = await compare(
+      { base: ceilingUrl, expect: 201, next: () => {
+        const t = nextInsert();
+        return { method: 'POST', path: `/shifts/${t.shiftId}/signups`, headers: json, body: JSON.stringify(t) };
+      } },
+      { base: rota.url, expect: 201, next: () => {
+        const t = nextSignup();
+        return { method: 'POST', path: `/api/v1/shifts/${t.shiftId}/signups`, headers: { ...json, authorization: `Bearer ${accessToken(t.personId)}` }, body: '{}' };
+      } },
+      WRITE_CONNECTIONS,
+    );
+    rows.push(row('POST /api/v1/shifts/:id/signups', signups, 'raw capacity-checked INSERT', '≥ 0.5×, p99 ≤ 10 ms', signups.ratio >= 0.5 && signups.endpoint.p99 <= 10));
+    rows.at(-1)!.note ??= `p99 ${signups.endpoint.p99} ms against the ceiling's ${signups.ceiling.p99} ms`;
+    resident['sign-ups'] = rss();
+
+    log('One rota\'s week...');
+    const nextPerson = cycle(Array.from({ length: manifest.people - 1 }, (_, i) => i + 2));
+    const nextTeam = cycle(teams);
+    const week = await compare(
+      { base: ceilingUrl, expect: 200, next: () => ({ path: `/people/${nextPerson()}` }) },
+      { base: rota.url, expect: 200, next: () => {
+        const team = nextTeam();
+        return { path: `/api/v1/shifts?rotaId=${team}&from=2026-11-30&to=2026-12-06`, headers: { authorization: `Bearer ${accessToken(personId(team, 30))}` } };
+      } },
+      READ_CONNECTIONS,
+    );
+    rows.push(row('GET /api/v1/shifts (one rota, one week)', week, 'primary-key SELECT', '≥ 0.3×', week.ratio >= 0.3));
+    resident.week = rss();
+
+    log('Feeds...');
+    // The server keeps the last 256 rendered feeds (src/feeds/cache.ts): a hundred captains fit.
+    const captains = teams.slice(0, FEED_CAPTAINS).map(captainOf);
+    // Each captain's first request renders their feed: what a poll costs after any change to the data.
+    const etags = new Map<number, string>();
+    const renders: number[] = [];
+    let events = 0;
+    for (const c of captains) {
+      const first = await plainGet(`${rota.url}/feeds/people/${feedToken(c)}.ics`);
+      if (first.status !== 200) throw new Error(`A captain's feed answered ${first.status}.`);
+      renders.push(first.ms);
+      etags.set(c, first.etag);
+      events = first.body.split('BEGIN:VEVENT').length - 1;
+    }
+    const nextCaptain = cycle(captains);
+    const feed = await compare(
+      { base: ceilingUrl, expect: 200, next: () => ({ path: '/feed.ics' }) },
+      { base: rota.url, expect: 200, next: () => ({ path: `/feeds/people/${feedToken(nextCaptain())}.ics` }) },
+      READ_CONNECTIONS,
+    );
+    rows.push(row(`GET /feeds/people/:token.ics (${events} events, cached)`, feed, 'hand-written 50-event iCal', '≥ 0.5×', feed.ratio >= 0.5));
+    if (events !== CAPTAIN_FEED.events) rows.at(-1)!.note = `expected ${CAPTAIN_FEED.events} events in a captain's feed, got ${events}`;
+    const nextEtag = cycle(captains);
+    const notModified = await compare(
+      { base: ceilingUrl, expect: 200, next: () => ({ path: '/json' }) },
+      { base: rota.url, expect: 304, next: () => {
+        const c = nextEtag();
+        return { path: `/feeds/people/${feedToken(c)}.ics`, headers: { 'if-none-match': etags.get(c)! } };
+      } },
+      READ_CONNECTIONS,
+    );
+    rows.push(row('same feed, If-None-Match → 304', notModified, 'minimal JSON route', '≥ 0.5×', notModified.ratio >= 0.5));
+    const render = median(renders);
+    rows.push({
+      endpoint: 'same feed, first render (not cached)',
+      reqPerSec: null,
+      p99Ms: null,
+      ceiling: null,
+      ceilingReqPerSec: null,
+      ratio: null,
+      value: render,
+      goal: '— (ms)',
+      pass: null,
+      note: `median of ${renders.length} captains, one request at a time: ${render.toFixed(0)} ms`,
+    });
+    resident.feeds = rss();
+
+    log('Statistics...');
+    const quarter = 'from=2026-07-01&to=2026-09-30';
+    const stats = await compare(
+      { base: ceilingUrl, expect: 200, next: () => ({ path: `/stats?${quarter}` }) },
+      { base: rota.url, expect: 200, next: () => ({ path: `/api/v1/stats/person-shifts?groupBy=team&${quarter}`, headers: coordinator }) },
+      1,
+      { seconds: SECONDS + 1, byTime: true },
+    );
+    rows.push({ ...row('GET /api/v1/stats/person-shifts (a quarter, by team)', stats, 'raw SQL', '≤ 2× the time', stats.ratio <= 2), note: `mean ${stats.endpoint.mean.toFixed(0)} ms against ${stats.ceiling.mean.toFixed(0)} ms` });
+
+    rows.push({ endpoint: 'expand 1,000 series × 90 days', reqPerSec: null, p99Ms: null, ceiling: null, ceilingReqPerSec: null, ratio: null, value: expandMs, goal: '≤ 100 ms', pass: expandMs <= 100, note: `median ${expandMs.toFixed(1)} ms` });
+    rows.push({
+      endpoint: 'cold start to listening',
+      reqPerSec: null,
+      p99Ms: null,
+      ceiling: 'minimal Fastify + better-sqlite3',
+      ceilingReqPerSec: null,
+      ratio: cold.rota / cold.minimal,
+      value: cold.rota,
+      goal: '≤ 1.3×',
+      pass: cold.rota / cold.minimal <= 1.3,
+      note: `median ${cold.rota.toFixed(0)} ms against ${cold.minimal.toFixed(0)} ms`,
+    });
+    const memory = memoryOf(rota.child.pid!);
+    resident.statistics = memory.rss;
+    const minimalPeak = memoryOf(ceiling.child.pid!).peak;
+    rows.push({
+      endpoint: 'resident memory, large data set (peak)',
+      reqPerSec: null,
+      p99Ms: null,
+      ceiling: null,
+      ceilingReqPerSec: null,
+      ratio: null,
+      value: memory.peak,
+      goal: '≤ 150 MB',
+      pass: memory.peak <= 150,
+      note: `${memory.peak.toFixed(0)} MB at peak (the ceiling app: ${minimalPeak.toFixed(0)} MB); after each phase: ${Object.entries(resident).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')} MB`,
+    });
+  } finally {
+    await stop(rota.child);
+    await stop(ceiling.child);
+  }
+
+  printTable(rows);
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+    dataset: { seedVersion: SEED_VERSION, people: manifest.people, series: manifest.series, signups: manifest.signups, teams: TEAMS },
+    settings: { secondsPerRound: SECONDS, rounds: ROUNDS, synchronous: process.env.ROTA_SYNCHRONOUS ?? 'FULL', writeConnections: WRITE_CONNECTIONS, readConnections: READ_CONNECTIONS },
+    rows,
+  };
+  writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  log(`Wrote ${join(RESULTS, 'latest.json')}.`);
+}
+
+function row(endpoint: string, m: Compared, ceiling: string, goal: string, pass: boolean): Row {
+  const broken = m.endpoint.unexpected + m.ceiling.unexpected;
+  return {
+    endpoint,
+    reqPerSec: m.endpoint.rps,
+    p99Ms: m.endpoint.p99,
+    ceiling,
+    ceilingReqPerSec: m.ceiling.rps,
+    ratio: m.ratio,
+    value: null,
+    goal,
+    pass: broken === 0 && pass,
+    ...(broken > 0 ? { note: `${m.endpoint.unexpected} of ${m.endpoint.requests} (endpoint) and ${m.ceiling.unexpected} of ${m.ceiling.requests} (ceiling) answers were not the expected status` } : {}),
+  };
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});

