@@ -86,7 +86,7 @@ export function checkWindow(window: DateWindow): { from: number; to: number } {
 
 /** `12.20260302T0715` from series 12 and `2026-03-02T07:15`. */
 export function shiftId(seriesId: number, key: string): string {
-  return `${seriesId}.${key.replace(/[-:]/g, '')}`;
+  return `${seriesId}.${key.slice(0, 4)}${key.slice(5, 7)}${key.slice(8, 10)}T${key.slice(11, 13)}${key.slice(14, 16)}`;
 }
 
 /** The series id and original local start named by a shift id, or null when it is not one. */
@@ -167,7 +167,7 @@ function makeShift(series: SeriesDef, v: RuleVersion, wall: number, origin: Shif
     rotaId: series.rotaId,
     key,
     localStart: key,
-    localDate: formatDate(wall),
+    localDate: key.slice(0, 10),
     start,
     end: start + v.durationMinutes * MINUTE_MS,
     timezone: series.timezone,
@@ -234,8 +234,8 @@ export function expandSeries(series: SeriesDef, window: DateWindow, days: DayRul
   for (const shift of base) {
     const o = byKey.get(shift.key);
     const s = o ? applyOverride(shift, o) : shift;
-    const localDay = requireDate(s.localDate, 'date');
-    if (localDay >= from && localDay <= to) result.push(s);
+    // Zero-padded dates compare as text.
+    if (s.localDate >= window.from && s.localDate <= window.to) result.push(s);
   }
   return result.sort((a, b) => a.start - b.start || a.seriesId - b.seriesId);
 }

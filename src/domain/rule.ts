@@ -207,6 +207,8 @@ function gcd(a: number, b: number): number {
  */
 export function occurrences(spec: RuleSpec, dtstart: number, until: number | null, from: number, to: number, limit = Infinity): number[] {
   if ((until !== null && until < from) || !hoursReachable(spec, dtstart)) return [];
+  const plain = spec.count === null ? plainDays(spec) : null;
+  if (plain) return plainOccurrences(plain, dtstart, until, from, to, limit);
   const anchored = spec.count === null ? reanchor(spec, dtstart, from) : { dtstart, extra: {} };
   const rule = new RRule({
     ...spec.options,
@@ -217,6 +219,56 @@ export function occurrences(spec: RuleSpec, dtstart: number, until: number | nul
   limitPeriods(rule, periodsBetween(spec, anchored.dtstart, to));
   const found: number[] = [];
   rule.between(new Date(from), new Date(to), true, (d) => found.push(d.getTime()) < limit);
+  return found;
+}
+
+const JS_DAY: Record<string, number> = { SU: 0, MO: 1, TU: 2, WE: 3, TH: 4, FR: 5, SA: 6 };
+
+interface PlainDays {
+  weekly: boolean;
+  interval: number;
+  /** JS weekdays (0 = Sunday) the rule keeps, or null for "every day" (DAILY) / "DTSTART's weekday" (WEEKLY). */
+  weekdays: Set<number> | null;
+  wkst: number;
+}
+
+/**
+ * Most duties are DAILY or WEEKLY rules with at most a plain BYDAY ("every school day"). Those are
+ * decided day by day here, without rrule's per-period sets, which cost most of the expansion time.
+ * Any other part (BYMONTH, BYSETPOS, BYHOUR, numbered weekdays, COUNT) goes to rrule.
+ */
+function plainDays(spec: RuleSpec): PlainDays | null {
+  if (spec.freq !== 'DAILY' && spec.freq !== 'WEEKLY') return null;
+  const parts = new Map(spec.body.split(';').filter(Boolean).map((p) => p.split('=') as [string, string]));
+  for (const key of parts.keys()) if (!['FREQ', 'INTERVAL', 'UNTIL', 'BYDAY', 'WKST'].includes(key)) return null;
+  const byday = parts.get('BYDAY');
+  if (byday !== undefined && !/^(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*$/.test(byday)) return null;
+  return {
+    weekly: spec.freq === 'WEEKLY',
+    interval: spec.interval,
+    weekdays: byday === undefined ? null : new Set(byday.split(',').map((d) => JS_DAY[d]!)),
+    wkst: JS_DAY[parts.get('WKST') ?? 'MO']!,
+  };
+}
+
+const jsWeekday = (day: number) => (((Math.floor(day / DAY_MS) + 4) % 7) + 7) % 7;
+
+function plainOccurrences(rule: PlainDays, dtstart: number, until: number | null, from: number, to: number, limit: number): number[] {
+  const timeOfDay = ((dtstart % DAY_MS) + DAY_MS) % DAY_MS;
+  const startDay = dtstart - timeOfDay;
+  const weekStart = (day: number) => day - ((jsWeekday(day) - rule.wkst + 7) % 7) * DAY_MS;
+  const firstWeek = weekStart(startDay);
+  const weekdays = rule.weekdays ?? (rule.weekly ? new Set([jsWeekday(startDay)]) : null);
+  const lo = Math.max(from, dtstart);
+  const hi = until === null ? to : Math.min(to, until);
+  const found: number[] = [];
+  for (let day = Math.floor((lo - timeOfDay) / DAY_MS) * DAY_MS; day + timeOfDay <= hi && found.length < limit; day += DAY_MS) {
+    const at = day + timeOfDay;
+    if (at < lo) continue;
+    if (weekdays && !weekdays.has(jsWeekday(day))) continue;
+    const steps = rule.weekly ? Math.round((weekStart(day) - firstWeek) / (7 * DAY_MS)) : Math.round((day - startDay) / DAY_MS);
+    if (steps % rule.interval === 0) found.push(at);
+  }
   return found;
 }
 
