@@ -1,4 +1,4 @@
-// `npx tsx bench/autofill.ts`: how long auto-fill takes to propose a school term for the demo
+// `npm run bench:autofill`: how long auto-fill takes to propose a school term for the demo
 // community (75 captains, two posts), as a dry run through the service (loading included) and
 // for the planner alone. Issue 6 asks for "well under a second". Not run by the test command.
 import { mkdtempSync, rmSync } from 'node:fs';

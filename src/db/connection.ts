@@ -1,6 +1,6 @@
 // Opens the SQLite file with the pragmas every connection needs and applies pending migrations.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -14,7 +14,19 @@ export type Conn = BaseSQLiteDatabase<'sync', Database.RunResult, typeof schema>
 
 export type SynchronousMode = 'FULL' | 'NORMAL';
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
+/**
+ * The migrations folder at the project's top, found by walking up from this module: it sits two
+ * levels up from src/db and dist/db, and more from a bundled benchmark.
+ */
+function migrationsDir(): string {
+  for (let dir = new URL('./', import.meta.url), i = 0; i < 6; dir = new URL('../', dir), i++) {
+    const candidate = new URL('migrations/', dir);
+    if (existsSync(new URL('meta/_journal.json', candidate))) return fileURLToPath(candidate);
+  }
+  throw new Error('Cannot find the migrations folder above Rota\'s code.');
+}
+
+const MIGRATIONS_DIR = migrationsDir();
 
 /**
  * Pragmas, on every connection:

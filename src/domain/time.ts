@@ -94,7 +94,7 @@ export function isoWeekday(floating: number): number {
 const zoneCache = new Map<string, boolean>();
 
 /** True for IANA zone names this runtime knows (not bare UTC offsets such as "+08:00"). */
-export function isTimeZone(zone: string): boolean {
+function isTimeZone(zone: string): boolean {
   const known = zoneCache.get(zone);
   if (known !== undefined) return known;
   let ok = false;

@@ -40,7 +40,7 @@ declare module 'fastify' {
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
 /** Hides tokens in logged URLs: feed tokens sit in feed paths, and a pasted link may carry one as a query parameter. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   return url.replace(/(\/feeds\/[a-z]+\/)[^/?#]+/g, '$1[token]').replace(/([?&][\w-]*(?:token|key|secret|auth)[\w-]*=)[^&#]*/gi, '$1[token]');
 }
 
@@ -48,7 +48,7 @@ export function redactUrl(url: string): string {
 function tokenOf(request: FastifyRequest): string | null {
   const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
   if (bearer) return bearer[1]!;
-  const feed = /^\/feeds\/[a-z]+\/([^/?#]+)/.exec(request.url);
+  const feed = /^\/feeds\/[a-z]+\/([^/?#]+?)(?:\.ics)?(?:[/?#]|$)/.exec(request.url);
   return feed ? feed[1]! : null;
 }
 

@@ -19,7 +19,7 @@ export interface ShiftView {
   status: ShiftStatus;
 }
 
-export function shiftStatus(shift: Shift, confirmed: number): ShiftStatus {
+function shiftStatus(shift: Shift, confirmed: number): ShiftStatus {
   if (shift.cancelled) return 'cancelled';
   if (confirmed < shift.min) return 'gap';
   return confirmed >= shift.max ? 'full' : 'ok';
