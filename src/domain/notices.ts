@@ -8,6 +8,7 @@ export type NoticeLocale = 'zh-CN' | 'en';
 export type NoticeEvent =
   | { kind: 'signup-cancelled'; signupId: number; personId: number; rotaId: number; seriesId: number; start: number }
   | { kind: 'signup-moved'; signupId: number; personId: number; rotaId: number; seriesId: number; start: number; newStart: number }
+  | { kind: 'waitlist-promoted'; signupId: number; personId: number; rotaId: number; seriesId: number; start: number }
   | { kind: 'trade-accepted'; tradeId: number; personId: number; rotaId: number; seriesId: number; gave: number; took: number; otherId: number }
   | { kind: 'cover-claimed'; offerId: number; personId: number; rotaId: number; seriesId: number; start: number; otherId: number }
   | { kind: 'cover-given'; offerId: number; personId: number; rotaId: number; seriesId: number; start: number; otherId: number }
@@ -27,18 +28,36 @@ export function rosterKey(rotaId: number, date: string): string {
   return `roster:${rotaId}:${date}`;
 }
 
+/** One shortage call per shift per local day of the rota: a shift still short tomorrow is called out again. */
+export function shortageKey(shiftId: string, date: string): string {
+  return `short:${shiftId}:${date}`;
+}
+
 // ---- Words ---------------------------------------------------------------------------------
 
 const WEEKDAY = { 'zh-CN': ['周一', '周二', '周三', '周四', '周五', '周六', '周日'], en: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] };
 const MONTH = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+/** Start of the local day of a floating wall time. */
+const dayOf = (wall: number) => wall - (((wall % DAY_MS) + DAY_MS) % DAY_MS);
+
+/** "3月3日 周二" or "Tue 3 Mar", for a floating wall time. */
+function dateWords(wall: number, locale: NoticeLocale): string {
+  const d = new Date(wall);
+  const weekday = WEEKDAY[locale][isoWeekday(dayOf(wall)) - 1]!;
+  return locale === 'zh-CN' ? `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${weekday}` : `${weekday} ${d.getUTCDate()} ${MONTH[d.getUTCMonth()]}`;
+}
+
+/** "07:15", for a floating wall time. */
+function timeWords(wall: number): string {
+  const d = new Date(wall);
+  return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+}
+
 /** "3月3日 周二 07:15" or "Tue 3 Mar 07:15", in the rota's zone. */
 export function when(instant: number, zone: string, locale: NoticeLocale): string {
   const wall = instantToWall(instant, zone);
-  const d = new Date(wall);
-  const time = `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
-  const weekday = WEEKDAY[locale][isoWeekday(wall - (((wall % DAY_MS) + DAY_MS) % DAY_MS)) - 1]!;
-  return locale === 'zh-CN' ? `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${weekday} ${time}` : `${weekday} ${d.getUTCDate()} ${MONTH[d.getUTCMonth()]} ${time}`;
+  return `${dateWords(wall, locale)} ${timeWords(wall)}`;
 }
 
 /** What a notice's words need besides the event: names and places, loaded by the caller. */
@@ -74,6 +93,9 @@ export function renderChange(event: NoticeEvent, c: NoticeContext): Words {
     case 'signup-moved':
       body = zh ? `您 ${at(event.start)} 的值班改到了 ${when(event.newStart, c.zone, c.locale)}。` : `your duty on ${at(event.start)} moved to ${when(event.newStart, c.zone, c.locale)}.`;
       break;
+    case 'waitlist-promoted':
+      body = zh ? `有人退出，您已从候补转为正式：${at(event.start)} 值班。` : `a place opened up: you are now on duty ${at(event.start)}.`;
+      break;
     case 'trade-accepted':
       body = zh
         ? `换班已完成：您改值 ${at(event.took)}，不再值 ${when(event.gave, c.zone, c.locale)}（与 ${other} 交换）。`
@@ -98,6 +120,25 @@ export function renderReminder(start: number, c: NoticeContext): Words {
   return zh
     ? { subject: `值班提醒：${c.rotaName}`, text: `【${c.rotaName}】${c.name}，提醒您：${at} 值班。` }
     : { subject: `Duty reminder: ${c.rotaName}`, text: `[${c.rotaName}] ${c.name}, a reminder: you are on duty ${at}.` };
+}
+
+const DAY_WORDS = { 'zh-CN': ['今天', '明天', '后天'], en: ['Today', 'Tomorrow'] };
+
+/**
+ * A shift below its minimum soon, for the group: "【护学岗】明天（3月3日 周二）07:15 校园门口还缺 1 人，请在个人页面报名。"
+ * "Tomorrow" is counted from `sendAt` (when the notice is due to go out, after quiet hours), not from when it was written.
+ */
+export function renderShortage(start: number, missing: number, sendAt: number, c: NoticeContext): Words {
+  const zh = c.locale === 'zh-CN';
+  const startWall = instantToWall(start, c.zone);
+  const days = Math.round((dayOf(startWall) - dayOf(instantToWall(sendAt, c.zone))) / DAY_MS);
+  const word = DAY_WORDS[c.locale][days];
+  const date = dateWords(startWall, c.locale);
+  const day = word ? (zh ? `${word}（${date}）` : `${word} (${date})`) : date;
+  const time = timeWords(startWall);
+  return zh
+    ? { subject: `缺人：${c.rotaName}`, text: `【${c.rotaName}】${day}${time} ${c.post ?? ''}还缺 ${missing} 人，请在个人页面报名。` }
+    : { subject: `Volunteers needed: ${c.rotaName}`, text: `[${c.rotaName}] ${day} ${time}${c.post ? ` ${c.post}` : ''}: ${missing} more needed; sign up on your page.` };
 }
 
 /** The daily post: a heading, then the duty sheet's own lines for tomorrow (names, and gaps called out). */

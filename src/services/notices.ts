@@ -1,6 +1,6 @@
 // Notices (issue 8): change notices written into the outbox inside the transaction of the change
-// (`enqueue`), scheduled ones (reminders, the daily roster post) generated idempotently from the
-// schedule, and the coordinator's settings and view of the outbox.
+// (`enqueue`), scheduled ones (reminders, the daily roster post, shifts short within 48 hours)
+// generated idempotently from the schedule, and the coordinator's settings and view of the outbox.
 import type { Conn, Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
 import {
@@ -35,14 +35,18 @@ import {
   renderRoster,
   rosterDue,
   rosterKey,
+  renderShortage,
+  shortageKey,
   type NoticeEvent,
   type NoticeLocale,
   type QuietHours,
 } from '../domain/notices.js';
-import { requireTime } from '../domain/time.js';
+import { shiftDate } from '../domain/recurrence.js';
+import { formatDate, localToday, requireTime } from '../domain/time.js';
 import { requirePerson, type Actor } from './people.js';
 import { requireRota } from './schedule.js';
 import { buildSheet, sheetText } from './sheets.js';
+import { listShifts } from './shifts.js';
 
 /**
  * Writes the notice a change causes, in the caller's transaction, right after the change's audit
@@ -92,6 +96,7 @@ export function generateScheduled(db: Db, now: Date): number {
     insertNotice(db, { key: rosterKey(rota.id, date), kind: 'roster', rotaId: rota.id, personId: null, channel: 'group', locale: s.locale, ...words, nextAttemptAt: afterQuietHours(t, rota.timezone, s.quiet) }, t);
     written++;
   }
+  for (const s of all) written += generateShortages(db, s, t);
   const byRota = new Map(all.map((s) => [s.rotaId, s]));
   const longest = Math.max(18, ...all.map((s) => s.remindHoursBefore));
   for (const c of confirmedStarting(db, t, t + longest * 3_600_000)) {
@@ -105,6 +110,32 @@ export function generateScheduled(db: Db, now: Date): number {
     const person = requirePerson(db, c.personId);
     const words = renderReminder(c.start, { locale: person.locale, zone: rota.timezone, rotaName: rota.name, post: seriesLabel(db, c.seriesId), name: person.name, otherName: null });
     insertNotice(db, { key: reminderKey(c.signupId, c.start), kind: 'reminder', rotaId: rota.id, personId: person.id, channel: 'email', locale: person.locale, ...words, nextAttemptAt: at }, t);
+    written++;
+  }
+  return written;
+}
+
+const SHORTAGE_AHEAD_MS = 48 * 3_600_000;
+
+/**
+ * Calls out in the rota's group each shift starting within 48 hours that is below its minimum
+ * (not cancelled), once per shift per local day it goes out on. Held by quiet hours, and dropped
+ * when those last until the shift has begun.
+ */
+function generateShortages(db: Db, s: NoticeSettings, t: number): number {
+  const rota = getRota(db, s.rotaId)!;
+  if (!s.group || rota.archived) return 0;
+  const today = formatDate(localToday(new Date(t), rota.timezone));
+  const views = listShifts(db, { rotaId: rota.id, from: today, to: shiftDate(today, 2) }, new Date(t)).shifts;
+  const at = afterQuietHours(t, rota.timezone, s.quiet);
+  // Keyed by the local day it goes out: a call held overnight by quiet hours is that morning's call.
+  const sendDay = formatDate(localToday(new Date(at), rota.timezone));
+  let written = 0;
+  for (const v of views) {
+    const key = shortageKey(v.shift.id, sendDay);
+    if (v.status !== 'gap' || v.shift.start <= t || v.shift.start > t + SHORTAGE_AHEAD_MS || at >= v.shift.start || noticeExists(db, key)) continue;
+    const words = renderShortage(v.shift.start, v.shift.min - v.confirmed.length, at, { locale: s.locale, zone: rota.timezone, rotaName: rota.name, post: v.series.label, name: null, otherName: null });
+    insertNotice(db, { key, kind: 'shift-short', rotaId: rota.id, personId: null, channel: 'group', locale: s.locale, ...words, nextAttemptAt: at }, t);
     written++;
   }
   return written;

@@ -174,6 +174,7 @@ export function promoteWaitlist(tx: Conn, actor: { id: number }, shiftId: string
   for (const id of chosen) {
     updateSignup(tx, id, { status: 'confirmed' }, now.getTime());
     writeAudit(tx, now, { actorId: actor.id, action: 'signup.promote', entity: 'signup', entityId: id, detail: { shiftId } });
+    enqueue(tx, { kind: 'waitlist-promoted', signupId: id, personId: getSignup(tx, id)!.personId, rotaId: shift.rotaId, seriesId: shift.seriesId, start: shift.start }, now);
   }
   return chosen;
 }

@@ -106,16 +106,15 @@ describe('rate limits', () => {
     expect((await a.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(COORDINATOR) })).statusCode).toBe(200);
   });
 
-  it('count each calendar feed by its own feed token', async () => {
-    const feedOf = async (name: string) => {
-      const made = await a.app.inject({ method: 'POST', url: '/api/v1/teams', headers: bearer(COORDINATOR), payload: { name } });
-      return new URL(made.json().feedUrl as string).pathname;
-    };
-    const [busy, quiet] = [await feedOf('Building 7'), await feedOf('Building 8')];
+  it('count each calendar feed by its own feed token, whichever of its feeds it opens', async () => {
+    const made = await a.app.inject({ method: 'POST', url: '/api/v1/rotas', headers: bearer(COORDINATOR), payload: { name: 'East gate', timezone: 'Asia/Shanghai' } });
+    const rotaFeed = new URL(made.json().feedUrl as string).pathname;
+    const openFeed = rotaFeed.replace(/\.ics$/, '/open.ics');
+    const team = await a.app.inject({ method: 'POST', url: '/api/v1/teams', headers: bearer(COORDINATOR), payload: { name: 'Building 8' } });
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await a.app.inject({ method: 'GET', url: busy })).statusCode);
+    for (let i = 0; i < 6; i++) statuses.push((await a.app.inject({ method: 'GET', url: i % 2 === 0 ? rotaFeed : openFeed })).statusCode);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
-    expect((await a.app.inject({ method: 'GET', url: quiet })).statusCode).toBe(200);
+    expect((await a.app.inject({ method: 'GET', url: new URL(team.json().feedUrl as string).pathname })).statusCode).toBe(200);
   });
 
   it('leave requests without a token alone, such as the health check and the page', async () => {

@@ -68,14 +68,17 @@ function workerFor(t: TestApp, owner?: string) {
   return worker;
 }
 
-/** A Shanghai rota with weekday posts at 07:15 (min 2, max 4), labelled as given. */
-async function schoolRota(t: TestApp, posts: string[], name = '护学岗') {
+/**
+ * A Shanghai rota with weekday posts at 07:15 (max 4), labelled as given. The minimum is 0 unless
+ * given, so no shortage calls join the notices a test counts.
+ */
+async function schoolRota(t: TestApp, posts: string[], name = '护学岗', minVolunteers = 0) {
   const rota = await t.call('POST', '/api/v1/rotas', { body: { name, timezone: 'Asia/Shanghai' } });
   expect(rota.status).toBe(201);
   const seriesIds: number[] = [];
   for (const label of posts) {
     const s = await t.call('POST', `/api/v1/rotas/${rota.body.id}/series`, {
-      body: { label, rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', startDate: '2026-03-02', startTime: '07:15', durationMinutes: 45, minVolunteers: 2, maxVolunteers: 4 },
+      body: { label, rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', startDate: '2026-03-02', startTime: '07:15', durationMinutes: 45, minVolunteers, maxVolunteers: 4 },
     });
     expect(s.status).toBe(201);
     seriesIds.push(s.body.id);
@@ -200,6 +203,107 @@ describe('change notices', () => {
   });
 });
 
+describe('waitlist promotions', () => {
+  it('the person moved up from the waitlist hears of it, once, whoever freed the place', async () => {
+    const t = await setup('2026-03-02T02:00:00Z');
+    const r = await robot();
+    cleanups.push(r.close);
+    const rota = await t.call('POST', '/api/v1/rotas', { body: { name: '护学岗', timezone: 'Asia/Shanghai', waitlist: true } });
+    const s = await t.call('POST', `/api/v1/rotas/${rota.body.id}/series`, {
+      body: { label: '校园门口', rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', startDate: '2026-03-02', startTime: '07:15', durationMinutes: 45, minVolunteers: 0, maxVolunteers: 1 },
+    });
+    await pointAt(t, rota.body.id, { kind: 'webhook', url: r.url });
+    const shiftId = `${s.body.id}.20260310T0715`;
+    const [a, b, ann] = [await person(t, '甲'), await person(t, '乙'), await person(t, 'Ann', { locale: 'en' })];
+    const first = await signUp(t, shiftId, a.id);
+    const second = await t.call('POST', `/api/v1/shifts/${shiftId}/signups`, { token: b.token, body: {} });
+    const third = await t.call('POST', `/api/v1/shifts/${shiftId}/signups`, { token: ann.token, body: {} });
+    expect([second.body.status, third.body.status]).toEqual(['waitlisted', 'waitlisted']);
+    expect(await notices(t)).toEqual([]);
+
+    // 甲 leaves on their own: only 乙, moved up, is told.
+    expect((await t.call('DELETE', `/api/v1/signups/${first}`, { token: a.token })).status).toBe(200);
+    expect((await notices(t)).map((n) => [n.kind, n.personId, n.text])).toEqual([
+      ['waitlist-promoted', b.id, '【护学岗】乙，有人退出，您已从候补转为正式：3月10日 周二 07:15 校园门口 值班。'],
+    ]);
+
+    // A coordinator takes 乙 off: 乙 hears of the cancellation, Ann (in English) of her promotion.
+    expect((await t.call('DELETE', `/api/v1/signups/${second.body.id}`)).status).toBe(200);
+    const latest = (await notices(t)).slice(0, 2).map((n) => [n.kind, n.personId, n.locale, n.text]);
+    expect(latest).toEqual([
+      ['waitlist-promoted', ann.id, 'en', '[护学岗] Ann, a place opened up: you are now on duty Tue 10 Mar 07:15 校园门口.'],
+      ['signup-cancelled', b.id, 'zh-CN', '【护学岗】乙，您 3月10日 周二 07:15 校园门口 的值班已取消。'],
+    ]);
+    expect(await workerFor(t).runOnce()).toMatchObject({ generated: 0, sent: 3, failed: 0 });
+    expect(r.all.filter((x) => x.body.kind === 'waitlist-promoted').map((x) => x.body.personId)).toEqual([b.id, ann.id]);
+  });
+});
+
+describe('shortage calls', () => {
+  it('a shift below its minimum within 48 hours is called out in the group once a day, cancelled and later shifts not', async () => {
+    // Monday 10:00 in Shanghai.
+    const t = await setup('2026-03-02T02:00:00Z');
+    const r = await robot();
+    cleanups.push(r.close);
+    const { rotaId, shift } = await schoolRota(t, ['校园门口', '小区门口'], '护学岗', 2);
+    await pointAt(t, rotaId, { kind: 'wecom', url: r.url });
+    await signUp(t, shift(0, '2026-03-03'), (await person(t, '张三')).id);
+    expect((await t.call('PATCH', `/api/v1/shifts/${shift(1, '2026-03-03')}`, { body: { cancelled: true } })).status).toBe(200);
+    for (const name of ['李四', '王五']) await signUp(t, shift(0, '2026-03-04'), (await person(t, name)).id);
+    const worker = workerFor(t);
+
+    expect(await worker.runOnce()).toMatchObject({ generated: 2, sent: 2, failed: 0 });
+    const calls = (await notices(t)).filter((n) => n.kind === 'shift-short');
+    expect(calls.map((n) => [n.key, n.personId, n.channel, n.locale, n.text]).reverse()).toEqual([
+      [`short:${shift(0, '2026-03-03')}:2026-03-02`, null, 'group', 'zh-CN', '【护学岗】明天（3月3日 周二）07:15 校园门口还缺 1 人，请在个人页面报名。'],
+      [`short:${shift(1, '2026-03-04')}:2026-03-02`, null, 'group', 'zh-CN', '【护学岗】后天（3月4日 周三）07:15 小区门口还缺 2 人，请在个人页面报名。'],
+    ]);
+    expect(r.all.map((x) => x.headers['idempotency-key']).sort()).toEqual(calls.map((n) => n.key).sort());
+
+    // Later the same day: nothing new, even once the first is filled and another falls short.
+    t.setNow('2026-03-02T09:00:00Z');
+    expect(await worker.runOnce()).toMatchObject({ generated: 0, sent: 0 });
+
+    // The next morning (Tuesday 08:30): Wednesday's short post again, and Thursday's two now within 48 hours.
+    t.setNow('2026-03-03T00:30:00Z');
+    expect(await worker.runOnce()).toMatchObject({ generated: 3, sent: 3 });
+    expect((await notices(t)).slice(0, 3).map((n) => n.text).sort()).toEqual([
+      '【护学岗】后天（3月5日 周四）07:15 小区门口还缺 2 人，请在个人页面报名。',
+      '【护学岗】后天（3月5日 周四）07:15 校园门口还缺 2 人，请在个人页面报名。',
+      '【护学岗】明天（3月4日 周三）07:15 小区门口还缺 2 人，请在个人页面报名。',
+    ]);
+  });
+
+  it('a shortage found in quiet hours goes out when they end, in the rota\'s language, and says "today"', async () => {
+    // Monday 23:00 in Shanghai: inside the default quiet hours (22:00–07:00).
+    const t = await setup('2026-03-02T15:00:00Z');
+    const r = await robot();
+    cleanups.push(r.close);
+    const { rotaId, shift } = await schoolRota(t, ['School gate'], 'Safe route', 1);
+    await pointAt(t, rotaId, { kind: 'webhook', url: r.url, locale: 'en' });
+    await signUp(t, shift(0, '2026-03-04'), (await person(t, 'Ann')).id);
+    const worker = workerFor(t);
+
+    expect(await worker.runOnce()).toMatchObject({ generated: 1, sent: 0 });
+    const [n] = await notices(t);
+    expect(n).toMatchObject({ kind: 'shift-short', nextAttemptAt: '2026-03-03T07:00:00+08:00', text: '[Safe route] Today (Tue 3 Mar) 07:15 School gate: 1 more needed; sign up on your page.' });
+    t.setNow('2026-03-02T23:00:00Z');
+    expect(await worker.runOnce()).toMatchObject({ generated: 0, sent: 1 });
+    expect(r.all[0]!.body).toMatchObject({ key: n.key, kind: 'shift-short', personId: null, text: `${n.text}\nOpen: https://rota.example.org/me` });
+  });
+
+  it('quiet hours lasting past the start of the shift drop its shortage call', async () => {
+    // Tuesday 06:00 in Shanghai, with quiet hours until 08:00: the 07:15 shift starts inside them.
+    const t = await setup('2026-03-02T22:00:00Z');
+    const r = await robot();
+    cleanups.push(r.close);
+    const { rotaId } = await schoolRota(t, ['校园门口'], '护学岗', 1);
+    await pointAt(t, rotaId, { kind: 'webhook', url: r.url, quietHours: { from: '22:00', to: '08:00' } });
+    await workerFor(t).runOnce();
+    expect((await notices(t)).map((n) => n.key)).not.toContain(expect.stringContaining('T0715:2026-03-03'));
+  });
+});
+
 describe('delivery', () => {
   it('a receiver that fails twice then succeeds gets the message once, and it is marked sent', async () => {
     const t = await setup('2026-03-02T02:00:00Z');
@@ -318,19 +422,22 @@ describe('scheduled notices', () => {
     const t = await setup('2026-03-02T10:59:00Z');
     const r = await robot();
     cleanups.push(r.close);
-    const { rotaId, shift } = await schoolRota(t, ['校园门口', '小区门口']);
+    const { rotaId, shift } = await schoolRota(t, ['校园门口', '小区门口'], '护学岗', 2);
     await pointAt(t, rotaId, { kind: 'webhook', url: r.url, secret: 'webhook-signing-secret-01', rosterAt: '19:00' });
+    const posts = () => r.all.filter((x) => x.body.kind === 'roster');
     for (const name of ['张三', '李四']) await signUp(t, shift(0, '2026-03-03'), (await person(t, name)).id);
     await signUp(t, shift(1, '2026-03-03'), (await person(t, '王五')).id);
     // Someone on another day is not in tomorrow's post.
     await signUp(t, shift(0, '2026-03-04'), (await person(t, '赵六')).id);
     const worker = workerFor(t);
 
-    expect(await worker.runOnce()).toMatchObject({ generated: 0, sent: 0 });
+    // Before 19:00 only the three short shifts within 48 hours are called out (see "shortage calls").
+    expect(await worker.runOnce()).toMatchObject({ generated: 3, sent: 3 });
+    expect(posts()).toHaveLength(0);
     t.setNow('2026-03-02T11:00:00Z');
     expect(await worker.runOnce()).toMatchObject({ generated: 1, sent: 1 });
-    expect(r.all).toHaveLength(1);
-    const got = r.all[0]!;
+    expect(posts()).toHaveLength(1);
+    const got = posts()[0]!;
     expect(got.body.text).toBe(
       ['【护学岗】明天的值班：', '3月3日 周二 07:15 校园门口：张三、李四；小区门口：王五（还缺 1 人）', '查看：https://rota.example.org/me'].join('\n'),
     );
@@ -339,9 +446,10 @@ describe('scheduled notices', () => {
     expect(got.headers['x-rota-signature']).toBe(`sha256=${createHmac('sha256', 'webhook-signing-secret-01').update(got.raw).digest('hex')}`);
     expect(got.body.timestamp).toBe(Number(got.headers['x-rota-timestamp']));
 
+    // 23:00: no second post (the morning's shortage calls are written, held by quiet hours).
     t.setNow('2026-03-02T15:00:00Z');
-    expect(await worker.runOnce()).toMatchObject({ generated: 0, sent: 0 });
-    expect(r.all).toHaveLength(1);
+    expect(await worker.runOnce()).toMatchObject({ sent: 0 });
+    expect(posts()).toHaveLength(1);
   });
 
   it('an English group in Berlin gets its post at 19:00 Berlin time, in English', async () => {
@@ -355,10 +463,11 @@ describe('scheduled notices', () => {
     await pointAt(t, rota.body.id, { kind: 'wecom', url: r.url, locale: 'en', rosterAt: '19:00' });
     await signUp(t, `${s.body.id}.20260303T1830`, (await person(t, 'Ann', { locale: 'en' })).id);
     const worker = workerFor(t);
-    expect(await worker.runOnce()).toMatchObject({ generated: 0 });
+    // Before 19:00: only the calls for the two short shifts within 48 hours.
+    expect(await worker.runOnce()).toMatchObject({ generated: 2 });
     t.setNow('2026-03-02T18:00:00Z');
     expect(await worker.runOnce()).toMatchObject({ generated: 1, sent: 1 });
-    expect(r.all[0]!.body.markdown.content).toContain("[Park patrol] Tomorrow's duties:\nTue 3 Mar 18:30 North gate: Ann (1 more needed)\nOpen: https://rota.example.org/me");
+    expect(r.all.at(-1)!.body.markdown.content).toContain("[Park patrol] Tomorrow's duties:\nTue 3 Mar 18:30 North gate: Ann (1 more needed)\nOpen: https://rota.example.org/me");
   });
 
   it('a reminder by email waits for the end of quiet hours and arrives once, with its key', async () => {
@@ -483,14 +592,14 @@ describe('the demo community', () => {
 
     t.setNow('2026-03-02T11:00:00Z');
     const worker = workerFor(t);
-    expect(await worker.runOnce()).toMatchObject({ generated: 1, sent: 1 });
-    const post = r.all[0]!.body.markdown.content as string;
-    expect(post).toContain('明天的值班');
+    // The roster post, and a call for each of the three short shifts within 48 hours.
+    expect(await worker.runOnce()).toMatchObject({ generated: 4, sent: 4 });
+    const post = r.all.map((x) => x.body.markdown.content as string).find((c) => c.includes('明天的值班'))!;
     expect(post).toContain(`3月3日 周二 07:15 校园门口 School gate：${c1.name}、${c2.name}；小区门口 Community gate：${c3.name}（还缺 1 人）`);
 
     const moved = await t.call('PATCH', `/api/v1/shifts/${shifts[1].id}`, { body: { start: '2026-03-03T07:30', affectedSignups: 'move' } });
     expect(moved.status).toBe(200);
     expect(await worker.runOnce()).toMatchObject({ sent: 1 });
-    expect(r.all[1]!.body.markdown.content).toContain(`【平安上学路 护学岗 Safe school route】${c3.name}，您 3月3日 周二 07:15 小区门口 Community gate 的值班改到了 3月3日 周二 07:30。`);
+    expect(r.all.at(-1)!.body.markdown.content).toContain(`【平安上学路 护学岗 Safe school route】${c3.name}，您 3月3日 周二 07:15 小区门口 Community gate 的值班改到了 3月3日 周二 07:30。`);
   });
 });

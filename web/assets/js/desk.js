@@ -4,6 +4,7 @@ import { api, apiBlob, feedPath, forgetToken, takeToken } from './api.js';
 import { feedCalendar } from './calendar.js';
 import { cancelDaySection } from './desk-days.js';
 import { autofillSection, gapsSection, sheetSection } from './desk-gaps.js';
+import { noticesSection } from './desk-notices.js';
 import { importSection, qrCardsSection } from './desk-people.js';
 import { addDays, applyStaticText, bindLangButton, formatDate, formatTime, formatWhen, hasText, joinNames, lang, onLangChange, t, todayIn } from './i18n.js';
 import { ask, busy, errorText, h, linkBox, notify, qrCode, show } from './ui.js';
@@ -33,7 +34,7 @@ const state = {
 const els = {};
 /** Parts of the desk kept in their own modules (desk-*.js), by name; rebuilt on a language switch. */
 const deskParts = new Map();
-const PARTS = { gaps: gapsSection, autofill: autofillSection, sheet: sheetSection, cancelDay: cancelDaySection, import: importSection, qrCards: qrCardsSection };
+const PARTS = { gaps: gapsSection, autofill: autofillSection, sheet: sheetSection, cancelDay: cancelDaySection, import: importSection, qrCards: qrCardsSection, notices: noticesSection };
 const partsContext = {
   rotas: () => state.rotas,
   people: () => state.people,
@@ -745,7 +746,7 @@ async function start() {
   const navLink = (href, key) => h('li', {}, h('a', { href, 'data-i18n': key }, t(key)));
   main.replaceChildren(
     heading('h1', 'deskTitle'),
-    h('nav', { 'aria-label': t('deskTitle'), 'data-i18n-label': 'deskTitle' }, h('ul', { class: 'desk-nav' }, navLink('#gaps', 'navGaps'), navLink('#week', 'navWeek'), navLink('#autofill', 'navAutofill'), navLink('#sheet', 'navSheet'), navLink('#cancel-day', 'navDays'), navLink('#rotas', 'navRotas'), navLink('#people', 'navPeople'), navLink('#import', 'navImport'), navLink('#stats', 'navStats'), navLink('/me', 'homeMe'))),
+    h('nav', { 'aria-label': t('deskTitle'), 'data-i18n-label': 'deskTitle' }, h('ul', { class: 'desk-nav' }, navLink('#gaps', 'navGaps'), navLink('#week', 'navWeek'), navLink('#autofill', 'navAutofill'), navLink('#sheet', 'navSheet'), navLink('#cancel-day', 'navDays'), navLink('#rotas', 'navRotas'), navLink('#people', 'navPeople'), navLink('#import', 'navImport'), navLink('#stats', 'navStats'), navLink('#notices', 'navNotices'), navLink('/me', 'homeMe'))),
     parts.gaps,
     buildWeekSection(),
     parts.autofill,
@@ -756,6 +757,7 @@ async function start() {
     parts.import,
     parts.qrCards,
     buildStatsSection(),
+    parts.notices,
   );
   await Promise.all([reloadRotas(), reloadPeople(), loadWeek(), loadStats()]);
   renderWeek();
