@@ -1,5 +1,6 @@
 // The Fastify app factory: the same for tests and the server; it never listens by itself.
 import rateLimit from '@fastify/rate-limit';
+import { Ajv } from 'ajv';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -73,8 +74,14 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<App>
             },
           },
     bodyLimit: 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Query strings and path parameters are text, so they are coerced to the schema's types. Bodies
+  // are JSON with real types: coercing them would turn 0 into null in a nullable field (clearing a
+  // home team) and null into 0, so a body must match its schema as sent.
+  const ajvOptions = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false } as const;
+  const forText = new Ajv({ ...ajvOptions, coerceTypes: 'array' });
+  const forJson = new Ajv({ ...ajvOptions, coerceTypes: false });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? forJson : forText).compile(schema));
 
   app.decorate('db', db);
   app.decorate('config', config);

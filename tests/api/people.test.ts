@@ -86,6 +86,20 @@ describe('people', () => {
     expect((await t.call('GET', '/api/v1/people', { token: p.accessToken })).status).toBe(200);
   });
 
+  it('refuses a home team that is not one of the person\'s teams, 0 included, and keeps the one they have', async () => {
+    const team = await t.call('POST', '/api/v1/teams', { body: { name: '5栋' } });
+    const p = await person();
+    expect((await t.call('PATCH', `/api/v1/people/${p.id}`, { body: { teamIds: [team.body.id] } })).status).toBe(200);
+    for (const homeTeamId of [0, 999_999]) {
+      const res = await t.call('PATCH', `/api/v1/people/${p.id}`, { body: { homeTeamId } });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'VALIDATION', field: 'homeTeamId' });
+    }
+    expect((await t.call('GET', `/api/v1/people/${p.id}`)).body.homeTeamId).toBe(team.body.id);
+    const cleared = await t.call('PATCH', `/api/v1/people/${p.id}`, { body: { homeTeamId: null } });
+    expect(cleared.body.homeTeamId).toBeNull();
+  });
+
   it('archives a person: their link stops working at once', async () => {
     const p = await person();
     const res = await t.call('DELETE', `/api/v1/people/${p.id}`);
