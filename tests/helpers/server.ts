@@ -18,6 +18,8 @@ export interface RealServer {
   /** Calls the API as makeApp's `call` does; the token defaults to the bootstrap coordinator's. */
   call: Call;
   stop(): Promise<void>;
+  /** Ends the process with SIGKILL, as a crash or a power cut would, and waits until it is gone. */
+  kill(): Promise<void>;
 }
 
 /** A temporary folder for a database file, removed with `remove()`. */
@@ -93,6 +95,10 @@ export async function startServer(dbFile: string): Promise<RealServer> {
     call,
     async stop() {
       child.kill('SIGTERM');
+      await exited(child);
+    },
+    async kill() {
+      child.kill('SIGKILL');
       await exited(child);
     },
   };

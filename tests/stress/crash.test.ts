@@ -3,15 +3,11 @@
 // the same file: every sign-up that was answered 201 is there, and SQLite finds the file intact.
 // Repeated, so kills land in different places (mid-transaction, mid-checkpoint, between requests).
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from '../helpers/build.js';
 import { makePeople, makeRota, type Call, type PersonSetup, type RotaSetup } from '../helpers/signup-fixtures.js';
-import { BOOTSTRAP_TOKEN, startServer, tempDatabase } from '../helpers/server.js';
+import { startServer, tempDatabase } from '../helpers/server.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const CALLERS = 20;
 const ROUNDS = 4;
 
@@ -19,31 +15,6 @@ interface Acknowledged {
   id: number;
   personId: number;
   shiftId: string;
-}
-
-/** The compiled server, started so that the test can kill it without warning. */
-async function killableServer(file: string): Promise<{ url: string; child: ChildProcess }> {
-  await ensureBuilt();
-  const child = spawn(process.execPath, ['dist/cli.js', 'serve'], {
-    cwd: ROOT,
-    env: { ...process.env, ROTA_DB: file, ROTA_BOOTSTRAP_TOKEN: BOOTSTRAP_TOKEN, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The server did not start within 30 s:\n${output}`)), 30_000);
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`The server exited with ${code} before listening:\n${output}`)));
-  });
-  return { url, child };
 }
 
 let database: ReturnType<typeof tempDatabase>;
@@ -66,8 +37,8 @@ describe('a server killed with SIGKILL under sign-up load', () => {
   it('keeps every acknowledged sign-up and an intact file, in four rounds of kill and restart', async () => {
     const acknowledged: Acknowledged[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const { url, child } = await killableServer(database.file);
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      const server = await startServer(database.file);
+      const { url } = server;
       let stopped = false;
       const thisRound: Acknowledged[] = [];
       // Each caller signs up for its own run of nights; at most 150 requests each.
@@ -92,8 +63,7 @@ describe('a server killed with SIGKILL under sign-up load', () => {
       const waitFor = 20 + Math.floor(Math.random() * 80);
       for (let waited = 0; thisRound.length < waitFor && waited < 20_000; waited += 10) await sleep(10);
       await sleep(Math.random() * 50);
-      child.kill('SIGKILL');
-      await exited;
+      await server.kill();
       stopped = true;
       await Promise.all(callers);
       expect(thisRound.length).toBeGreaterThanOrEqual(waitFor);

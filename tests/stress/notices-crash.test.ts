@@ -3,52 +3,15 @@
 // again on the same file, the server sends the notice once its lease runs out: the notice arrives,
 // any duplicate carries the same idempotency key, and the outbox ends with it marked sent.
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from '../helpers/build.js';
 import { BOOTSTRAP_TOKEN, startServer, tempDatabase } from '../helpers/server.js';
-import { makePerson, makeRota, type Call } from '../helpers/signup-fixtures.js';
+import { makePerson, makeRota } from '../helpers/signup-fixtures.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 // The worker ticks every 15 s and a lease lasts 2 minutes: a restarted server sends within ~2.5 minutes.
 const REDELIVERY_BOUND_MS = 200_000;
-
-/** The compiled server, started so that the test can kill it without warning. */
-async function killableServer(file: string): Promise<{ call: Call; child: ChildProcess }> {
-  await ensureBuilt();
-  const child = spawn(process.execPath, ['dist/cli.js', 'serve'], {
-    cwd: ROOT,
-    env: { ...process.env, ROTA_DB: file, ROTA_BOOTSTRAP_TOKEN: BOOTSTRAP_TOKEN, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The server did not start within 30 s:\n${output}`)), 30_000);
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`The server exited with ${code} before listening:\n${output}`)));
-  });
-  const call: Call = async (method, path, opts = {}) => {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${opts.token ?? BOOTSTRAP_TOKEN}`, ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
-    });
-    return { status: res.status, body: await res.json() };
-  };
-  return { call, child };
-}
 
 /** A webhook receiver on loopback that never answers its first call (it is still "in flight" when the sender dies) and answers later ones at once. */
 async function slowReceiver() {
@@ -113,12 +76,10 @@ describe('a server killed with SIGKILL while a notice is being delivered', () =>
     await setup.stop();
 
     // A coordinator takes the patroller off: the notice is written with the change, and the worker starts sending it.
-    const first = await killableServer(database.file);
-    const exited = new Promise<void>((resolve) => first.child.once('exit', () => resolve()));
+    const first = await startServer(database.file);
     expect((await first.call('DELETE', `/api/v1/signups/${signup.body.id}`)).status).toBe(200);
     await until('the first delivery to reach the receiver', 40_000, () => receiver.calls.length >= 1);
-    first.child.kill('SIGKILL');
-    await exited;
+    await first.kill();
 
     const file = new Database(database.file, { readonly: true });
     try {
