@@ -1,29 +1,16 @@
 import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
-import { DESKTOP, PHONE, axeViolations, launchBrowser, openPage, screenshot, serve, type OpenPage } from '../helpers/browser.js';
+import { DESKTOP, browserPerFile, PHONE, axeViolations, screenshot, serve } from '../helpers/browser.js';
 
 // Sunday 1 March 2026, 10:00 in Shanghai; the coordinator's browser runs in New York.
 const NOW = '2026-03-01T02:00:00Z';
 const BROWSER_ZONE = 'America/New_York';
 
 describe('the coordinator desk', () => {
-  let browser: Browser;
   let t: TestApp;
   let base: string;
-  let opened: OpenPage[] = [];
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(() => browser.close());
-  afterEach(async () => {
-    const pages = opened;
-    opened = [];
-    for (const o of pages) await o.context.close();
-    await t.close();
-    expect(pages.flatMap((o) => o.problems)).toEqual([]);
-  });
+  const pages = browserPerFile(() => t.close());
 
   async function start(): Promise<void> {
     t = await makeApp(NOW);
@@ -32,8 +19,7 @@ describe('the coordinator desk', () => {
 
   async function desk(opts: { viewport?: { width: number; height: number }; locale?: string; token?: string } = {}) {
     const viewport = opts.viewport ?? DESKTOP;
-    const o = await openPage(browser, { viewport, mobile: viewport === PHONE, locale: opts.locale ?? 'zh-CN', timezoneId: BROWSER_ZONE, now: NOW });
-    opened.push(o);
+    const o = await pages.open({ viewport, mobile: viewport === PHONE, locale: opts.locale ?? 'zh-CN', timezoneId: BROWSER_ZONE, now: NOW });
     await o.page.goto(`${base}/desk#${opts.token ?? t.coordinatorToken}`);
     await o.page.locator('#week-h').waitFor();
     return o.page;
@@ -167,8 +153,7 @@ describe('the coordinator desk', () => {
   it('sends a volunteer who opens the desk to her own page', async () => {
     await start();
     const volunteer = await t.call('POST', '/api/v1/people', { body: { name: '李秀英' } });
-    const o = await openPage(browser, { viewport: PHONE, mobile: true, locale: 'zh-CN', timezoneId: BROWSER_ZONE, now: NOW });
-    opened.push(o);
+    const o = await pages.open({ viewport: PHONE, mobile: true, locale: 'zh-CN', timezoneId: BROWSER_ZONE, now: NOW });
     await o.page.goto(`${base}/desk#${volunteer.body.accessToken}`);
     await expect.poll(() => o.page.locator('main').textContent()).toContain('这一页只给协调员用。');
     expect(await o.page.getByRole('link', { name: '去我的值班页' }).getAttribute('href')).toBe('/me');

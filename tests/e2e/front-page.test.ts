@@ -1,31 +1,17 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
-import { PHONE, launchBrowser, openPage, serve, type OpenPage } from '../helpers/browser.js';
+import { PHONE, browserPerFile, serve } from '../helpers/browser.js';
 
 const NOW = '2026-03-01T02:00:00Z';
 
 describe('the front page and what the page is served with', () => {
-  let browser: Browser;
   let t: TestApp;
-  let opened: OpenPage[] = [];
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(() => browser.close());
-  afterEach(async () => {
-    const pages = opened;
-    opened = [];
-    for (const o of pages) await o.context.close();
-    await t.close();
-    expect(pages.flatMap((o) => o.problems)).toEqual([]);
-  });
+  const pages = browserPerFile(() => t.close());
 
   it('tells a newcomer without a link to open the one from the group chat', async () => {
     t = await makeApp(NOW);
     const base = await serve(t);
-    const o = await openPage(browser, { viewport: PHONE, mobile: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', now: NOW });
-    opened.push(o);
+    const o = await pages.open({ viewport: PHONE, mobile: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', now: NOW });
     await o.page.goto(`${base}/me`);
     await expect.poll(() => o.page.locator('main').textContent()).toContain('请用您的个人链接打开');
   });
@@ -33,8 +19,7 @@ describe('the front page and what the page is served with', () => {
   it('remembers a coordinator\'s link: the front page then leads to her own page and to the desk', async () => {
     t = await makeApp(NOW);
     const base = await serve(t);
-    const o = await openPage(browser, { viewport: PHONE, mobile: true, locale: 'en-US', timezoneId: 'Asia/Shanghai', now: NOW });
-    opened.push(o);
+    const o = await pages.open({ viewport: PHONE, mobile: true, locale: 'en-US', timezoneId: 'Asia/Shanghai', now: NOW });
     await o.page.goto(`${base}/desk#${t.coordinatorToken}`);
     await o.page.locator('#week-h').waitFor();
     await o.page.goto(`${base}/`);
@@ -48,8 +33,7 @@ describe('the front page and what the page is served with', () => {
     const base = await serve(t);
     const person = await t.call('POST', '/api/v1/people', { body: { name: '李秀英' } });
     await t.call('POST', `/api/v1/people/${person.body.id}/tokens`, { body: { kind: 'access' } });
-    const o = await openPage(browser, { viewport: PHONE, mobile: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', now: NOW });
-    opened.push(o);
+    const o = await pages.open({ viewport: PHONE, mobile: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', now: NOW });
     await o.page.goto(`${base}/me#${person.body.accessToken}`);
     await expect.poll(() => o.page.locator('main').textContent()).toContain('这个链接已经失效（可能换了新链接）。请向协调员要一个新链接。');
   });

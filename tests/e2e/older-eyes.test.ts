@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
-import { PHONE, launchBrowser, openPage, screenshot, serve, type OpenPage } from '../helpers/browser.js';
+import { PHONE, browserPerFile, screenshot, serve } from '../helpers/browser.js';
 
 const NOW = '2026-03-01T02:00:00Z';
 
@@ -29,22 +29,10 @@ async function tooSmall(page: Page): Promise<{ text: string[]; targets: string[]
 }
 
 describe('the page for older eyes and hands', () => {
-  let browser: Browser;
   let t: TestApp;
   let base: string;
   let captainToken: string;
-  let opened: OpenPage[] = [];
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(() => browser.close());
-  afterEach(async () => {
-    const pages = opened;
-    opened = [];
-    for (const o of pages) await o.context.close();
-    await t.close();
-    expect(pages.flatMap((o) => o.problems)).toEqual([]);
-  });
+  const pages = browserPerFile(() => t.close());
 
   async function community(): Promise<void> {
     t = await makeApp(NOW);
@@ -70,8 +58,7 @@ describe('the page for older eyes and hands', () => {
     ] as const) {
       it(`${path} ${what}: text is at least 18 px, every target at least 48 px, and nothing scrolls sideways`, async () => {
         await community();
-        const o = await openPage(browser, { viewport, mobile: true, locale: 'zh-CN', timezoneId: 'America/New_York', now: NOW });
-        opened.push(o);
+        const o = await pages.open({ viewport, mobile: true, locale: 'zh-CN', timezoneId: 'America/New_York', now: NOW });
         await o.page.goto(`${base}${path}#${path === '/me' ? captainToken : t.coordinatorToken}`);
         await o.page.locator(ready).first().waitFor();
         expect(await tooSmall(o.page)).toEqual({ text: [], targets: [], scrollsSideways: false });

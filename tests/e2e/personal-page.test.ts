@@ -1,7 +1,7 @@
-import type { Browser, Locator } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
-import { DESKTOP, PHONE, axeViolations, launchBrowser, openPage, screenshot, serve, type OpenPage } from '../helpers/browser.js';
+import { DESKTOP, browserPerFile, PHONE, axeViolations, screenshot, serve } from '../helpers/browser.js';
 
 // Sunday 1 March 2026, 10:00 in Shanghai — and still Saturday evening for a phone in New York,
 // so a time shown in the phone's zone instead of the rota's would be visibly wrong.
@@ -36,27 +36,13 @@ async function community(): Promise<Community> {
 }
 
 describe('a captain on her phone', () => {
-  let browser: Browser;
   let c: Community;
-  let opened: OpenPage[] = [];
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(() => browser.close());
-  afterEach(async () => {
-    const pages = opened;
-    opened = [];
-    for (const o of pages) await o.context.close();
-    await c.t.close();
-    // No uncaught errors and no failed requests on any page the test opened.
-    expect(pages.flatMap((o) => o.problems)).toEqual([]);
-  });
+  const pages = browserPerFile(() => c.t.close());
 
   /** A fresh browser context (no stored link or language) on a phone, or on a desk-sized screen. */
   async function phone(opts: { locale?: string; now?: string; viewport?: { width: number; height: number } } = {}) {
     const viewport = opts.viewport ?? PHONE;
-    const o = await openPage(browser, { viewport, mobile: viewport === PHONE, locale: opts.locale ?? 'zh-CN', timezoneId: PHONE_ZONE, now: opts.now ?? NOW });
-    opened.push(o);
+    const o = await pages.open({ viewport, mobile: viewport === PHONE, locale: opts.locale ?? 'zh-CN', timezoneId: PHONE_ZONE, now: opts.now ?? NOW });
     return o.page;
   }
 

@@ -1,7 +1,7 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
-import { PHONE, axeViolations, launchBrowser, openPage, screenshot, serve, type OpenPage } from '../helpers/browser.js';
+import { PHONE, browserPerFile, axeViolations, screenshot, serve } from '../helpers/browser.js';
 
 // Sunday 1 March 2026, 10:00 in Shanghai; the phones are in New York, where it is still Saturday.
 const NOW = '2026-03-01T02:00:00Z';
@@ -39,24 +39,11 @@ async function community(): Promise<Community> {
 }
 
 describe('swapping and asking for cover from the personal page', () => {
-  let browser: Browser;
   let c: Community;
-  let opened: OpenPage[] = [];
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(() => browser.close());
-  afterEach(async () => {
-    const pages = opened;
-    opened = [];
-    for (const o of pages) await o.context.close();
-    await c.t.close();
-    expect(pages.flatMap((o) => o.problems)).toEqual([]);
-  });
+  const pages = browserPerFile(() => c.t.close());
 
   async function phone(locale = 'zh-CN', now = NOW): Promise<Page> {
-    const o = await openPage(browser, { viewport: PHONE, mobile: true, locale, timezoneId: 'America/New_York', now });
-    opened.push(o);
+    const o = await pages.open({ viewport: PHONE, mobile: true, locale, timezoneId: 'America/New_York', now });
     return o.page;
   }
 

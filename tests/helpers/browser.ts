@@ -3,6 +3,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { TestApp } from './app.js';
 
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
@@ -29,14 +30,40 @@ export interface OpenPage {
   problems: string[];
 }
 
+type PageOptions = { viewport: { width: number; height: number }; locale: string; timezoneId: string; now: string; mobile?: boolean };
+
+/**
+ * One browser for a test file. After each test it closes the pages the test opened and the
+ * test's app (`closeApp`), then checks those pages had no uncaught errors or failed requests.
+ */
+export function browserPerFile(closeApp: () => Promise<void>): { open(opts: PageOptions): Promise<OpenPage> } {
+  let browser: Browser;
+  let opened: OpenPage[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(() => browser.close());
+  afterEach(async () => {
+    const pages = opened;
+    opened = [];
+    for (const o of pages) await o.context.close();
+    await closeApp();
+    expect(pages.flatMap((o) => o.problems)).toEqual([]);
+  });
+  return {
+    async open(opts) {
+      const o = await openPage(browser, opts);
+      opened.push(o);
+      return o;
+    },
+  };
+}
+
 /**
  * A fresh context (no stored token or language) with a phone- or desk-sized window, the given
  * browser language and zone, and the device clock at `now` (the same instant as the app's clock).
  */
-export async function openPage(
-  browser: Browser,
-  opts: { viewport: { width: number; height: number }; locale: string; timezoneId: string; now: string; mobile?: boolean },
-): Promise<OpenPage> {
+export async function openPage(browser: Browser, opts: PageOptions): Promise<OpenPage> {
   const context = await browser.newContext({
     viewport: opts.viewport,
     locale: opts.locale,
