@@ -296,7 +296,7 @@ export function editShift(db: Db, actor: Actor, shiftId: string, edit: ShiftEdit
         .run();
       const { affectedSignups, ...detail } = edit;
       writeAudit(tx, now, { actorId: actor.id, action: 'shift.edit', entity: 'shift', entityId: shiftId, detail });
-      return reconcileSignups(tx, actor, [ref.seriesId], now, affectedSignups);
+      return reconcileSignups(tx, actor, [ref.seriesId], now, affectedSignups, [shift.id]);
     },
     { behavior: 'immediate' },
   );

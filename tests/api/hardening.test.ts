@@ -216,16 +216,20 @@ describe('calendar feeds', () => {
   });
   afterAll(() => t.close());
 
-  it('carry line breaks in names and notes as text, so nobody can add events or properties to a feed', async () => {
+  it('carry line breaks in notes and places as text, so nobody can add events or properties to a feed', async () => {
+    // Names are one line (a line break in one is refused); free text may hold line breaks, and
+    // they must stay text in the feed.
     const inject = 'line one\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:injected@evil.example\r\nSUMMARY:Injected\r\nATTENDEE:mailto:evil@example.org';
-    const rota = (await t.call('POST', '/api/v1/rotas', { body: { name: `East gate${inject}`.slice(0, 200), timezone: 'Asia/Shanghai', location: `Gate 2\nX-INJECTED:yes`, description: inject } })).body;
+    const rota = (await t.call('POST', '/api/v1/rotas', { body: { name: 'East gate', timezone: 'Asia/Shanghai', location: `Gate 2\nX-INJECTED:yes`, description: inject } })).body;
     const series = (
       await t.call('POST', `/api/v1/rotas/${rota.id}/series`, {
-        body: { rrule: 'FREQ=DAILY', startDate: '2026-12-01', startTime: '07:15', durationMinutes: 45, minVolunteers: 1, maxVolunteers: 3, label: `Mornings\nSTATUS:CANCELLED` },
+        body: { rrule: 'FREQ=DAILY', startDate: '2026-12-01', startTime: '07:15', durationMinutes: 45, minVolunteers: 1, maxVolunteers: 3, label: 'Mornings' },
       })
     ).body;
+    const note = `Bring a vest\nSTATUS:CANCELLED\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\n${inject}`;
+    expect((await t.call('PATCH', `/api/v1/shifts/${series.id}.20261203T0715`, { body: { note } })).status).toBe(200);
     const me = (await t.call('POST', '/api/v1/people', { body: { name: 'Li Wei' } })).body;
-    const other = (await t.call('POST', '/api/v1/people', { body: { name: `Zhang\r\nBEGIN:VALARM\r\nACTION:DISPLAY` } })).body;
+    const other = (await t.call('POST', '/api/v1/people', { body: { name: 'Zhang Min' } })).body;
     for (const p of [me, other]) {
       expect((await t.call('POST', `/api/v1/shifts/${series.id}.20261203T0715/signups`, { body: { personId: p.id } })).status).toBe(201);
     }
