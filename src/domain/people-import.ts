@@ -116,6 +116,9 @@ const nullIfEmpty = (value: string | undefined): string | null => {
   return v === '' ? null : v;
 };
 
+/** A quoted cell may span lines (Alt+Enter in Excel); a name or a team name is one line, so its breaks become spaces. */
+const oneLine = (value: string): string => value.replace(/[ \t]*(?:\r\n|\r|\n)[ \t]*/g, ' ');
+
 function parseCsv(lines: { line: number; fields: string[] }[], header: (keyof Omit<ImportRow, 'line'> | null)[]): { rows: ImportRow[]; problems: ImportProblem[] } {
   const rows: ImportRow[] = [];
   const problems: ImportProblem[] = [];
@@ -127,10 +130,10 @@ function parseCsv(lines: { line: number; fields: string[] }[], header: (keyof Om
     const localeText = nullIfEmpty(value('locale'));
     const row: ImportRow = {
       line,
-      name: (value('name') ?? '').trim(),
+      name: oneLine(value('name') ?? '').trim(),
       phone: nullIfEmpty(value('phone')),
       email: nullIfEmpty(value('email')),
-      team: nullIfEmpty(value('team')),
+      team: nullIfEmpty(oneLine(value('team') ?? '')),
       locale: localeText === null ? null : (readLocale(localeText) ?? null),
     };
     const found = check(row, localeText);
