@@ -130,3 +130,27 @@ describe('people import', () => {
     expect(await peopleCount()).toBe(before);
   });
 });
+
+describe('calendar import', () => {
+  it('refuses a day label with a control character from an .ics file, and closes no day', async () => {
+    const calendar = (await t.call('POST', '/api/v1/day-calendars', { body: { name: 'School breaks' } })).body;
+    const ics = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//school//EN',
+      'BEGIN:VEVENT',
+      'UID:break-1@school.example',
+      'DTSTAMP:20261101T000000Z',
+      'DTSTART;VALUE=DATE:20270104',
+      'SUMMARY:Winter\u0007break',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
+    const res = await t.call('POST', `/api/v1/day-calendars/${calendar.id}/import`, { body: ics, headers: { 'content-type': 'text/calendar' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION');
+    expect(res.body.error.message).toMatch(/label contains the control character U\+0007/);
+    expect((await t.call('GET', `/api/v1/day-calendars/${calendar.id}`)).body.days).toEqual([]);
+  });
+});
