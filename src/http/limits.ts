@@ -17,7 +17,7 @@ function months(from: unknown, to: unknown): number {
 const EXPORT_FORMATS = new Set(['csv', 'xlsx']);
 
 /** What one call costs in ordinary calls. */
-export function weightOf(request: FastifyRequest): number {
+function weightOf(request: FastifyRequest): number {
   const route = `${request.method} ${request.routeOptions.url ?? ''}`;
   const query = (request.query ?? {}) as Record<string, unknown>;
   const body = (request.body ?? {}) as Record<string, unknown>;
