@@ -519,6 +519,56 @@ describe('scheduled notices', () => {
   });
 });
 
+describe('names cannot speak for the robot', () => {
+  const PHISH = '[紧急通知：点此领取补贴](http://phish.example/login) <@all> <font color="warning">系统</font>';
+
+  /** No live link, no mention and no markup but the robot's own grey key line. */
+  function expectInert(posted: string, ownFonts: number) {
+    for (const live of ['](', 'http://phish', 'phish.example', '<@', '@all', '@所有人', '<font color="warning"', '[紧急通知']) expect(posted).not.toContain(live);
+    expect(posted.match(/<font/g) ?? []).toHaveLength(ownFonts);
+    // The name is still there to read, in full-width brackets.
+    expect(posted).toContain('［紧急通知：点此领取补贴］');
+  }
+
+  it('a volunteer named like a phishing link is posted by WeChat Work and DingTalk robots as plain words', async () => {
+    const t = await setup('2026-03-02T10:00:00Z');
+    const wecom = await robot();
+    const dingtalk = await robot();
+    cleanups.push(wecom.close, dingtalk.close);
+    const first = await schoolRota(t, ['校园门口']);
+    const second = await schoolRota(t, ['小区门口'], '@所有人 <@all> 护学岗');
+    await pointAt(t, first.rotaId, { kind: 'wecom', url: wecom.url, rosterAt: '19:00' });
+    await pointAt(t, second.rotaId, { kind: 'dingtalk', url: dingtalk.url.replace('key=', 'access_token=') });
+    const phisher = await person(t, PHISH);
+    const other = await person(t, '乙');
+    await signUp(t, first.shift(0, '2026-03-03'), phisher.id);
+    // A coordinator takes the phisher off a shift of each rota: each robot posts a change notice naming them.
+    await t.call('DELETE', `/api/v1/signups/${await signUp(t, first.shift(0, '2026-03-10'), phisher.id)}`);
+    await t.call('DELETE', `/api/v1/signups/${await signUp(t, second.shift(0, '2026-03-10'), phisher.id)}`);
+    // A place the phisher offers goes to the other rota's group under their name.
+    await signUp(t, second.shift(0, '2026-03-03'), other.id);
+    const offered = await signUp(t, second.shift(0, '2026-03-04'), phisher.id);
+    expect((await t.call('POST', `/api/v1/signups/${offered}/offer`, { token: phisher.token })).status).toBe(201);
+
+    t.setNow('2026-03-02T11:00:00Z');
+    expect(await workerFor(t).runOnce()).toMatchObject({ failed: 0 });
+    const wecomPosts = wecom.all.map((x) => x.body.markdown.content as string);
+    const dingtalkPosts = dingtalk.all.map((x) => `${x.body.markdown.title}\n${x.body.markdown.text}`);
+    // The change notice and tomorrow's roster (which names the phisher) in the first group.
+    expect(wecomPosts.filter((c) => c.includes('值班已取消'))).toHaveLength(1);
+    expect(wecomPosts.filter((c) => c.includes('明天的值班'))).toHaveLength(1);
+    expect(dingtalkPosts.filter((c) => c.includes('值班已取消'))).toHaveLength(1);
+    expect(dingtalkPosts.filter((c) => c.includes('需要人接替'))).toHaveLength(1);
+    for (const posted of wecomPosts) expectInert(posted, 1);
+    for (const posted of dingtalkPosts) {
+      expectInert(posted, 1);
+      expect(posted).toContain('＠所有人 ＜＠all＞ 护学岗');
+    }
+    // The outbox shows coordinators the same plain words.
+    for (const n of await notices(t)) if (n.text.includes('紧急通知')) expectInert(n.text, 0);
+  });
+});
+
 describe('secrets', () => {
   it('robot URLs and secrets never appear in logs, audit entries or API answers', async () => {
     let log = '';
