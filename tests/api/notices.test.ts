@@ -56,8 +56,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/** An app whose channels may call loopback receivers (ROTA_ALLOW_LOOPBACK_TARGETS=1). */
 async function setup(nowIso = '2026-03-02T02:00:00Z'): Promise<TestApp> {
-  const t = await makeApp(nowIso);
+  const t = await makeApp(nowIso, { allowLoopbackTargets: true });
   cleanups.push(() => t.close());
   return t;
 }
@@ -579,7 +580,7 @@ describe('secrets', () => {
       },
     });
     const base = await setup('2026-03-02T02:00:00Z');
-    const config = loadConfig({ dbPath: base.file, publicUrl: 'https://rota.example.org', now: () => base.app.config.now() }, {});
+    const config = loadConfig({ dbPath: base.file, publicUrl: 'https://rota.example.org', allowLoopbackTargets: true, now: () => base.app.config.now() }, {});
     const db = openDb(base.file);
     ensureCoordinator(db, null, config.now());
     const app = await buildApp({ config, db, logger: { level: 'debug', stream: sink } });
