@@ -399,6 +399,60 @@ describe('delivery', () => {
     expect(n).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
+  it('a failed delivery keeps a status and a reason of our own, never the receiver\'s text or address', async () => {
+    const t = await setup('2026-03-02T02:00:00Z');
+    const inner = await robot({ failAlways: true });
+    cleanups.push(inner.close);
+    const talkative = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ errcode: 40001, errmsg: 'INTERNAL: db01.corp password=hunter2' })));
+    });
+    await new Promise<void>((resolve) => talkative.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => talkative.close(() => resolve())));
+    const page = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(500, { 'content-type': 'text/html' }).end('<h1>Jenkins admin console</h1>'));
+    });
+    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => page.close(() => resolve())));
+    const urls = [`http://127.0.0.1:${(talkative.address() as AddressInfo).port}/send?key=abcd`, `http://127.0.0.1:${(page.address() as AddressInfo).port}/`, 'http://127.0.0.1:9/closed'];
+    const a = await person(t, '甲');
+    const errors: string[] = [];
+    for (const [i, url] of urls.entries()) {
+      const { rotaId, shift } = await schoolRota(t, ['校园门口'], `rota ${i}`);
+      await pointAt(t, rotaId, { kind: i === 0 ? 'wecom' : 'webhook', url });
+      await t.call('DELETE', `/api/v1/signups/${await signUp(t, shift(0, '2026-03-10'), a.id)}`);
+      expect(await workerFor(t).runOnce()).toMatchObject({ sent: 0, failed: 1 });
+      errors.push((await notices(t, `?rotaId=${rotaId}`))[0].lastError);
+    }
+    expect(errors).toEqual([
+      'the robot refused the message: errcode 40001',
+      'the receiver answered HTTP 500',
+      'the receiver could not be reached (no connection, or its certificate was not valid)',
+    ]);
+  });
+
+  it('a public address is accepted as it is typed; loopback only while ROTA_ALLOW_LOOPBACK_TARGETS is on, other inside addresses never', async () => {
+    const deployed = await makeApp('2026-03-02T02:00:00Z');
+    cleanups.push(() => deployed.close());
+    const testing = await setup('2026-03-02T02:00:00Z');
+    const put = async (t: TestApp, url: string) => {
+      const { rotaId } = await schoolRota(t, ['校园门口']);
+      return t.call('PUT', `/api/v1/rotas/${rotaId}/channel`, { body: { kind: 'webhook', url } });
+    };
+    expect((await put(deployed, 'https://93.184.215.14/hook?key=abcd')).status).toBe(200);
+    expect((await put(deployed, 'https://[2606:4700::6810:84e5]/hook')).status).toBe(200);
+    expect((await put(deployed, 'http://127.0.0.1:8080/hook')).body.error).toMatchObject({ code: 'VALIDATION', field: 'url' });
+    expect((await put(testing, 'http://127.0.0.1:8080/hook')).status).toBe(200);
+    expect((await put(testing, 'http://[::1]:8080/hook')).status).toBe(200);
+    expect((await put(testing, 'http://localhost:8080/hook')).status).toBe(200);
+    for (const inside of ['http://10.0.0.1/hook', 'http://169.254.169.254/latest', 'http://[fe80::1]/hook', 'http://[fc00::1]/hook', 'http://user@example.org/hook']) {
+      const res = await put(testing, inside);
+      expect(res.status, inside).toBe(400);
+      expect(res.body.error, inside).toMatchObject({ code: 'VALIDATION', field: 'url' });
+    }
+  });
+
   it('two workers leasing at once on two connections never hold the same notice', async () => {
     const t = await setup('2026-03-02T02:00:00Z');
     const { rotaId, shift } = await schoolRota(t, ['校园门口']);
