@@ -9,7 +9,7 @@ import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 
 /** Answers longer than this are cut: a robot's answer is a few dozen bytes. */
-export const MAX_ANSWER_BYTES = 4096;
+const MAX_ANSWER_BYTES = 4096;
 
 /** Why an address is not on the public internet, or null when it is. */
 type Refusal = 'loopback' | 'private' | 'link-local' | 'multicast' | 'unspecified' | 'reserved';
@@ -159,7 +159,7 @@ function guardedLookup(allowLoopback: boolean) {
   };
 }
 
-export interface Answer {
+interface Answer {
   status: number;
   /** The start of the answer's body, at most MAX_ANSWER_BYTES. */
   text: string;
