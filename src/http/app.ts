@@ -129,10 +129,11 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<App>
     await app.register(limits);
   }
   // Answers of the API (tokens, names, exports) are for the caller only: no cache keeps them, and
-  // no browser guesses another type for them. Pages and feeds set their own caching.
+  // no browser guesses another type for them. Pages and feeds set their own caching, and so may an
+  // API route that is stricter still (the duty sheet's `private, no-store`).
   app.addHook('onSend', async (request, reply) => {
     reply.header('X-Content-Type-Options', 'nosniff');
-    if (isApiRoute(request) || !request.routeOptions.url) reply.header('Cache-Control', 'no-store');
+    if ((isApiRoute(request) || !request.routeOptions.url) && !reply.hasHeader('cache-control')) reply.header('Cache-Control', 'no-store');
   });
   await app.register(swagger, {
     openapi: {
