@@ -3,7 +3,7 @@ import { and, asc, eq, gt, gte, inArray, lt, ne } from 'drizzle-orm';
 import { DEFAULT_CHECKIN_SETTINGS, type CheckinSettings } from '../domain/checkin.js';
 import type { Shift } from '../domain/recurrence.js';
 import type { Conn } from './connection.js';
-import { people, rotaCheckinSettings, seriesCheckin, signups } from './schema.js';
+import { people, rotaCheckinSettings, rotas, seriesCheckin, signups } from './schema.js';
 
 export interface SeriesCode {
   seriesId: number;
@@ -46,6 +46,7 @@ export interface CheckinRecord {
   id: number;
   shiftId: string;
   rotaId: number;
+  timezone: string;
   personId: number;
   personName: string;
   phone: string | null;
@@ -64,6 +65,7 @@ const columns = {
   id: signups.id,
   shiftId: signups.shiftId,
   rotaId: signups.rotaId,
+  timezone: rotas.timezone,
   personId: signups.personId,
   personName: people.name,
   phone: people.phone,
@@ -79,7 +81,8 @@ const columns = {
 };
 
 export function checkinRecord(db: Conn, signupId: number): CheckinRecord | null {
-  return db.select(columns).from(signups).innerJoin(people, eq(people.id, signups.personId)).where(eq(signups.id, signupId)).get() ?? null;
+  return db.select(columns).from(signups).innerJoin(people, eq(people.id, signups.personId))
+      .innerJoin(rotas, eq(rotas.id, signups.rotaId)).where(eq(signups.id, signupId)).get() ?? null;
 }
 
 /** The person's live sign-up on a shift (confirmed or waitlisted). */
@@ -89,6 +92,7 @@ export function liveCheckin(db: Conn, shiftId: string, personId: number): Checki
       .select(columns)
       .from(signups)
       .innerJoin(people, eq(people.id, signups.personId))
+      .innerJoin(rotas, eq(rotas.id, signups.rotaId))
       .where(and(eq(signups.shiftId, shiftId), eq(signups.personId, personId), ne(signups.status, 'cancelled')))
       .get() ?? null
   );
@@ -100,6 +104,7 @@ export function checkinsBetween(db: Conn, rotaIds: number[], from: number, to: n
     .select(columns)
     .from(signups)
     .innerJoin(people, eq(people.id, signups.personId))
+      .innerJoin(rotas, eq(rotas.id, signups.rotaId))
     .where(and(inArray(signups.rotaId, rotaIds), ne(signups.status, 'cancelled'), gte(signups.startAt, from), lt(signups.startAt, to)))
     .orderBy(asc(signups.startAt), asc(signups.id))
     .all();

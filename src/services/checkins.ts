@@ -324,8 +324,8 @@ export function checkinsToday(db: Db, actor: Actor, query: { date?: string; rota
 }
 
 /** The poster's facts: the post, its usual time and the code its QR opens. */
-export function posterFacts(db: Db, actor: Actor, seriesId: number, now: Date): { rota: Rota; series: SeriesRecord; code: string } {
+export function posterFacts(db: Db, actor: Actor, seriesId: number, now: Date): { rota: Rota; series: SeriesRecord; code: string; settings: CheckinSettings } {
   const code = seriesCode(db, actor, seriesId, now);
   const series = requireSeries(db, seriesId);
-  return { rota: requireRota(db, series.rotaId), series, code };
+  return { rota: requireRota(db, series.rotaId), series, code, settings: checkinSettings(db, series.rotaId) };
 }
