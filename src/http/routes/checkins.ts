@@ -306,14 +306,19 @@ const checkinRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireCoordinator(request);
-      const ms = (v: string | null | undefined) => (v === undefined ? undefined : v === null ? null : Date.parse(v));
+      const ms = (v: string | null | undefined, field: string) => {
+        if (v === undefined || v === null) return v;
+        const t = Date.parse(v);
+        if (Number.isNaN(t)) throw new RotaError('VALIDATION', `${field} is not a real date and time.`, { field });
+        return t;
+      };
       const { checkedInAt, checkedOutAt, clearFlags } = request.body;
       return checkinOut(
         correctCheckin(
           app.db,
           actor,
           request.params.signupId,
-          { ...(checkedInAt === undefined ? {} : { checkedInAt: ms(checkedInAt)! }), ...(checkedOutAt === undefined ? {} : { checkedOutAt: ms(checkedOutAt)! }), ...(clearFlags ? { clearFlags } : {}) },
+          { ...(checkedInAt === undefined ? {} : { checkedInAt: ms(checkedInAt, 'checkedInAt')! }), ...(checkedOutAt === undefined ? {} : { checkedOutAt: ms(checkedOutAt, 'checkedOutAt')! }), ...(clearFlags ? { clearFlags } : {}) },
           now(),
         ),
       );
