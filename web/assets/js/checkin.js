@@ -106,6 +106,7 @@ function render() {
     return;
   }
   const post = state.post;
+  if (!post) return;
   const zone = post.timezone;
   const name = post.label ? `${post.rotaName} · ${post.label}` : post.rotaName;
   const mine = state.done ?? post.mine;
@@ -188,10 +189,9 @@ async function checkOut(signupId) {
   }
 }
 
-async function start() {
-  applyStaticText();
-  bindLangButton(document.getElementById('lang'));
-  onLangChange(render);
+async function load() {
+  clearInterval(leaderTimer);
+  Object.assign(state, { me: null, post: null, done: null, failure: null, leaderCode: null });
   state.code = takeCode();
   if (!state.code) {
     state.failure = { title: 'checkinTitle', text: t('checkinNoCode') };
@@ -214,8 +214,13 @@ async function start() {
   if (state.post.isLeader && state.post.seriesId) {
     await refreshLeaderCode();
     leaderTimer = setInterval(refreshLeaderCode, 10_000);
-    addEventListener('pagehide', () => clearInterval(leaderTimer));
   }
 }
 
-start();
+applyStaticText();
+bindLangButton(document.getElementById('lang'));
+onLangChange(render);
+// A second scan while this page is open only changes the fragment: read the code again.
+addEventListener('hashchange', load);
+addEventListener('pagehide', () => clearInterval(leaderTimer));
+load();
