@@ -156,6 +156,37 @@ describe('checking in at the post from a phone', () => {
     expect(zhang).toMatchObject({ walkIn: true, flags: ['walk-in'], attendance: 'attended' });
   });
 
+  it('shows the coordinator who is in, who is not (with a number to tap), the flags, and undoes a check-in on the record', async () => {
+    p = await post();
+    await p.t.call('PATCH', `/api/v1/people/${p.wang.id}`, { body: { phone: '138 0013 8000' } });
+    await p.t.call('PATCH', `/api/v1/rotas/${p.rota.rotaId}/checkin-settings`, { body: { walkIns: true, latitude: 31.2304, longitude: 121.4737, radiusMetres: 100 } });
+    expect((await p.t.call('POST', '/api/v1/checkins', { token: p.li.token, body: { code: p.code, location: { latitude: 31.2404, longitude: 121.4737 } } })).body.flags).toEqual(['far']);
+    expect((await p.t.call('POST', '/api/v1/checkins', { token: p.zhang.token, body: { code: p.code, location: { latitude: 31.2304, longitude: 121.4737 } } })).body.flags).toEqual(['walk-in']);
+
+    const o = await pages.open({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', now: NOW });
+    const page = o.page;
+    await page.goto(`${p.base}/desk#${p.t.coordinatorToken}`);
+    const section = page.locator('#checkin-desk');
+    await expect.poll(() => section.locator('[data-shift-id]').count()).toBe(1);
+    const card = section.locator(`[data-shift-id="${p.rota.shiftOn(SHIFT)}"]`);
+    expect(await card.locator('h3').textContent()).toBe('东门护学岗 07:15–08:15');
+    expect(await card.textContent()).toContain('已签到 2 人，名单上 2 人');
+    const li = card.locator('.checkin-person', { hasText: '李秀英' });
+    expect(await li.textContent()).toContain('07:00 签到');
+    expect(await li.locator('.flag').textContent()).toBe('离岗位 1112 米');
+    expect(await card.locator('.checkin-person', { hasText: '张伟' }).locator('.flag').textContent()).toBe('临时到岗');
+    expect(await card.getByRole('link', { name: '打电话 138 0013 8000' }).getAttribute('href')).toBe('tel:13800138000');
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'checkin-desk-zh');
+
+    await li.getByRole('button', { name: '撤销签到' }).click();
+    await page.locator('dialog[open]').getByRole('button', { name: '撤销签到' }).click();
+    await expect.poll(() => page.locator('#notice').textContent()).toContain('已撤销 李秀英 的签到。');
+    await expect.poll(() => card.locator('.checkin-person', { hasText: '李秀英' }).textContent()).toBe('李秀英 没有留电话');
+    const audit = await p.t.call('GET', '/api/v1/audit?entity=signup');
+    expect(JSON.stringify(audit.body)).toContain('checkin.correct');
+  });
+
   it('prints the poster as one page of A4 and one of A5, with the QR code, the place, the time and the link', async () => {
     p = await post();
     const o = await pages.open({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', now: NOW });

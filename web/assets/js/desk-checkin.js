@@ -83,7 +83,7 @@ function personLine(person, zone, shift) {
       person.phone ? h('a', { class: 'button secondary call', href: `tel:${person.phone.replace(/[^0-9+]/g, '')}` }, t('deskCheckinCall', { phone: person.phone })) : h('span', { class: 'muted' }, t('deskCheckinNoPhone')),
     );
   }
-  const times = [t('deskCheckinAt', { time: formatTime(person.checkedInAt, zone) }), person.checkedOutAt ? t('deskCheckinOutAt', { time: formatTime(person.checkedOutAt, zone) }) : null].filter(Boolean).join('，');
+  const times = [t('deskCheckinAt', { time: formatTime(person.checkedInAt, zone) }), person.checkedOutAt ? t('deskCheckinOutAt', { time: formatTime(person.checkedOutAt, zone) }) : null].filter(Boolean).join(' · ');
   return h(
     'li',
     { class: 'checkin-person', 'data-signup-id': String(person.signupId) },
@@ -209,6 +209,10 @@ async function start() {
   }
   section.hidden = false;
   onLangChange(render);
+  // Live enough for a gate at 07:15: a quiet reload every 30 seconds while the desk is in view.
+  setInterval(() => {
+    if (document.visibilityState === 'visible') load().catch(() => {});
+  }, 30_000);
 }
 
 start();
