@@ -68,14 +68,14 @@ export function chooseShift(shifts: readonly Shift[], now: number, minutesBefore
 }
 
 /** The person's sign-up on the shift, as far as a check-in needs it. */
-export interface ExistingSignup {
+interface ExistingSignup {
   id: number;
   status: 'confirmed' | 'waitlisted';
   walkIn: boolean;
   checkedInAt: number | null;
 }
 
-export type CheckinOutcome =
+type CheckinOutcome =
   | { action: 'again'; signupId: number }
   | { action: 'mark'; signupId: number }
   | { action: 'walk-in'; signupId: number | null }
@@ -137,7 +137,7 @@ export function checkinFlags(walkIn: boolean, settings: Pick<CheckinSettings, 'l
   return flags;
 }
 
-export interface ServiceTime {
+interface ServiceTime {
   startAt: number;
   endAt: number;
   checkedInAt: number | null;

@@ -150,7 +150,7 @@ function postOf(tx: Conn, code: string, now: Date): Post {
   return { code: found, series, rota, settings: checkinSettings(tx, rota.id), shifts };
 }
 
-export interface PostView {
+interface PostView {
   rota: Rota;
   series: SeriesRecord;
   settings: CheckinSettings;
@@ -179,7 +179,7 @@ export function lookUpPost(db: Db, actor: Actor, code: string, now: Date): PostV
   };
 }
 
-export interface CheckinInput {
+interface CheckinInput {
   code: string;
   shiftId?: string;
   leaderCode?: string;
@@ -249,7 +249,7 @@ export function checkOut(db: Db, actor: Actor, signupId: number, now: Date): Che
   );
 }
 
-export interface CheckinCorrection {
+interface CheckinCorrection {
   checkedInAt?: number | null;
   checkedOutAt?: number | null;
   clearFlags?: boolean;
@@ -303,7 +303,7 @@ export function correctCheckin(db: Db, actor: Actor, signupId: number, change: C
 
 // ---------- the desk ----------
 
-export interface DeskShift {
+interface DeskShift {
   shift: Shift;
   rota: Rota;
   label: string | null;

@@ -134,7 +134,7 @@ function render() {
     );
     parts.push(form);
   }
-  if (post.isLeader && post.seriesId) {
+  if (post.isLeader && post.seriesId && post.requireLeaderCode) {
     parts.push(
       h('section', { class: 'card leader', 'aria-labelledby': 'leader-title' },
         h('h2', { id: 'leader-title' }, t('checkinLeaderTitle')),
@@ -211,7 +211,7 @@ async function load() {
     return render();
   }
   render();
-  if (state.post.isLeader && state.post.seriesId) {
+  if (state.post.isLeader && state.post.seriesId && state.post.requireLeaderCode) {
     await refreshLeaderCode();
     leaderTimer = setInterval(refreshLeaderCode, 10_000);
   }
