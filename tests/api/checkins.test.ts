@@ -1,7 +1,7 @@
 // Check-in at the post (issue 15) through the real app on a real SQLite file: the window's edges,
 // a second scan, a replaced code, the rotating leader code, walk-ins, distance flags, check-out,
 // hours in statistics, corrections, the desk's view, rate limits and the poster.
-import { beforeEach, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { makePerson, makeRota, type PersonSetup, type RotaSetup } from '../helpers/signup-fixtures.js';
 
@@ -36,15 +36,14 @@ function rowsOf(t: TestApp, personId: number): unknown[] {
 }
 
 describe('checking in at the post', () => {
+  // Each test makes its own post (inside the test, so a slow machine's set-up counts against the test's time, not a hook's).
   let p: Post;
-  beforeEach(async () => {
-    p = await post();
-  });
   afterEach(() => p.t.close());
 
   const checkIn = (token: string, body: Record<string, unknown> = {}) => p.t.call('POST', '/api/v1/checkins', { token, body: { code: p.code, ...body } });
 
   it('gives coordinators the code and the link the QR opens (the code in its fragment), and only them', async () => {
+    p = await post();
     const res = await p.t.call('GET', `/api/v1/series/${p.rota.seriesId}/checkin`);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ code: p.code, url: `https://rota.example.org/checkin#${p.code}` });
@@ -54,6 +53,7 @@ describe('checking in at the post', () => {
   });
 
   it('opens 30 minutes before the start and says when, counts the person, and answers a second scan with the same sign-up', async () => {
+    p = await post();
     p.t.setNow(new Date(Date.parse(OPENS) - 1).toISOString());
     const early = await checkIn(p.li.token);
     expect(early.status).toBe(409);
@@ -73,6 +73,7 @@ describe('checking in at the post', () => {
   });
 
   it('closes when the shift ends, and then names the next window', async () => {
+    p = await post();
     p.t.setNow(new Date(Date.parse(END) - 1).toISOString());
     expect((await checkIn(p.li.token)).status).toBe(201);
     p.t.setNow(END);
@@ -84,6 +85,7 @@ describe('checking in at the post', () => {
   });
 
   it('refuses a replaced code, and takes the new one', async () => {
+    p = await post();
     p.t.setNow(OPENS);
     const replaced = await p.t.call('POST', `/api/v1/series/${p.rota.seriesId}/checkin`);
     expect(replaced.status).toBe(200);
@@ -98,6 +100,7 @@ describe('checking in at the post', () => {
   });
 
   it('asks for the rotating leader code where the rota requires it, accepts the previous one, and refuses a wrong or stale one', async () => {
+    p = await post();
     const settings = await p.t.call('PATCH', `/api/v1/rotas/${p.rota.rotaId}/checkin-settings`, { body: { requireLeaderCode: true, leaderIds: [p.wang.id] } });
     expect(settings.body).toMatchObject({ requireLeaderCode: true, leaderIds: [p.wang.id], windowMinutesBefore: 30, walkIns: false });
     p.t.setNow('2026-03-02T23:00:10Z');
@@ -129,6 +132,7 @@ describe('checking in at the post', () => {
   });
 
   it('refuses someone not signed up with what to do, and records a flagged walk-in where the rota takes them', async () => {
+    p = await post();
     p.t.setNow('2026-03-02T23:30:00Z');
     const refused = await checkIn(p.stranger.token);
     expect(refused.status).toBe(409);
@@ -146,6 +150,7 @@ describe('checking in at the post', () => {
   });
 
   it('stores only the distance from the post, flags a far phone, and never touches another person\'s sign-up', async () => {
+    p = await post();
     await p.t.call('PATCH', `/api/v1/rotas/${p.rota.rotaId}/checkin-settings`, { body: { latitude: 31.2304, longitude: 121.4737, radiusMetres: 100 } });
     const wangBefore = rowsOf(p.t, p.wang.id);
     p.t.setNow('2026-03-02T23:00:00Z');
@@ -165,6 +170,7 @@ describe('checking in at the post', () => {
   });
 
   it('checks out, and statistics count service hours from check-in to check-out, else the shift\'s length, adding up', async () => {
+    p = await post();
     p.t.setNow(OPENS);
     const li = await checkIn(p.li.token);
     p.t.setNow('2026-03-02T23:55:00Z');
@@ -195,6 +201,7 @@ describe('checking in at the post', () => {
   });
 
   it('shows the desk today\'s shift with who checked in and who has not (with a phone), and audits corrections', async () => {
+    p = await post();
     await p.t.call('PATCH', `/api/v1/people/${p.wang.id}`, { body: { phone: '13800138000' } });
     p.t.setNow('2026-03-02T23:00:00Z');
     const li = await checkIn(p.li.token);
@@ -222,6 +229,7 @@ describe('checking in at the post', () => {
   });
 
   it('refuses malformed input with 400, and too many attempts with 429', async () => {
+    p = await post();
     p.t.setNow('2026-03-02T23:00:00Z');
     expect((await p.t.call('POST', '/api/v1/checkins', { token: p.li.token, body: { code: 'short' } })).body.error.code).toBe('VALIDATION');
     expect((await checkIn(p.li.token, { leaderCode: 'abcdef' })).body.error.code).toBe('VALIDATION');
@@ -238,6 +246,7 @@ describe('checking in at the post', () => {
   });
 
   it('prints a poster with the QR code, the place, the time and the link, in either language and size', async () => {
+    p = await post();
     await p.t.call('PATCH', `/api/v1/rotas/${p.rota.rotaId}`, { body: { location: '实验学校东门 <main gate>' } });
     const zh = await p.t.call('GET', `/api/v1/series/${p.rota.seriesId}/poster`);
     expect(zh.status).toBe(200);
@@ -256,6 +265,7 @@ describe('checking in at the post', () => {
   });
 
   it('shows the scanner the post, the shift and their own state before the tap', async () => {
+    p = await post();
     p.t.setNow('2026-03-02T20:00:00Z');
     const before = await p.t.call('POST', '/api/v1/checkins/lookup', { token: p.li.token, body: { code: p.code } });
     expect(before.body).toMatchObject({ rotaName: '东门护学岗', open: false, opensAt: '2026-03-03T06:45:00+08:00', isLeader: false, seriesId: null, mine: { checkedInAt: null } });
