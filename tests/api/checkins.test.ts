@@ -251,6 +251,9 @@ describe('checking in at the post', () => {
     const zh = await p.t.call('GET', `/api/v1/series/${p.rota.seriesId}/poster`);
     expect(zh.status).toBe(200);
     expect(zh.headers['content-type']).toBe('text/html; charset=utf-8');
+    // A page of our own with names in it: no scripts at all.
+    expect(String(zh.headers['content-security-policy'])).toContain("default-src 'none'");
+    expect(zh.text).not.toContain('<script');
     expect(zh.text).toContain('扫码签到');
     expect(zh.text).toContain('实验学校东门 &lt;main gate&gt;');
     expect(zh.text).toContain('每天 07:15–08:15');
