@@ -2,6 +2,7 @@
 // usual time, one line of instructions and the link as text. Print CSS for A4 or A5, one page.
 import QRCode from 'qrcode';
 import type { Rota, SeriesRecord } from '../db/schedule.js';
+import type { RuleVersion } from '../domain/recurrence.js';
 
 export type PosterSize = 'a4' | 'a5';
 type Locale = 'zh-CN' | 'en';
@@ -61,10 +62,10 @@ const SIZES: Record<PosterSize, { page: string; qr: number; title: number; text:
   a5: { page: 'A5', qr: 100, title: 15, text: 5, link: 3 },
 };
 
-export async function posterHtml(p: { rota: Rota; series: SeriesRecord; url: string; windowMinutesBefore: number; locale: Locale; size: PosterSize }): Promise<string> {
+export async function posterHtml(p: { rota: Rota; series: SeriesRecord; version: RuleVersion; url: string; windowMinutesBefore: number; locale: Locale; size: PosterSize }): Promise<string> {
   const w = WORDS[p.locale];
   const s = SIZES[p.size];
-  const version = p.series.versions[p.series.versions.length - 1]!;
+  const version = p.version;
   const name = p.series.label ? `${p.rota.name} · ${p.series.label}` : p.rota.name;
   const when = [daysText(version.rrule, p.locale), timeText(version.startTime, version.durationMinutes)].filter(Boolean).join(' ');
   const qr = await QRCode.toString(p.url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });

@@ -24,7 +24,7 @@ import { dayRulesFor, overridesFor, type Rota, type SeriesRecord } from '../db/s
 import { newToken } from '../db/tokens.js';
 import { chooseShift, checkinFlags, checkinWindow, decideCheckin, distanceMetres, type CheckinSettings } from '../domain/checkin.js';
 import { RotaError } from '../domain/errors.js';
-import { expandSeries, shiftDate, type Shift } from '../domain/recurrence.js';
+import { expandSeries, shiftDate, type RuleVersion, type Shift } from '../domain/recurrence.js';
 import { refusalError } from '../domain/signup-rules.js';
 import { DAY_MS, formatDate, localToday } from '../domain/time.js';
 import type { Actor } from './people.js';
@@ -324,8 +324,12 @@ export function checkinsToday(db: Db, actor: Actor, query: { date?: string; rota
 }
 
 /** The poster's facts: the post, its usual time and the code its QR opens. */
-export function posterFacts(db: Db, actor: Actor, seriesId: number, now: Date): { rota: Rota; series: SeriesRecord; code: string; settings: CheckinSettings } {
+export function posterFacts(db: Db, actor: Actor, seriesId: number, now: Date): { rota: Rota; series: SeriesRecord; version: RuleVersion; code: string; settings: CheckinSettings } {
   const code = seriesCode(db, actor, seriesId, now);
   const series = requireSeries(db, seriesId);
-  return { rota: requireRota(db, series.rotaId), series, code, settings: checkinSettings(db, series.rotaId) };
+  const rota = requireRota(db, series.rotaId);
+  // The rule in force today (a "this and all future" edit may have changed the time from a later date).
+  const today = formatDate(localToday(now, rota.timezone));
+  const version = [...series.versions].reverse().find((v) => v.validFrom <= today) ?? series.versions[0]!;
+  return { rota, series, version, code, settings: checkinSettings(db, series.rotaId) };
 }

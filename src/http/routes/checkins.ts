@@ -139,6 +139,7 @@ const checkinRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const html = await posterHtml({
         rota: facts.rota,
         series: facts.series,
+        version: facts.version,
         url: checkinUrl(app.config, facts.code),
         windowMinutesBefore: facts.settings.windowMinutesBefore,
         locale: request.query.lang ?? actor.locale,
