@@ -94,7 +94,7 @@ h1 { font-size: ${s.title}mm; line-height: 1.15; margin: 0 0 2mm; }
 .k { font-weight: bold; margin-right: 2mm; }
 .do { font-size: ${s.text * 0.8}mm; margin: 3mm 0 2mm; }
 .window { font-size: ${s.text * 0.65}mm; margin: 0 0 3mm; }
-.link { font-size: ${s.link * 0.8}mm; margin: 0; }
+.link { font-size: ${s.text * 0.65}mm; margin: 0; }
 .url { font-family: "DejaVu Sans Mono", monospace; font-size: ${s.link}mm; word-break: break-all; margin: 1mm 0 0; }
 @media screen { body { padding: 8mm 4mm; } }
 </style>
