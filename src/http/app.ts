@@ -14,6 +14,7 @@ import errors, { badUrl } from './errors.js';
 import limits from './limits.js';
 import auditRoutes from './routes/audit.js';
 import calendarRoutes from './routes/calendars.js';
+import checkinRoutes from './routes/checkins.js';
 import dayRoutes from './routes/days.js';
 import fairnessRoutes from './routes/fairness.js';
 import feedRoutes from './routes/feeds.js';
@@ -164,6 +165,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<App>
       await api.register(fairnessRoutes);
       await api.register(sheetRoutes);
       await api.register(noticeRoutes);
+      await api.register(checkinRoutes);
     },
     { prefix: '/api/v1' },
   );

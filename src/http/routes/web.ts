@@ -15,7 +15,7 @@ import { errors } from '../schemas.js';
 // Three levels up from src/http/routes (tsx) and from dist/http/routes (compiled) alike.
 const WEB_DIR = fileURLToPath(new URL('../../../web/', import.meta.url));
 
-const PAGES: Record<string, string> = { '/': 'index.html', '/me': 'me.html', '/desk': 'desk.html' };
+const PAGES: Record<string, string> = { '/': 'index.html', '/me': 'me.html', '/desk': 'desk.html', '/checkin': 'checkin.html' };
 
 /** URL name → [package, file inside it]: only these files of node_modules are served. */
 const VENDOR: Record<string, [string, string]> = {
