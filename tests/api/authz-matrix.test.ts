@@ -396,7 +396,8 @@ describe('the authorisation matrix', () => {
       want[route] = c.expect;
     }
     expect(got).toEqual(want);
-  });
+    // Some hundred routes times five callers, each building its own request: longer than one test's default.
+  }, 120_000);
 
   it('opens each feed with its own feed token only: a person\'s, a team\'s or a rota\'s token opens nothing else', async () => {
     const tokens = { person: world.v.feedToken, team: world.teamFeed, rota: world.rotaFeed };
