@@ -38,7 +38,7 @@ describe('the desk\'s gap tools on the demo community', () => {
     expect(await cards.count()).toBe(10);
     const first = await cards.first().textContent();
     expect(first).toContain('3月9日 周一 07:15–08:00');
-    expect(first).toContain('校园门口 School gate');
+    expect(first).toContain('校园门口');
     expect(first).toContain('还没有人');
     expect(first).toContain('缺 2 人');
   });
@@ -107,7 +107,7 @@ describe('the desk\'s gap tools on the demo community', () => {
     await section.getByRole('button', { name: '复制群聊文字' }).click();
     const area = page.locator('dialog[open] textarea');
     await area.waitFor();
-    expect(await area.inputValue()).toContain('3月9日 周一 07:15 校园门口 School gate：');
+    expect(await area.inputValue()).toContain('3月9日 周一 07:15 校园门口：');
     await page.locator('dialog[open]').getByRole('button', { name: '关闭' }).click();
 
     const download = page.waitForEvent('download');
