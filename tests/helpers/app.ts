@@ -18,11 +18,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function makeApp(nowIso = '2026-03-01T00:00:00Z'): Promise<TestApp> {
+/** `publicUrl` is what links point at (a local address stands for ROTA_PUBLIC_URL left unset). */
+export async function makeApp(nowIso = '2026-03-01T00:00:00Z', opts: { publicUrl?: string } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'rota-test-'));
   const file = join(dir, 'rota.sqlite');
   let now = new Date(nowIso);
-  const config = loadConfig({ dbPath: file, publicUrl: 'https://rota.example.org', now: () => now }, {});
+  const config = loadConfig({ dbPath: file, publicUrl: opts.publicUrl ?? 'https://rota.example.org', now: () => now }, {});
   const db = openDb(file);
   const coordinatorToken = 'coordinator-token-for-tests-000001';
   ensureCoordinator(db, coordinatorToken, now);

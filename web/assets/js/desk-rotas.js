@@ -2,9 +2,22 @@
 // rota and for another duty time (the rule's words shown as the boxes are ticked).
 import { api, feedPath } from './api.js';
 import { feedCalendar } from './calendar.js';
-import { formatDate, hasText, lang, t, todayIn } from './i18n.js';
+import { addStrings, formatDate, hasText, lang, t, todayIn } from './i18n.js';
 import { ruleWords } from './rule-words.js';
 import { busy, errorText, h, linkBox, notify, qrCode } from './ui.js';
+
+addStrings({
+  'zh-CN': {
+    seriesSize: '{minutes} 分钟，{min}–{max} 人',
+    zonesCommon: '常用时区',
+    zonesAll: '其他时区（按字母）',
+  },
+  en: {
+    seriesSize: '{minutes} minutes, {min}–{max} people',
+    zonesCommon: 'Common time zones',
+    zonesAll: 'Other time zones (A–Z)',
+  },
+});
 
 const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 /** Offered first in the time-zone list: China's, its neighbours', and the zones of big diasporas. */
