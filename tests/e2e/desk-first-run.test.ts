@@ -101,6 +101,13 @@ describe('the desk on an empty install', () => {
     await page.locator('dialog[open]').getByRole('button', { name: '不用了' }).click();
     expect(await checklist.locator('li.done').evaluateAll((items) => items.map((li) => li.getAttribute('data-step')))).toEqual(['rota', 'people', 'links']);
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+
+    // In English, the same desk in other words: the checklist still ticking, the rule in English.
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await expect.poll(() => page.locator('#rotas .card').textContent()).toContain('Monday to Friday 07:15, off on public holidays, on duty on make-up working days; 45 minutes, 2–4 people');
+    expect(await checklist.locator('li').first().innerText()).toContain('Create a rota');
+    expect(await checklist.locator('li.done').count()).toBe(3);
+    expect(await form.getByLabel('Time zone').locator('optgroup').evaluateAll((groups) => groups.map((g) => (g as HTMLOptGroupElement).label))).toEqual(['Common time zones', 'Other time zones (A–Z)']);
     await page.locator('#start').scrollIntoViewIfNeeded();
     await screenshot(page, 'desk-first-run-zh');
   });

@@ -120,8 +120,8 @@ export function rotasSection(ctx) {
     return h(
       'select',
       { name: 'timezone', required: true },
-      h('optgroup', { label: t('zonesCommon'), 'data-i18n-label': 'zonesCommon' }, common.map(option)),
-      h('optgroup', { label: t('zonesAll'), 'data-i18n-label': 'zonesAll' }, all.filter((z) => !common.includes(z)).map(option)),
+      h('optgroup', { label: t('zonesCommon'), 'data-zones': 'zonesCommon' }, common.map(option)),
+      h('optgroup', { label: t('zonesAll'), 'data-zones': 'zonesAll' }, all.filter((z) => !common.includes(z)).map(option)),
     );
   }
 
@@ -230,6 +230,7 @@ export function rotasSection(ctx) {
   const render = () => {
     // The new-rota form is kept (what was typed stays); its rule's words follow the language.
     newRota.querySelector('fieldset.series-fields').dispatchEvent(new Event('reset-rule'));
+    for (const group of newRota.querySelectorAll('optgroup[data-zones]')) group.label = t(group.dataset.zones);
     if (ctx.rotas().length === 0) {
       list.replaceChildren(h('p', { class: 'empty' }, t('noRotas')));
       newRota.open = true;

@@ -40,6 +40,8 @@ export function isLocalLink(url) {
 }
 
 const HIDDEN_KEY = 'rota.desk.startHidden';
+/** Once shown, the checklist stays (ticking) through redraws and language switches. */
+let shown = false;
 
 /**
  * `ctx.progress()` answers which steps are done: `{ rota, people, links, qr }`. The checklist
@@ -51,7 +53,6 @@ export function startSection(ctx) {
   const hide = h('button', { type: 'button', class: 'button secondary' }, t('startHide'));
   const box = h('div', { class: 'start-box' }, h('h2', { id: 'start-h' }, t('startTitle')), h('p', {}, t('startText')), list, h('div', { class: 'buttons' }, hide));
   const section = h('section', { id: 'start', 'aria-labelledby': 'start-h' }, warning, box);
-  let shown = false;
   hide.addEventListener('click', () => {
     localStorage.setItem(HIDDEN_KEY, '1');
     render();
@@ -69,7 +70,7 @@ export function startSection(ctx) {
       ['qr', 'startQr', '#qr-cards'],
     ];
     const all = steps.every(([key]) => done[key]);
-    // Shown on a new install; once shown it stays (ticking) until everything is done or it is hidden.
+    // Shown on a new install, until everything is done or it is hidden.
     shown ||= !done.rota || !done.people;
     box.hidden = !shown || all || localStorage.getItem(HIDDEN_KEY) === '1';
     list.replaceChildren(
