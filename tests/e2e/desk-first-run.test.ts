@@ -194,6 +194,32 @@ describe('the desk on an empty install', () => {
     expect(await dialog.getByRole('textbox').inputValue()).toMatch(/^http:\/\/127\.0\.0\.1:3000\/me#/);
   });
 
+  it('fits a 320 px phone with a 32 px default font: the checklist, the rule\'s words and the warning wrap, nothing scrolls sideways', async () => {
+    await start('http://127.0.0.1:3000');
+    const page = await desk({ viewport: { width: 320, height: 720 } });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Page.setFontSizes', { fontSizes: { standard: 32, fixed: 32 } });
+    await page.locator('#new-rota summary').scrollIntoViewIfNeeded();
+    const fits = (selector: string) =>
+      page.locator(selector).evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        return box.left >= 0 && box.right <= document.documentElement.clientWidth;
+      });
+    const selectors = ['#local-links', '#start .checklist', '#new-rota-form .rule', '#autofill', '#gaps', '#rotas', '#people', '#stats'];
+    const fitting = Object.fromEntries(await Promise.all(selectors.map(async (s) => [s, await fits(s)] as const)));
+    expect(fitting).toEqual(Object.fromEntries(selectors.map((s) => [s, true])));
+    // Wide tables scroll inside their own box; nothing else may stick out.
+    const wide = await page.evaluate(() =>
+      [...document.querySelectorAll('body *')]
+        .filter((el) => !el.parentElement?.closest('.table-wrap') && el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5 && el.getBoundingClientRect().width > 0)
+        .map((el) => `${el.tagName}#${el.id}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`)
+        .slice(0, 8),
+    );
+    expect(wide).toEqual([]);
+    expect(await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth])).toEqual([320, 320]);
+    await screenshot(page, 'desk-first-run-320-32px');
+  });
+
   it('passes axe-core with the checklist and the warning showing, on a phone in both languages', async () => {
     await start('http://localhost:3000');
     for (const locale of ['zh-CN', 'en-GB']) {
