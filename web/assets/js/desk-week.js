@@ -4,7 +4,7 @@ import { addDays, formatDate, formatTime, formatWhen, joinNames, lang, t, todayI
 import { ask, busy, errorText, h, notify } from './ui.js';
 
 /** Monday of the week holding `date` (YYYY-MM-DD). */
-export function mondayOf(date) {
+function mondayOf(date) {
   const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
   return addDays(date, -((weekday + 6) % 7));
 }
