@@ -69,7 +69,7 @@ describe('the desk\'s gap tools on the demo community', () => {
     await more.click();
     expect(await dialog.locator('.candidates .card .what').allTextContents()).toEqual(names);
     expect(await more.count()).toBe(0);
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(`安排 ${names[5]}`);
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe(`安排 ${names[5]}`);
     const best = ranked.candidates[0];
     expect(await dialog.locator('.candidates .card .reason').first().textContent()).toBe(best.reasonText);
     expect(best.reasonText).toContain('前后 4 周内');
