@@ -330,7 +330,8 @@ function lockedNote(signup) {
   return h(
     'div',
     { class: 'locked' },
-    h('p', {}, t(started || hours === 0 ? 'lockedStarted' : 'lockedSoon', { hours }), ' ', contact ? t('lockedCall', { name: contact.name }) : t('lockedNobody')),
+    h('p', {}, t(started || hours === 0 ? 'lockedStarted' : 'lockedSoon', { hours })),
+    h('p', {}, contact ? t('lockedCall', { name: contact.name }) : t('lockedNobody')),
     contact?.phone
       ? h('a', { class: 'button primary call', href: `tel:${contact.phone.replace(/[^\d+]/g, '')}` }, t('callContact', { name: contact.name, phone: contact.phone }))
       : null,
@@ -537,7 +538,8 @@ async function start() {
   }
   render();
   if (!state.me || state.failure) return;
-  // The calendar (and its libraries) only once the next duty is on the screen.
+  // The calendar (and its libraries) only once the next duty has been painted.
+  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
   const { feedCalendar } = await import('./calendar.js');
   const next = state.signups.find((s) => s.status === 'confirmed' && Date.parse(s.end) > Date.now());
   const zone = next ? zoneOf(next.rotaId) : (state.rotas.values().next().value?.timezone ?? 'UTC');
