@@ -129,7 +129,7 @@ describe('the captain\'s page on a phone', () => {
       for (const entry of await entries.all()) {
         expect(await entry.locator('.fc-short').textContent()).toBe('07:15 校园门口');
         const box = (await entry.boundingBox())!;
-        const lineHeight = await entry.evaluate((el) => parseFloat(getComputedStyle(el.querySelector('.fc-short')!).lineHeight) || parseFloat(getComputedStyle(el).fontSize) * 1.5);
+        const lineHeight: number = await entry.locator('.fc-short').evaluate('(el) => parseFloat(getComputedStyle(el).lineHeight) || parseFloat(getComputedStyle(el).fontSize) * 1.5');
         expect(box.height).toBeLessThan(lineHeight * 1.8);
       }
       // A day cell stays about as tall as it is wide, not a column of characters.

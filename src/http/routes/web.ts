@@ -170,7 +170,8 @@ const webRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const warm = () => {
     if (warmed) return;
     warmed = true;
-    for (const file of files.values()) void compressed(file);
+    // A failure here is met again, and answered, by the request that needs the file.
+    for (const file of files.values()) compressed(file).catch(() => undefined);
   };
   for (const [url, name] of Object.entries(PAGES)) {
     const page = versionedPage(name, version);
