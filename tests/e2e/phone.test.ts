@@ -129,7 +129,11 @@ describe('the captain\'s page on a phone', () => {
       for (const entry of await entries.all()) {
         expect(await entry.locator('.fc-short').textContent()).toBe('07:15 校园门口');
         const box = (await entry.boundingBox())!;
-        const lineHeight: number = await entry.locator('.fc-short').evaluate('(el) => parseFloat(getComputedStyle(el).lineHeight) || parseFloat(getComputedStyle(el).fontSize) * 1.5');
+        const lineHeight = await entry.locator('.fc-short').evaluate((el) => {
+          // Runs in the page; this project's TypeScript has no DOM types.
+          const css = (globalThis as unknown as { getComputedStyle(e: unknown): { lineHeight: string; fontSize: string } }).getComputedStyle(el);
+          return parseFloat(css.lineHeight) || parseFloat(css.fontSize) * 1.5;
+        });
         expect(box.height).toBeLessThan(lineHeight * 1.8);
       }
       // A day cell stays about as tall as it is wide, not a column of characters.

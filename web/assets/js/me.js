@@ -2,7 +2,7 @@
 // her coming duties, then duties she can take, each change two taps (the button, then "yes").
 // Everything above the calendar comes from one call (`/me/overview`); the calendar and its
 // libraries load after the next duty is on the screen (issue 14).
-import { api, feedPath, forgetToken, takeToken } from './api.js';
+import { api, feedPath, forgetToken } from './api.js';
 import { addStrings, applyStaticText, bindLangButton, formatDay, formatTime, formatWhen, joinNames, onLangChange, relativeDay, t } from './i18n.js';
 import { subscribeSection } from './me-subscribe.js';
 import { ask, busy, errorText, h, notify, openDialog, show } from './ui.js';
@@ -54,8 +54,9 @@ function zoneOf(rotaId) {
   return state.rotas.get(rotaId)?.timezone ?? 'UTC';
 }
 
-async function load() {
-  const o = await api('GET', '/me/overview');
+/** Loads the page's state: from `first` (the call already under way) or a new call. */
+async function load(first = null) {
+  const o = await (first ?? api('GET', '/me/overview'));
   state.me = o.me;
   state.rotas = new Map(o.rotas.map((r) => [r.id, r]));
   state.signups = o.signups;
@@ -524,13 +525,14 @@ function render() {
   main.replaceChildren(...sections.filter(Boolean));
 }
 
-async function start() {
+/** Draws the page; `first` is the overview call me-start.js began (null without a link). */
+export async function start(first) {
   applyStaticText();
   bindLangButton(document.getElementById('lang'));
   onLangChange(render);
-  if (takeToken()) {
+  if (first) {
     try {
-      await load();
+      await load(first);
     } catch (error) {
       if (error.code === 'UNAUTHENTICATED') forgetToken();
       state.failure = error;
@@ -545,5 +547,3 @@ async function start() {
   const zone = next ? zoneOf(next.rotaId) : (state.rotas.values().next().value?.timezone ?? 'UTC');
   calendar = feedCalendar(calendarBox, { url: feedPath(state.me.feedUrl), zone, views: ['listWeek', 'dayGridMonth'], initialDate: next?.localDate });
 }
-
-start();
