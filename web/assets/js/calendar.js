@@ -48,7 +48,14 @@ function shortEntry(arg) {
   const el = document.createElement('span');
   el.className = 'fc-short';
   el.title = title;
-  el.textContent = arg.timeText ? `${arg.timeText} ${short}` : short;
+  // FullCalendar's own class names, so its styles (and readers of them) still find the parts.
+  const time = document.createElement('span');
+  time.className = 'fc-event-time';
+  time.textContent = arg.timeText;
+  const what = document.createElement('span');
+  what.className = 'fc-event-title';
+  what.textContent = short;
+  el.append(...(arg.timeText ? [time, ' '] : []), what);
   return { domNodes: [el] };
 }
 
