@@ -15,6 +15,7 @@ export interface Rota {
   countUnmarked: boolean;
   cancelClosesHoursBefore: number;
   requireApproval: boolean;
+  contactPersonId: number | null;
   feedToken: string;
   archived: boolean;
   updatedAt: number;
@@ -37,6 +38,7 @@ function toRota(r: typeof rotas.$inferSelect): Rota {
     countUnmarked: r.countUnmarked,
     cancelClosesHoursBefore: r.cancelClosesHoursBefore,
     requireApproval: r.requireApproval,
+    contactPersonId: r.contactPersonId,
     feedToken: r.feedToken,
     archived: r.archivedAt !== null,
     updatedAt: r.updatedAt,

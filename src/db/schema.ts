@@ -65,6 +65,8 @@ export const rotas = sqliteTable(
     countUnmarked: integer('count_unmarked', { mode: 'boolean' }).notNull().default(true),
     cancelClosesHoursBefore: integer('cancel_closes_hours_before').notNull().default(12),
     requireApproval: integer('require_approval', { mode: 'boolean' }).notNull().default(false),
+    /** The coordinator volunteers call about this rota (inside the lock window changes go through them). */
+    contactPersonId: integer('contact_person_id').references(() => people.id),
     feedToken: text('feed_token').notNull(),
     archivedAt: integer('archived_at'),
     createdAt: integer('created_at').notNull(),

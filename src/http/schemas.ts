@@ -83,6 +83,7 @@ export const RotaSchema = Type.Object({
   countUnmarked: Type.Boolean(),
   cancelClosesHoursBefore: Type.Integer(),
   requireApproval: Type.Boolean(),
+  contactPersonId: Nullable(Type.Integer({ description: 'The coordinator volunteers call about this rota; inside the lock window their page shows this person\'s number' })),
   teamIds: Type.Array(Type.Integer()),
   archived: Type.Boolean(),
   ...FeedLinks,

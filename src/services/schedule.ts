@@ -2,6 +2,7 @@
 import { and, eq, gte, inArray } from 'drizzle-orm';
 import type { Conn, Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
+import { getPerson } from '../db/people.js';
 import { calendarDays, dayRulesFor, getRota, loadSeries, type Rota, type SeriesRecord } from '../db/schedule.js';
 import { rotaTeams, rotas, series, seriesCalendars, seriesVersions, shiftOverrides, teams } from '../db/schema.js';
 import { newToken } from '../db/tokens.js';
@@ -23,6 +24,7 @@ export interface RotaInput {
   cancelClosesHoursBefore?: number;
   requireApproval?: boolean;
   teamIds?: number[];
+  contactPersonId?: number | null;
 }
 
 export function requireRota(db: Conn, id: number): Rota {
@@ -39,6 +41,21 @@ function checkHours(hours: number | undefined): void {
   if (hours !== undefined && (!Number.isInteger(hours) || hours < 0 || hours > 24 * 14)) {
     throw new RotaError('VALIDATION', 'cancelClosesHoursBefore must be a whole number of hours from 0 to 336.', { field: 'cancelClosesHoursBefore' });
   }
+}
+
+/** A rota's contact is a coordinator with a phone number: captains call them when the page cannot help. */
+function checkContact(tx: Conn, personId: number | null | undefined): number | null | undefined {
+  if (personId === undefined || personId === null) return personId;
+  const person = getPerson(tx, personId);
+  const refusal = !person || person.archived
+    ? `No person has id ${personId}.`
+    : person.role !== 'coordinator'
+      ? `${person.name} is not a coordinator: the contact of a rota must be one.`
+      : !person.phone
+        ? `${person.name} has no phone number: add one first, so volunteers can call.`
+        : null;
+  if (refusal) throw new RotaError('VALIDATION', refusal, { field: 'contactPersonId' });
+  return personId;
 }
 
 function setRotaTeams(tx: Conn, rotaId: number, teamIds: number[]): void {
@@ -67,6 +84,7 @@ export function createRota(db: Db, actor: Actor, input: RotaInput, now: Date): R
           countUnmarked: input.countUnmarked ?? true,
           cancelClosesHoursBefore: input.cancelClosesHoursBefore ?? 12,
           requireApproval: input.requireApproval ?? false,
+          contactPersonId: checkContact(tx, input.contactPersonId) ?? null,
           feedToken: newToken(),
           createdAt: now.getTime(),
           updatedAt: now.getTime(),
@@ -95,6 +113,7 @@ export function updateRota(db: Db, actor: Actor, id: number, input: Partial<Omit
       if (input.countUnmarked !== undefined) set.countUnmarked = input.countUnmarked;
       if (input.cancelClosesHoursBefore !== undefined) set.cancelClosesHoursBefore = input.cancelClosesHoursBefore;
       if (input.requireApproval !== undefined) set.requireApproval = input.requireApproval;
+      if (input.contactPersonId !== undefined) set.contactPersonId = checkContact(tx, input.contactPersonId);
       tx.update(rotas).set(set).where(eq(rotas.id, id)).run();
       if (input.teamIds !== undefined) setRotaTeams(tx, id, input.teamIds);
       writeAudit(tx, now, { actorId: actor.id, action: 'rota.update', entity: 'rota', entityId: id, detail: { fields: Object.keys(input) } });

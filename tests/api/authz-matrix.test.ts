@@ -49,6 +49,8 @@ const CASES: Record<string, Case> = {
   'GET /desk': { build: () => ({ url: '/desk' }), expect: PUBLIC },
   'GET /checkin': { build: () => ({ url: '/checkin' }), expect: PUBLIC },
   'GET /vendor/:file': { build: () => ({ url: '/vendor/ical.js' }), expect: PUBLIC },
+  // The page's files, /assets/* (find-my-way prints this wildcard route as "/*").
+  'GET /*': { build: () => ({ url: '/assets/style.css' }), expect: PUBLIC },
   'GET /docs': { build: () => ({ url: '/docs' }), expect: PUBLIC },
   'GET /docs/': { build: () => ({ url: '/docs/' }), expect: PUBLIC },
   'GET /docs/json': { build: () => ({ url: '/docs/json' }), expect: PUBLIC },
@@ -63,6 +65,7 @@ const CASES: Record<string, Case> = {
 
   'GET /api/v1/health': { build: () => ({ url: '/api/v1/health' }), expect: PUBLIC },
   'GET /api/v1/me': { build: () => ({ url: '/api/v1/me' }), expect: READ },
+  'GET /api/v1/me/overview': { build: () => ({ url: '/api/v1/me/overview' }), expect: READ },
   'POST /api/v1/qr': { build: () => ({ url: '/api/v1/qr', body: { text: 'https://rota.example.org/me' } }), expect: READ },
 
   'POST /api/v1/people': { build: () => ({ url: '/api/v1/people', body: { name: 'New captain' } }), expect: COORDINATOR_CREATES },

@@ -110,18 +110,24 @@ describe('a captain on her phone', () => {
     expect(await page.locator('#notice').getAttribute('class')).toContain('notice-ok');
   });
 
-  it('says in plain words why a cancellation is refused close to the start', async () => {
+  it('says in plain words why a cancellation is refused close to the start, and then whom to ask instead of buttons', async () => {
     c = await community();
-    // 23:00 on Sunday in Shanghai: Monday's 07:15 duty is inside the 12-hour lock.
+    const page = await phone();
+    await page.goto(`${c.base}/me#${c.captain.token}`);
+    const cancel = page.locator('#next .card button', { hasText: '取消报名' });
+    await cancel.waitFor();
+    // The page stayed open into the evening: at 23:00 in Shanghai Monday's 07:15 duty is inside the 12-hour lock.
     const late = '2026-03-01T15:00:00Z';
     c.t.setNow(late);
-    const page = await phone({ now: late });
-    await page.goto(`${c.base}/me#${c.captain.token}`);
-    await page.locator('#next .card button', { hasText: '取消报名' }).tap();
+    await page.context().clock.setFixedTime(new Date(late));
+    await cancel.tap();
     await page.getByRole('button', { name: '是的，取消' }).tap();
     await expect.poll(() => page.locator('#notice').textContent()).toContain('离开始时间太近了');
     expect(await page.locator('#notice').getAttribute('class')).toContain('notice-error');
     await expect.poll(() => page.locator('#next .card').textContent()).toContain('3月2日 周一');
+    // Redrawn, the card has no buttons left that would fail, and says who decides now.
+    await expect.poll(() => page.locator('#next .card .locked').textContent()).toContain('如需变更，请直接联系协调员。');
+    expect(await page.locator('#next .card').getByRole('button').count()).toBe(0);
   });
 
   it('asks for cover in two taps, and a neighbour takes the duty from her own page in two taps', async () => {

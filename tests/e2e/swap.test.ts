@@ -114,14 +114,21 @@ describe('swapping and asking for cover from the personal page', () => {
     await expect.poll(() => page.locator('dialog[open]').textContent()).toContain('最近四周没有能换的班次');
     await page.locator('dialog[open]').getByRole('button', { name: '关闭' }).tap();
 
-    // 23:00 on Sunday in Shanghai: A's Monday duty is inside the 12-hour lock.
+    // A's page stays open into the evening: at 23:00 on Sunday in Shanghai her Monday duty is
+    // inside the 12-hour lock.
+    const pageA = await phone();
+    await pageA.goto(`${c.base}/me#${c.a.token}`);
+    const swap = pageA.locator('#next .card').getByRole('button', { name: '换班' });
+    await swap.waitFor();
     const late = '2026-03-01T15:00:00Z';
     c.t.setNow(late);
-    const pageA = await phone('zh-CN', late);
-    await pageA.goto(`${c.base}/me#${c.a.token}`);
-    await pageA.locator('#next .card').getByRole('button', { name: '换班' }).tap();
+    await pageA.context().clock.setFixedTime(new Date(late));
+    await swap.tap();
     await expect.poll(() => pageA.locator('#notice').textContent()).toContain('离开始时间太近了');
     expect(await pageA.locator('#notice').getAttribute('class')).toContain('notice-error');
+    // Redrawn, the card offers no swap that would fail, and says who decides now.
+    await expect.poll(() => pageA.locator('#next .card .locked').count()).toBe(1);
+    expect(await pageA.locator('#next .card').getByRole('button').count()).toBe(0);
   });
 
   it('marks a duty she asked to be covered, in English too, and lets her withdraw the request in two taps', async () => {

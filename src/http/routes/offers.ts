@@ -6,7 +6,7 @@ import { approveOffer, claimOffer, claimableOffers, closeOffer, getOfferView, of
 import { actorOf, requireCoordinator, requireSelfOrCoordinator } from '../auth.js';
 import { IdParam, Nullable, SignupSchema, bodyMayBeOmitted, errors, signupOut } from '../schemas.js';
 
-const OfferSchema = Type.Object({
+export const OfferSchema = Type.Object({
   id: Type.Integer(),
   status: Type.String({ description: 'open, pending_approval (claimed, waiting for a coordinator), claimed, withdrawn, lapsed (the shift started) or rejected' }),
   signupId: Type.Integer({ description: 'The offered sign-up' }),
@@ -23,7 +23,7 @@ const OfferSchema = Type.Object({
   createdAt: Type.String(),
 });
 
-function offerOut(v: OfferView): Static<typeof OfferSchema> {
+export function offerOut(v: OfferView): Static<typeof OfferSchema> {
   const { offer, signup } = v;
   return {
     id: offer.id,

@@ -30,6 +30,7 @@ const RotaFields = {
   cancelClosesHoursBefore: Type.Optional(Type.Integer({ minimum: 0, maximum: 336 })),
   requireApproval: Type.Optional(Type.Boolean()),
   teamIds: Type.Optional(Type.Array(IdParam, { maxItems: 1000 })),
+  contactPersonId: Type.Optional(Nullable(IdParam)),
 };
 
 const Rule = {

@@ -8,7 +8,7 @@ import { IdParam, Nullable, errors } from '../schemas.js';
 
 const Place = { signupId: Type.Integer(), shiftId: Type.String(), rotaName: Type.String(), start: Type.String(), end: Type.String() };
 
-const TradeSchema = Type.Object({
+export const TradeSchema = Type.Object({
   id: Type.Integer(),
   status: Type.String({ description: 'proposed, pending_approval (accepted, waiting for a coordinator), accepted, declined, withdrawn, rejected or lapsed' }),
   proposerId: Type.Integer(),
@@ -21,7 +21,7 @@ const TradeSchema = Type.Object({
   decidedAt: Nullable(Type.String()),
 });
 
-function tradeOut(v: TradeView): Static<typeof TradeSchema> {
+export function tradeOut(v: TradeView): Static<typeof TradeSchema> {
   const place = (s: TradeView['signup']) => ({
     signupId: s.id,
     shiftId: s.shiftId,

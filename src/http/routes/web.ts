@@ -1,12 +1,18 @@
-// The web page: the personal page and the desk from web/, the browser builds of FullCalendar,
-// ical.js and Chart.js straight from node_modules (no build step), and QR codes for our own links.
+// The web page: the pages and assets of web/, the browser builds of FullCalendar, ical.js and
+// Chart.js straight from node_modules (no build step), and QR codes for our own links.
+// Files are read once at start-up and fingerprinted: a page names its assets under
+// /assets/v-<version>/…, cached for a year; pages and unversioned paths are revalidated (ETag).
+// Each file is compressed once (brotli and gzip, on the thread pool, kept for the process).
 import helmet from '@fastify/helmet';
-import fastifyStatic from '@fastify/static';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { RotaError } from '../../domain/errors.js';
 import { actorOf } from '../auth.js';
@@ -36,6 +42,24 @@ const VENDOR: Record<string, [string, string]> = {
   'chart.js': ['chart.js', 'dist/chart.umd.min.js'],
 };
 
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const REVALIDATE = 'no-cache';
+/** A vendor file by its old unversioned path: a day, as before (pages name the versioned path). */
+const VENDOR_PLAIN = 'public, max-age=86400';
+
+interface WebFile {
+  body: Buffer;
+  type: string;
+  hash: string;
+}
+
 /** A package's folder, found from its main entry (package exports hide the browser builds). */
 function packageDir(name: string): string {
   const require = createRequire(import.meta.url);
@@ -46,6 +70,81 @@ function packageDir(name: string): string {
     dir = dirname(dir);
   }
   throw new Error(`Cannot find the folder of the package ${name}.`);
+}
+
+function webFile(body: Buffer, path: string): WebFile {
+  return { body, type: TYPES[extname(path)] ?? 'application/octet-stream', hash: createHash('sha256').update(body).digest('base64url').slice(0, 16) };
+}
+
+/** Every file under `dir`, by its path relative to it ("js/me.js"). */
+function filesUnder(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
+    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+    return entry.isDirectory() ? filesUnder(dir, path) : [path];
+  });
+}
+
+const brotli = promisify(brotliCompress);
+const gzipped = promisify(gzip);
+/** Compressed forms by content hash, for the life of the process (apps in tests share them). */
+const compressedForms = new Map<string, Promise<{ br: Buffer; gzip: Buffer }>>();
+
+function compressed(file: WebFile): Promise<{ br: Buffer; gzip: Buffer }> {
+  let forms = compressedForms.get(file.hash);
+  if (!forms) {
+    forms = Promise.all([
+      brotli(file.body, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT, [constants.BROTLI_PARAM_SIZE_HINT]: file.body.length } }),
+      gzipped(file.body, { level: constants.Z_BEST_COMPRESSION }),
+    ]).then(([br, gz]) => ({ br, gzip: gz }));
+    compressedForms.set(file.hash, forms);
+  }
+  return forms;
+}
+
+/** The encoding to send: brotli, else gzip, else none, as the request accepts them. */
+function encodingFor(header: string | undefined): 'br' | 'gzip' | 'identity' {
+  const accepted = new Set(
+    (header ?? '')
+      .split(',')
+      .map((part) => part.trim().split(';'))
+      .filter(([, q]) => !q || !/^\s*q=0(\.0*)?\s*$/.test(q))
+      .map(([name]) => name!.trim().toLowerCase()),
+  );
+  if (accepted.has('br')) return 'br';
+  if (accepted.has('gzip')) return 'gzip';
+  return 'identity';
+}
+
+async function sendFile(request: FastifyRequest, reply: FastifyReply, file: WebFile, cacheControl: string): Promise<FastifyReply> {
+  const encoding = encodingFor(request.headers['accept-encoding']);
+  const etag = `"${file.hash}${encoding === 'identity' ? '' : `-${encoding}`}"`;
+  reply.header('cache-control', cacheControl).header('vary', 'accept-encoding').header('etag', etag).type(file.type);
+  const match = request.headers['if-none-match'];
+  if (match && match.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) return reply.status(304).send();
+  if (encoding === 'identity') return reply.send(file.body);
+  const forms = await compressed(file);
+  // A tiny file may not shrink: then it goes as it is.
+  if (forms[encoding].length >= file.body.length) return reply.header('etag', `"${file.hash}"`).send(file.body);
+  return reply.header('content-encoding', encoding).send(forms[encoding]);
+}
+
+/** The assets and vendor files by path ("js/me.js", "vendor/fullcalendar.js"), and their version. */
+function loadAssets(): { files: Map<string, WebFile>; version: string } {
+  const files = new Map<string, WebFile>();
+  const assets = join(WEB_DIR, 'assets');
+  for (const path of filesUnder(assets)) files.set(path, webFile(readFileSync(join(assets, path)), path));
+  for (const [url, [pkg, file]] of Object.entries(VENDOR)) files.set(`vendor/${url}`, webFile(readFileSync(join(packageDir(pkg), file)), url));
+  const all = createHash('sha256');
+  for (const [path, file] of [...files].sort(([a], [b]) => a.localeCompare(b))) all.update(`${path}\0${file.hash}\0`);
+  return { files, version: all.digest('hex').slice(0, 12) };
+}
+
+/** A page with its asset links pointed at this version (/vendor/x → /assets/v-…/vendor/x). */
+function versionedPage(name: string, version: string): WebFile {
+  const html = pageHtml(name).replace(/(["'])\/(assets|vendor)\//g, (_m, quote: string, folder: string) =>
+    `${quote}/assets/v-${version}/${folder === 'vendor' ? 'vendor/' : ''}`,
+  );
+  return webFile(Buffer.from(html), name);
 }
 
 const webRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -71,18 +170,35 @@ const webRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // Served over plain http on a community's own network too: no forced https.
     strictTransportSecurity: false,
   });
-  await app.register(fastifyStatic, { root: join(WEB_DIR, 'assets'), prefix: '/assets/', wildcard: false });
-
-  for (const [url, file] of Object.entries(PAGES)) {
-    const html = pageHtml(file);
-    app.get(url, { schema: { hide: true } }, async (_request, reply) => reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html));
+  const { files, version } = loadAssets();
+  // The first page asked for starts compressing every asset, so its scripts wait for nothing.
+  let warmed = false;
+  const warm = () => {
+    if (warmed) return;
+    warmed = true;
+    // A failure here is met again, and answered, by the request that needs the file.
+    for (const file of files.values()) compressed(file).catch(() => undefined);
+  };
+  for (const [url, name] of Object.entries(PAGES)) {
+    const page = versionedPage(name, version);
+    app.get(url, { schema: { hide: true } }, async (request, reply) => {
+      warm();
+      return sendFile(request, reply, page, REVALIDATE);
+    });
   }
 
-  const vendor = Object.fromEntries(Object.entries(VENDOR).map(([url, [pkg, file]]) => [url, { dir: packageDir(pkg), file }]));
+  app.get('/assets/*', { schema: { hide: true, params: Type.Object({ '*': Type.String({ maxLength: 200 }) }) } }, async (request, reply) => {
+    const m = /^v-([0-9a-f]{12})\/(.+)$/.exec(request.params['*']);
+    const file = files.get(m ? m[2]! : request.params['*']);
+    if (!file) return reply.callNotFound();
+    // A page of an earlier version still gets today's file, but not for a year.
+    return sendFile(request, reply, file, m && m[1] === version ? IMMUTABLE : REVALIDATE);
+  });
+
   app.get('/vendor/:file', { schema: { hide: true, params: Type.Object({ file: Type.String({ maxLength: 64 }) }) } }, async (request, reply) => {
-    const entry = vendor[request.params.file];
-    if (!entry) return reply.callNotFound();
-    return reply.header('cache-control', 'public, max-age=86400').sendFile(entry.file, entry.dir);
+    const file = files.get(`vendor/${request.params.file}`);
+    if (!file) return reply.callNotFound();
+    return sendFile(request, reply, file, VENDOR_PLAIN);
   });
 
   app.post(

@@ -1,10 +1,30 @@
 // The personal page a captain opens from the link in the group chat: her next duty first, then
 // her coming duties, then duties she can take, each change two taps (the button, then "yes").
-import { api, feedPath } from './api.js';
-import { feedCalendar } from './calendar.js';
-import { addDays, formatDay, formatTime, formatWhen, joinNames, onLangChange, relativeDay, t } from './i18n.js';
-import { startPage } from './page.js';
-import { ask, busy, errorText, h, linkBox, notify, qrCode, show } from './ui.js';
+// Everything above the calendar comes from one call (`/me/overview`); the calendar and its
+// libraries load after the next duty is on the screen (issue 14).
+import { api, feedPath, forgetToken } from './api.js';
+import { addStrings, applyStaticText, bindLangButton, formatDay, formatTime, formatWhen, joinNames, onLangChange, relativeDay, t } from './i18n.js';
+import { subscribeSection } from './me-subscribe.js';
+import { ask, busy, errorText, h, notify, openDialog, show } from './ui.js';
+
+addStrings({
+  'zh-CN': {
+    openCount: '可以报名：{n} 个班 ↓',
+    lockedSoon: '离开始不到 {hours} 小时，这里已经不能取消或换班了。',
+    lockedStarted: '这个班次已经开始，这里已经不能取消或换班了。',
+    lockedCall: '如需变更，请直接联系{name}。',
+    lockedNobody: '如需变更，请直接联系协调员。',
+    callContact: '打电话给{name}：{phone}',
+  },
+  en: {
+    openCount: 'Open to sign up: {n} ↓',
+    lockedSoon: 'This duty starts in less than {hours} hours, so it can no longer be cancelled or swapped here.',
+    lockedStarted: 'This duty has started, so it can no longer be cancelled or swapped here.',
+    lockedCall: 'For any change, contact {name} directly.',
+    lockedNobody: 'For any change, contact your coordinator directly.',
+    callContact: 'Call {name}: {phone}',
+  },
+});
 
 const main = document.getElementById('main');
 const OPEN_SHOWN = 12;
@@ -18,14 +38,15 @@ const state = {
   /** Her own offers still waiting, by the offered sign-up's id: those duties are marked. */
   myOffers: new Map(),
   trades: [],
+  /** Shifts she could sign up for now, soonest first. */
+  open: [],
   openLimit: OPEN_SHOWN,
   failure: null,
 };
 
-/** Built once and moved between redraws: the calendar keeps its state, the QR code its image. */
+/** Built once and moved between redraws: the calendar keeps its state. */
 const calendarBox = h('div', { class: 'calendar', id: 'my-calendar' });
 let calendar = null;
-let qr = null;
 
 // ---------- loading ----------
 
@@ -33,29 +54,17 @@ function zoneOf(rotaId) {
   return state.rotas.get(rotaId)?.timezone ?? 'UTC';
 }
 
-async function load() {
-  const me = state.me;
-  const [signups, rotas, offers, trades, myOffers] = await Promise.all([
-    api('GET', `/people/${me.id}/signups`),
-    api('GET', '/rotas'),
-    api('GET', '/offers'),
-    api('GET', `/people/${me.id}/trades`),
-    api('GET', `/people/${me.id}/offers`),
-  ]);
-  state.offers = offers.offers;
-  state.myOffers = new Map(myOffers.offers.map((o) => [o.signupId, o]));
-  state.trades = trades.trades;
-  state.rotas = new Map(rotas.rotas.map((r) => [r.id, r]));
-  state.signups = signups.signups.filter((s) => s.status !== 'cancelled').sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
-  // One window of shifts covers the duties on offer and the details of her own (place, others on it).
-  const from = addDays(new Date().toISOString().slice(0, 10), -1);
-  const last = state.signups.at(-1)?.localDate ?? from;
-  const to = [addDays(from, 29), last < addDays(from, 365) ? last : addDays(from, 365)].sort().at(-1);
-  const shifts = await api('GET', `/shifts?from=${from}&to=${to}`);
-  state.shifts = new Map(shifts.shifts.map((s) => [s.id, s]));
-  // A swap may name a shift further away than the window: fetch those few on their own.
-  const missing = [...new Set(state.trades.flatMap((tr) => [tr.gives.shiftId, tr.takes.shiftId]))].filter((id) => !state.shifts.has(id));
-  for (const shift of await Promise.all(missing.map((id) => api('GET', `/shifts/${encodeURIComponent(id)}`)))) state.shifts.set(shift.id, shift);
+/** Loads the page's state: from `first` (the call already under way) or a new call. */
+async function load(first = null) {
+  const o = await (first ?? api('GET', '/me/overview'));
+  state.me = o.me;
+  state.rotas = new Map(o.rotas.map((r) => [r.id, r]));
+  state.signups = o.signups;
+  state.offers = o.offers;
+  state.myOffers = new Map(o.myOffers.map((offer) => [offer.signupId, offer]));
+  state.trades = o.trades;
+  state.shifts = new Map(o.shifts.map((shift) => [shift.id, shift]));
+  state.open = o.openShiftIds.map((id) => state.shifts.get(id));
 }
 
 // ---------- describing a shift ----------
@@ -189,7 +198,7 @@ function choose({ question, content, options, label }) {
     );
     dialog.setAttribute('aria-labelledby', 'dialog-title');
     dialog.onclose = () => resolve(chosen);
-    dialog.showModal();
+    openDialog(dialog);
   });
 }
 
@@ -306,7 +315,32 @@ function coverTag(signup) {
   return h('p', {}, h('span', { class: 'tag offer' }, t(o.status === 'pending_approval' ? 'coverClaimPending' : 'lookingForCover')));
 }
 
+/** Inside the rota's lock window a volunteer's changes go through the contact (coordinators may always act). */
+function locked(signup) {
+  if (state.me.role === 'coordinator') return false;
+  const hours = state.rotas.get(signup.rotaId)?.cancelClosesHoursBefore ?? 0;
+  return Date.now() >= Date.parse(signup.start) - hours * 3_600_000;
+}
+
+/** Instead of buttons that would fail: who to call now, with a tap-to-call link. */
+function lockedNote(signup) {
+  const rota = state.rotas.get(signup.rotaId);
+  const contact = rota?.contact ?? null;
+  const hours = rota?.cancelClosesHoursBefore ?? 0;
+  const started = Date.now() >= Date.parse(signup.start);
+  return h(
+    'div',
+    { class: 'locked' },
+    h('p', {}, t(started || hours === 0 ? 'lockedStarted' : 'lockedSoon', { hours })),
+    h('p', {}, contact ? t('lockedCall', { name: contact.name }) : t('lockedNobody')),
+    contact?.phone
+      ? h('a', { class: 'button primary call', href: `tel:${contact.phone.replace(/[^\d+]/g, '')}` }, t('callContact', { name: contact.name, phone: contact.phone }))
+      : null,
+  );
+}
+
 function myButtons(signup) {
+  if (locked(signup)) return lockedNote(signup);
   const o = state.myOffers.get(signup.id);
   const confirmed = signup.status === 'confirmed';
   return h(
@@ -387,13 +421,6 @@ function mySection(rest) {
   );
 }
 
-function canTake(shift, mine) {
-  if (mine.has(shift.id) || shift.status === 'cancelled' || Date.parse(shift.start) <= Date.now()) return false;
-  const rota = state.rotas.get(shift.rotaId);
-  if (rota && rota.teamIds.length > 0 && !state.me.teamIds.some((id) => rota.teamIds.includes(id))) return false;
-  return shift.confirmed < shift.max || Boolean(rota?.waitlist);
-}
-
 function offerCards() {
   return state.offers.map((o) => {
     const shift = state.shifts.get(o.shiftId);
@@ -411,8 +438,7 @@ function offerCards() {
 }
 
 function openSection() {
-  const mine = new Set(state.signups.map((s) => s.shiftId));
-  const open = [...state.shifts.values()].filter((s) => canTake(s, mine));
+  const open = state.open;
   const shown = open.slice(0, state.openLimit);
   const items = shown.map((shift) => {
     const left = shift.max - shift.confirmed;
@@ -465,22 +491,10 @@ function calendarSection() {
   );
 }
 
-function subscribeSection() {
-  const me = state.me;
-  qr ??= qrCode(me.feedUrl, t('subscribe'));
-  qr.setAttribute('aria-label', t('qrLabel', { what: t('subscribe') }));
-  return h(
-    'section',
-    { id: 'subscribe', 'aria-labelledby': 'subscribe-h' },
-    h('h2', { id: 'subscribe-h' }, t('subscribe')),
-    h('p', {}, t('subscribeText')),
-    h('a', { class: 'button primary', href: me.webcalUrl }, t('subscribeButton')),
-    h('p', { class: 'hint' }, t('subscribeWeChat')),
-    linkBox(me.feedUrl, t('subscribeLink')),
-    h('p', {}, t('subscribeQr')),
-    qr,
-    h('p', {}, h('a', { href: `${feedPath(me.feedUrl)}?download=true`, download: 'my-shifts.ics' }, t('download'))),
-  );
+/** Near the top: how many duties she could take, jumping to them. */
+function openCount() {
+  const n = state.open.length + state.offers.length;
+  return n ? h('p', { class: 'open-count' }, h('a', { class: 'button secondary', href: '#open' }, t('openCount', { n }))) : null;
 }
 
 function render() {
@@ -500,31 +514,36 @@ function render() {
     h('h1', {}, t('hello', { name: state.me.name })),
     // The first coordinator's link (printed by `rota serve`) opens this page: show the way to the desk.
     state.me.role === 'coordinator' ? h('p', {}, h('a', { class: 'button secondary', href: '/desk' }, t('homeDesk'))) : null,
+    openCount(),
     nextDutySection(next),
     tradesSection(),
     mySection(upcoming.filter((s) => s !== next)),
     openSection(),
     calendarSection(),
-    subscribeSection(),
+    subscribeSection(state.me),
   ];
   main.replaceChildren(...sections.filter(Boolean));
 }
 
-async function start() {
+/** Draws the page; `first` is the overview call me-start.js began (null without a link). */
+export async function start(first) {
+  applyStaticText();
+  bindLangButton(document.getElementById('lang'));
   onLangChange(render);
-  ({ me: state.me, failure: state.failure } = await startPage());
-  if (state.me) {
+  if (first) {
     try {
-      await load();
+      await load(first);
     } catch (error) {
+      if (error.code === 'UNAUTHENTICATED') forgetToken();
       state.failure = error;
     }
   }
   render();
   if (!state.me || state.failure) return;
+  // The calendar (and its libraries) only once the next duty has been painted.
+  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+  const { feedCalendar } = await import('./calendar.js');
   const next = state.signups.find((s) => s.status === 'confirmed' && Date.parse(s.end) > Date.now());
   const zone = next ? zoneOf(next.rotaId) : (state.rotas.values().next().value?.timezone ?? 'UTC');
   calendar = feedCalendar(calendarBox, { url: feedPath(state.me.feedUrl), zone, views: ['listWeek', 'dayGridMonth'], initialDate: next?.localDate });
 }
-
-start();

@@ -46,6 +46,21 @@ export function notify(kind, text) {
 }
 
 /**
+ * Opens the page's dialog with its question and details in view: the heading takes the focus
+ * (not the first button, which at large text sizes would scroll the question away) and the
+ * dialog starts at its top.
+ */
+export function openDialog(dialog) {
+  dialog.showModal();
+  const title = dialog.querySelector('h2');
+  if (title) {
+    title.tabIndex = -1;
+    title.focus();
+  }
+  dialog.scrollTop = 0;
+}
+
+/**
  * Asks a yes/no question in a dialog; `content` is extra detail (a shift's date and place).
  * Resolves true for yes. Escape or "no" resolve false.
  */
@@ -68,7 +83,7 @@ export function ask({ question, content = [], yes, danger = false }) {
     );
     dialog.setAttribute('aria-labelledby', 'dialog-title');
     dialog.onclose = () => resolve(false);
-    dialog.showModal();
+    openDialog(dialog);
   });
 }
 
@@ -82,7 +97,7 @@ export function show({ title, content }) {
   );
   dialog.setAttribute('aria-labelledby', 'dialog-title');
   dialog.onclose = null;
-  dialog.showModal();
+  openDialog(dialog);
 }
 
 async function copy(text, input) {

@@ -1,0 +1,1 @@
+ALTER TABLE `rotas` ADD `contact_person_id` integer REFERENCES people(id);
