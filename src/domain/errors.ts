@@ -25,7 +25,8 @@ export type ErrorCode =
   | 'SIGNUPS_AFFECTED'
   | 'OVER_LIMIT'
   | 'SHIFT_CHANGED'
-  | 'CONFLICT';
+  | 'CONFLICT'
+  | 'SHUTTING_DOWN';
 
 export class RotaError extends Error {
   constructor(

@@ -31,6 +31,7 @@ const STATUS: Record<ErrorCode, number> = {
   OVER_LIMIT: 409,
   SHIFT_CHANGED: 409,
   CONFLICT: 409,
+  SHUTTING_DOWN: 503,
 };
 
 function fieldOf(error: FastifyError): string | undefined {
