@@ -45,6 +45,8 @@ function fieldOf(error: FastifyError): string | undefined {
 export default fp(async function errors(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError | RotaError, request, reply) => {
     if (error instanceof RotaError) {
+      // The connection would otherwise stay open and hold up the server's close.
+      if (error.code === 'SHUTTING_DOWN') reply.header('connection', 'close');
       return reply.status(STATUS[error.code]).send({ error: { code: error.code, message: error.message, ...error.details } });
     }
     if (error.validation) {
