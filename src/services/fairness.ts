@@ -30,7 +30,7 @@ import { checkWindow, shiftDate } from '../domain/recurrence.js';
 import type { Refusal, RotaSettings } from '../domain/signup-rules.js';
 import type { Actor } from './people.js';
 import { requirePerson } from './people.js';
-import { getShift, listShifts, type ShiftQuery, type ShiftView } from './shifts.js';
+import { LISTING_LIMIT, getShift, listShifts, type ShiftQuery, type ShiftView } from './shifts.js';
 import { addSignup, rotaSettings } from './signups.js';
 
 /** Duties this many days either side of a window decide load (4 weeks) and weekly and monthly limits. */
@@ -179,7 +179,7 @@ export interface Gap {
 
 /** Shifts still to come that are below their minimum, most urgent first: soonest, then most missing. */
 export function listGaps(db: Db, query: ShiftQuery, now: Date): Gap[] {
-  return listShifts(db, query, now)
+  return listShifts(db, { ...query, maxShifts: LISTING_LIMIT }, now)
     .shifts.filter((v) => v.status === 'gap' && v.shift.start > now.getTime())
     .map((view) => ({ view, missing: placesNeeded(openShift(view), 'min') }))
     .sort((a, b) => a.view.shift.start - b.view.shift.start || b.missing - a.missing || a.view.shift.seriesId - b.view.shift.seriesId);
@@ -289,10 +289,13 @@ interface Situation {
   volunteers: Volunteer[];
 }
 
+/** Most shifts one auto-fill plans at once: a year of two daily posts, or a term of five. */
+const AUTOFILL_LIMIT = 800;
+
 function situation(db: Conn, rotaId: number, window: { from: string; to: string }, now: Date): Situation {
   const rota = { ...rotaSettings(db, rotaId), id: rotaId };
   if (rota.archived) throw new RotaError('SHIFT_CANCELLED', 'This rota has been archived.');
-  const views = listShifts(db, { rotaId, ...window }, now).shifts;
+  const views = listShifts(db, { rotaId, ...window, maxShifts: AUTOFILL_LIMIT }, now).shifts;
   return { rota, views: new Map(views.map((v) => [v.shift.id, v])), shifts: views.map(openShift), volunteers: loadVolunteers(db, window) };
 }
 
