@@ -48,7 +48,7 @@ function importInto(s: RealServer, calendarId: string, body: string) {
   return { answer, settled: () => settled };
 }
 
-describe('.ics import on a real server', { timeout: 90_000 }, () => {
+describe('.ics import on a real server', { timeout: 150_000 }, () => {
   it('refuses rules that never happen at once, with the event and line', async () => {
     const { server: s } = await server();
     const calendar = (await s.call('POST', '/api/v1/day-calendars', { body: { name: 'School' } })).body as { id: string };
