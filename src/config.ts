@@ -16,6 +16,8 @@ export interface Config {
   smtpUrl: string | null;
   /** From address of email notices. */
   mailFrom: string;
+  /** For `npm run bench` only (ROTA_REPORT_LOOP_DELAY=1): print the event loop's delay (p50, p99, max) on stdout when the server stops. */
+  reportLoopDelay: boolean;
   /** The clock: tests place "now" where they need it. */
   now: () => Date;
 }
@@ -57,6 +59,7 @@ export function loadConfig(options: Partial<Config> = {}, env: Env = process.env
     rateLimitPerMinute,
     smtpUrl,
     mailFrom: options.mailFrom ?? env.ROTA_MAIL_FROM ?? 'Rota <rota@localhost>',
+    reportLoopDelay: options.reportLoopDelay ?? env.ROTA_REPORT_LOOP_DELAY === '1',
     now: options.now ?? (() => new Date()),
   };
 }
