@@ -79,6 +79,8 @@ function freshCopy(from: string, to: string): void {
 interface Server {
   child: ChildProcess;
   url: string;
+  /** The last few KiB the server wrote, for its report at exit. */
+  tail(): string;
 }
 
 /** Spawns a server and resolves once a line of its output matches `listening`. */
@@ -89,15 +91,17 @@ function start(args: string[], env: NodeJS.ProcessEnv, listening: RegExp, logFil
   return new Promise((resolve, reject) => {
     let seen = '';
     let done = false;
+    let tail = '';
     child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
     child.stdout!.on('data', (chunk: Buffer) => {
       sink?.write(chunk);
+      tail = (tail + chunk.toString()).slice(-4096);
       if (done) return;
       seen += chunk.toString();
       const match = listening.exec(seen);
       if (match) {
         done = true;
-        resolve({ child, url: match[1] ?? '', ms: performance.now() - began });
+        resolve({ child, url: match[1] ?? '', ms: performance.now() - began, tail: () => tail });
       }
     });
     child.on('exit', (code) => {
@@ -119,7 +123,7 @@ const ROTA_LISTENING = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/;
 const CEILING_LISTENING = /^listening at (http:\/\/127\.0\.0\.1:\d+)$/m;
 
 function rotaEnv(db: string): NodeJS.ProcessEnv {
-  return { ROTA_DB: db, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info' };
+  return { ROTA_DB: db, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ROTA_REPORT_LOOP_DELAY: '1' };
 }
 
 /** Resident memory of a process, now and at its peak, in MB (Linux). */
@@ -450,6 +454,7 @@ async function main(): Promise<void> {
     await stop(rota.child);
     await stop(ceiling.child);
   }
+  rows.push(loopDelayRow(rota.tail()));
 
   printTable(rows);
   const report = {
@@ -461,6 +466,24 @@ async function main(): Promise<void> {
   };
   writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   log(`Wrote ${join(RESULTS, 'latest.json')}.`);
+}
+
+/** The server's own report, at exit, of how long requests held its event loop during all the runs. */
+function loopDelayRow(output: string): Row {
+  const line = output.split('\n').reverse().find((l) => l.startsWith('{"eventLoopDelayMs"'));
+  const delay = line ? (JSON.parse(line) as { eventLoopDelayMs: { p50: number; p99: number; max: number } }).eventLoopDelayMs : null;
+  return {
+    endpoint: 'event loop delay in the server, all runs (p99)',
+    reqPerSec: null,
+    p99Ms: null,
+    ceiling: null,
+    ceilingReqPerSec: null,
+    ratio: null,
+    value: delay?.p99 ?? null,
+    goal: '≤ 50 ms',
+    pass: delay !== null && delay.p99 <= 50,
+    note: delay ? `p50 ${delay.p50} ms, p99 ${delay.p99} ms, worst ${delay.max} ms` : 'the server did not report its event loop delay',
+  };
 }
 
 function row(endpoint: string, m: Compared, ceiling: string, goal: string, pass: boolean): Row {

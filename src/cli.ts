@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `rota` command: serve, migrate, demo data, new personal links, online backup.
 import { existsSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDb, type Db } from './db/connection.js';
@@ -37,12 +38,20 @@ async function serve(config: Config): Promise<void> {
   // The notice worker runs inside the service: it starts with it and stops before the database closes.
   const worker = deliveryWorker({ db, config, log: app.log });
   app.addHook('onClose', () => worker.stop());
+  // The benchmark's measure of how long any request held the event loop, from listening to closing.
+  const loopDelay = config.reportLoopDelay ? monitorEventLoopDelay({ resolution: 10 }) : null;
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) app.log.error({ err }, 'closing after an error');
+    if (loopDelay) {
+      loopDelay.disable();
+      const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+      process.stdout.write(`${JSON.stringify({ eventLoopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) } })}\n`);
+    }
     await app.close();
     db.$client.close();
   });
   await app.listen({ port: config.port, host: config.host });
+  loopDelay?.enable();
   worker.start();
 }
 

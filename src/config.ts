@@ -21,6 +21,8 @@ export interface Config {
    * receiver on this machine. Private, link-local and other internal addresses stay refused.
    */
   allowLoopbackTargets: boolean;
+  /** For `npm run bench` only (ROTA_REPORT_LOOP_DELAY=1): print the event loop's delay (p50, p99, max) on stdout when the server stops. */
+  reportLoopDelay: boolean;
   /** The clock: tests place "now" where they need it. */
   now: () => Date;
 }
@@ -65,6 +67,7 @@ export function loadConfig(options: Partial<Config> = {}, env: Env = process.env
     smtpUrl,
     mailFrom: options.mailFrom ?? env.ROTA_MAIL_FROM ?? 'Rota <rota@localhost>',
     allowLoopbackTargets: options.allowLoopbackTargets ?? allowLoopback === '1',
+    reportLoopDelay: options.reportLoopDelay ?? env.ROTA_REPORT_LOOP_DELAY === '1',
     now: options.now ?? (() => new Date()),
   };
 }

@@ -29,7 +29,8 @@ export type ErrorCode =
   | 'CHECKIN_WINDOW'
   | 'CHECKIN_CODE'
   | 'LEADER_CODE'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  | 'SHUTTING_DOWN';
 
 export class RotaError extends Error {
   constructor(

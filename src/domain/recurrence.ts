@@ -278,6 +278,26 @@ export function seriesSpan(series: SeriesDef): { first: string; last: string | n
   };
 }
 
+/** Upper bounds that keep one request or one rota cheap to expand (README "Recurrence → Limits"). */
+export const LIMITS = {
+  /** Series in one rota. */
+  seriesPerRota: 50,
+  /** Shifts one rota's series may have on one day together (four posts hourly around the clock). */
+  shiftsPerRotaDay: 96,
+} as const;
+
+/** The most shifts a rule gives on one local day: one, or several for HOURLY rules and BYHOUR. */
+export function shiftsPerDay(spec: RuleSpec): number {
+  const byhour = spec.options.byhour;
+  const hours = byhour == null ? null : Array.isArray(byhour) ? byhour.length : 1;
+  return hours ?? (spec.freq === 'HOURLY' ? Math.ceil(24 / spec.interval) : 1);
+}
+
+/** The most shifts one series (any of its versions) gives on one local day. */
+export function seriesShiftsPerDay(series: Pick<SeriesDef, 'versions'>): number {
+  return Math.max(1, ...series.versions.map((v) => shiftsPerDay(parseRule(v.rrule))));
+}
+
 /** The date `days` days after a `YYYY-MM-DD` date. */
 export function shiftDate(date: string, days: number): string {
   return formatDate(addDays(requireDate(date, 'date'), days));

@@ -35,6 +35,7 @@ const STATUS: Record<ErrorCode, number> = {
   CHECKIN_CODE: 404,
   LEADER_CODE: 409,
   RATE_LIMITED: 429,
+  SHUTTING_DOWN: 503,
 };
 
 function fieldOf(error: FastifyError): string | undefined {
@@ -57,6 +58,8 @@ export function badUrl(error: FastifyError, _request: FastifyRequest, reply: Fas
 export default fp(async function errors(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError | RotaError, request, reply) => {
     if (error instanceof RotaError) {
+      // The connection would otherwise stay open and hold up the server's close.
+      if (error.code === 'SHUTTING_DOWN') reply.header('connection', 'close');
       return reply.status(STATUS[error.code]).send({ error: { code: error.code, message: error.message, ...error.details } });
     }
     if (error.validation) {

@@ -2,7 +2,7 @@
 // auto-fill (dry run, stored proposal, apply) and a person's preferences. Each use case loads,
 // decides with src/domain/fairness.ts and, when it writes, writes in one IMMEDIATE transaction.
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, gte, inArray, isNull, lt, lte, ne, or } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Conn, Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
 import { listPeople, type Locale } from '../db/people.js';
@@ -30,7 +30,7 @@ import { checkWindow, shiftDate } from '../domain/recurrence.js';
 import type { Refusal, RotaSettings } from '../domain/signup-rules.js';
 import type { Actor } from './people.js';
 import { requirePerson } from './people.js';
-import { getShift, listShifts, type ShiftQuery, type ShiftView } from './shifts.js';
+import { LISTING_LIMIT, getShift, listShifts, type ShiftQuery, type ShiftView } from './shifts.js';
 import { addSignup, rotaSettings } from './signups.js';
 
 /** Duties this many days either side of a window decide load (4 weeks) and weekly and monthly limits. */
@@ -66,38 +66,49 @@ const dutyColumns = { personId: signups.personId, signupId: signups.id, shiftId:
  */
 function loadVolunteers(db: Conn, window: { from: string; to: string }): Volunteer[] {
   const list = listPeople(db, { includeArchived: false });
-  const ids = list.map((p) => p.id);
-  if (ids.length === 0) return [];
+  if (list.length === 0) return [];
   const first = shiftDate(window.from, -MARGIN_DAYS);
   const last = shiftDate(window.to, MARGIN_DAYS);
-  const duties = new Map<number, Duty[]>(ids.map((id) => [id, []]));
+  // Keyed by person; rows of people not in the list (archived) find no entry and are dropped.
+  // No `IN (ids)`: a district has more people than SQLite takes parameters.
+  const duties = new Map<number, Duty[]>(list.map((p) => [p.id, []]));
   const rows = db
     .select(dutyColumns)
     .from(signups)
-    .where(and(inArray(signups.personId, ids), gte(signups.localDate, first), lte(signups.localDate, last), counted()))
+    .where(and(gte(signups.localDate, first), lte(signups.localDate, last), counted()))
     .all();
   for (const { personId, ...d } of rows) duties.get(personId)?.push(d);
-  for (const id of ids) {
-    // One indexed look-up per person (signups_person_start); 75 captains cost well under a millisecond each.
-    const earlier = db
-      .select(dutyColumns)
-      .from(signups)
-      .where(and(eq(signups.personId, id), lt(signups.localDate, first), counted()))
-      .orderBy(desc(signups.startAt))
-      .limit(1)
-      .get();
-    if (earlier) duties.get(id)!.push({ signupId: earlier.signupId, shiftId: earlier.shiftId, rotaId: earlier.rotaId, localDate: earlier.localDate, start: earlier.start, end: earlier.end });
-  }
-  const away = db
+  // Each person's latest duty before the margin ("last duty"): one statement, one indexed
+  // look-up per person inside SQLite (signups_person_start), instead of one query per person.
+  const latest = db
+    .select({ id: signups.id })
+    .from(signups)
+    .where(and(eq(signups.personId, people.id), lt(signups.localDate, first), counted()))
+    .orderBy(desc(signups.startAt))
+    .limit(1);
+  const earlier = db
+    .select(dutyColumns)
+    .from(people)
+    .innerJoin(signups, eq(signups.id, sql`(${latest})`))
+    .where(isNull(people.archivedAt))
+    .all();
+  for (const { personId, ...d } of earlier) duties.get(personId)?.push(d);
+  const away = new Map<number, { from: string; to: string }[]>();
+  const awayRows = db
     .select({ personId: unavailability.personId, from: unavailability.fromDate, to: unavailability.toDate })
     .from(unavailability)
-    .where(and(inArray(unavailability.personId, ids), lte(unavailability.fromDate, shiftDate(window.to, 1)), gte(unavailability.toDate, shiftDate(window.from, -1))))
+    .where(and(lte(unavailability.fromDate, shiftDate(window.to, 1)), gte(unavailability.toDate, shiftDate(window.from, -1))))
     .all();
+  for (const { personId, from, to } of awayRows) {
+    const mine = away.get(personId) ?? [];
+    mine.push({ from, to });
+    away.set(personId, mine);
+  }
   return list.map((p) => ({
     person: { id: p.id, name: p.name, archived: p.archived, teamIds: p.teamIds },
     preferences: readPreferences(p.preferences),
     duties: duties.get(p.id)!,
-    unavailable: away.filter((a) => a.personId === p.id).map(({ from, to }) => ({ from, to })),
+    unavailable: away.get(p.id) ?? [],
   }));
 }
 
@@ -179,7 +190,7 @@ export interface Gap {
 
 /** Shifts still to come that are below their minimum, most urgent first: soonest, then most missing. */
 export function listGaps(db: Db, query: ShiftQuery, now: Date): Gap[] {
-  return listShifts(db, query, now)
+  return listShifts(db, { ...query, maxShifts: LISTING_LIMIT }, now)
     .shifts.filter((v) => v.status === 'gap' && v.shift.start > now.getTime())
     .map((view) => ({ view, missing: placesNeeded(openShift(view), 'min') }))
     .sort((a, b) => a.view.shift.start - b.view.shift.start || b.missing - a.missing || a.view.shift.seriesId - b.view.shift.seriesId);
@@ -289,10 +300,13 @@ interface Situation {
   volunteers: Volunteer[];
 }
 
+/** Most shifts one auto-fill plans at once: a year of two daily posts, or a term of five. */
+const AUTOFILL_LIMIT = 800;
+
 function situation(db: Conn, rotaId: number, window: { from: string; to: string }, now: Date): Situation {
   const rota = { ...rotaSettings(db, rotaId), id: rotaId };
   if (rota.archived) throw new RotaError('SHIFT_CANCELLED', 'This rota has been archived.');
-  const views = listShifts(db, { rotaId, ...window }, now).shifts;
+  const views = listShifts(db, { rotaId, ...window, maxShifts: AUTOFILL_LIMIT }, now).shifts;
   return { rota, views: new Map(views.map((v) => [v.shift.id, v])), shifts: views.map(openShift), volunteers: loadVolunteers(db, window) };
 }
 

@@ -8,7 +8,8 @@ import { rotaTeams, rotas, series, seriesCalendars, seriesVersions, shiftOverrid
 import { newToken } from '../db/tokens.js';
 import { PRESET_CALENDARS, missingPresetYears } from '../domain/day-calendar.js';
 import { RotaError } from '../domain/errors.js';
-import { checkShape, checkVersion, findShift, parseShiftId, seriesSpan, type RuleVersion } from '../domain/recurrence.js';
+import { LIMITS, checkShape, checkVersion, findShift, parseShiftId, seriesShiftsPerDay, seriesSpan, shiftsPerDay, type RuleVersion } from '../domain/recurrence.js';
+import type { RuleSpec } from '../domain/rule.js';
 import { formatDate, localToday, parseLocal, requireDate, requireTimeZone } from '../domain/time.js';
 import { optionalLabel, optionalText, requireName } from '../domain/validate.js';
 import type { Actor } from './people.js';
@@ -175,6 +176,21 @@ function checkEndDate(endDate: string | null | undefined, startDate: string): st
   return endDate;
 }
 
+/** A rota's series stay few and their shifts per day bounded, so that listing a rota stays cheap. */
+function checkRotaCapacity(tx: Conn, rotaId: number, spec: RuleSpec, replacing: number | null): void {
+  const others = loadSeries(tx, { rotaIds: [rotaId] }).filter((s) => s.id !== replacing);
+  if (replacing === null && others.length >= LIMITS.seriesPerRota) {
+    throw new RotaError('VALIDATION', `A rota holds at most ${LIMITS.seriesPerRota} series; end unused series or start another rota.`, { field: 'rrule', limit: LIMITS.seriesPerRota });
+  }
+  const perDay = others.reduce((sum, s) => sum + seriesShiftsPerDay(s), shiftsPerDay(spec));
+  if (perDay > LIMITS.shiftsPerRotaDay) {
+    throw new RotaError('VALIDATION', `With this rule the rota's series would have up to ${perDay} shifts a day; a rota holds at most ${LIMITS.shiftsPerRotaDay} a day (repeat less often, or use another rota).`, {
+      field: 'rrule',
+      limit: LIMITS.shiftsPerRotaDay,
+    });
+  }
+}
+
 export function requireSeries(db: Conn, id: number): SeriesRecord {
   const found = loadSeries(db, { seriesIds: [id] })[0];
   if (!found) throw new RotaError('NOT_FOUND', `No series has id ${id}.`);
@@ -194,6 +210,7 @@ export function createSeries(db: Db, actor: Actor, rotaId: number, input: Series
     (tx) => {
       const rota = requireRota(tx, rotaId);
       const spec = checkVersion(version, rota.timezone);
+      checkRotaCapacity(tx, rotaId, spec, null);
       const endDate = checkEndDate(input.endDate, input.startDate);
       const calendars = checkCalendars(tx, input.dayCalendarIds ?? []);
       const row = tx
@@ -251,6 +268,7 @@ export function editSeries(db: Db, actor: Actor, id: number, edit: SeriesEdit, n
           maxVolunteers: edit.maxVolunteers ?? base.maxVolunteers,
         };
         const spec = checkVersion(version, current.timezone, first.validFrom);
+        checkRotaCapacity(tx, current.rotaId, spec, id);
         tx.delete(seriesVersions).where(and(eq(seriesVersions.seriesId, id), gte(seriesVersions.validFrom, from))).run();
         tx.insert(seriesVersions).values({ ...version, rrule: spec.body, seriesId: id, createdAt: now.getTime() }).run();
       }

@@ -37,6 +37,9 @@ export interface Sheet {
   rows: SheetRow[];
 }
 
+/** Most shifts one duty sheet holds: a year of eight daily posts. */
+const SHEET_LIMIT = 3000;
+
 /** Without dates: the current week, Monday to Sunday, in the rota's zone. */
 export function buildSheet(db: Db, rotaId: number, query: { from?: string; to?: string }, locale: Locale, now: Date): Sheet {
   const rota = requireRota(db, rotaId);
@@ -45,7 +48,7 @@ export function buildSheet(db: Db, rotaId: number, query: { from?: string; to?: 
   const from = query.from ?? (query.to !== undefined ? shiftDate(query.to, -6) : monday);
   const to = query.to ?? shiftDate(from, 6);
   checkWindow({ from, to });
-  const views = listShifts(db, { rotaId, from, to }, now).shifts;
+  const views = listShifts(db, { rotaId, from, to, maxShifts: SHEET_LIMIT }, now).shifts;
   const seriesIds = [...new Set(views.map((v) => v.series.id))].sort((a, b) => a - b);
   const column = new Map(seriesIds.map((id, i) => [id, i]));
   const posts = seriesIds.map((id, i) => views.find((v) => v.series.id === id)!.series.label ?? (locale === 'zh-CN' ? `岗位 ${i + 1}` : `Post ${i + 1}`));

@@ -4,8 +4,8 @@ import type { Conn } from '../db/connection.js';
 import { dayRulesFor, listRotas, loadSeries, overridesFor, type Rota, type SeriesRecord } from '../db/schedule.js';
 import { people, signups } from '../db/schema.js';
 import { RotaError } from '../domain/errors.js';
-import { checkWindow, expandSeries, findShift, parseShiftId, shiftDate, type Shift } from '../domain/recurrence.js';
-import { formatDate, localToday } from '../domain/time.js';
+import { checkWindow, expandSeries, findShift, parseShiftId, seriesShiftsPerDay, shiftDate, type Shift } from '../domain/recurrence.js';
+import { daysBetween, formatDate, localToday, parseDate } from '../domain/time.js';
 import { requireRota, windowWarnings, type Warning } from './schedule.js';
 
 export type ShiftStatus = 'cancelled' | 'gap' | 'ok' | 'full';
@@ -52,6 +52,16 @@ export interface ShiftQuery {
   rotaId?: number;
   from?: string;
   to?: string;
+  /** Refuse with RANGE_TOO_LONG rather than list more shifts than this (requests set it; feeds have their own window). */
+  maxShifts?: number;
+}
+
+/** Most shifts one API listing (`/shifts`, `/gaps`) answers with. */
+export const LISTING_LIMIT = 5000;
+
+function tooMany(limit: number, query: ShiftQuery, from: string, to: string): RotaError {
+  const narrower = query.rotaId === undefined ? 'fewer days or one rota (rotaId)' : 'fewer days';
+  return new RotaError('RANGE_TOO_LONG', `More than ${limit} shifts fall between ${from} and ${to}; ask for ${narrower}.`, { field: 'to', limit });
 }
 
 /**
@@ -72,11 +82,16 @@ export function listShifts(db: Conn, query: ShiftQuery, now: Date): { shifts: Sh
     checkWindow({ from, to });
     const mine = seriesAll.filter((s) => s.rotaId === rota.id);
     const fill = fills(db, [rota.id], shiftDate(from, -1), shiftDate(to, 1));
+    const limit = query.maxShifts ?? Infinity;
     for (const s of mine) {
       for (const w of windowWarnings(s.dayCalendarIds, Number(from.slice(0, 4)), Number(to.slice(0, 4)))) warnings.set(`${w.calendarId}|${w.year}`, w);
+      // An hourly series is refused before it is expanded: a year of one is 8,784 shifts.
+      const perDay = seriesShiftsPerDay(s);
+      if (perDay > 1 && views.length + perDay * (daysBetween(parseDate(from)!, parseDate(to)!) + 1) > limit) throw tooMany(limit, query, from, to);
       for (const shift of expandSeries(s, { from, to }, days.get(s.id)!, overrides.get(s.id))) {
         views.push(toView(shift, rota, s, fill.get(shift.id)));
       }
+      if (views.length > limit) throw tooMany(limit, query, from, to);
     }
   }
   views.sort((a, b) => a.shift.start - b.shift.start || a.shift.seriesId - b.shift.seriesId);

@@ -22,7 +22,7 @@ import { formatDate, localToday } from '../domain/time.js';
 import { enqueue } from './notices.js';
 import { requirePerson } from './people.js';
 import { requireRota } from './schedule.js';
-import { listShifts, type ShiftView } from './shifts.js';
+import { LISTING_LIMIT, listShifts, type ShiftView } from './shifts.js';
 import { circumstances, closeDependents, liveRef, loadPlace, requireSignup, signupFacts } from './signups.js';
 
 /** A trade with its two sign-ups as they are now, and its status as of now (open trades lapse). */
@@ -62,18 +62,42 @@ export function getTradeView(db: Db, id: number, now: Date): TradeView {
   return view(db, requireTrade(db, id), now);
 }
 
-function party(tx: Conn, personId: number, gives: Signup): TradeParty {
-  return { person: requirePerson(tx, personId), gives: { ...signupFacts(gives), shiftId: gives.shiftId } };
+/** The reads a trade check repeats; swap options keep them for the whole list (`remembered`). */
+interface Lookups {
+  place(shiftId: string): ReturnType<typeof loadPlace>;
+  rota(id: number): ReturnType<typeof requireRota>;
+  person(id: number): ReturnType<typeof requirePerson>;
+}
+
+function direct(tx: Conn): Lookups {
+  return { place: (id) => loadPlace(tx, id), rota: (id) => requireRota(tx, id), person: (id) => requirePerson(tx, id) };
+}
+
+function remembered(tx: Conn): Lookups {
+  const cache = new Map<string, unknown>();
+  const once = <T>(key: string, load: () => T): T => {
+    if (!cache.has(key)) cache.set(key, load());
+    return cache.get(key) as T;
+  };
+  return {
+    place: (id) => once(`shift ${id}`, () => loadPlace(tx, id)),
+    rota: (id) => once(`rota ${id}`, () => requireRota(tx, id)),
+    person: (id) => once(`person ${id}`, () => requirePerson(tx, id)),
+  };
+}
+
+function party(lookups: Lookups, personId: number, gives: Signup): TradeParty {
+  return { person: lookups.person(personId), gives: { ...signupFacts(gives), shiftId: gives.shiftId } };
 }
 
 /** One side in full: the party would take the shift of `takes`. */
-function side(tx: Conn, p: TradeParty, gives: Signup, takes: Signup): TradeSide {
-  const { shift, settings } = loadPlace(tx, takes.shiftId);
+function side(tx: Conn, lookups: Lookups, p: TradeParty, gives: Signup, takes: Signup): TradeSide {
+  const { shift, settings } = lookups.place(takes.shiftId);
   return {
     ...p,
     takes: shift,
     takesRota: settings,
-    givesRota: requireRota(tx, gives.rotaId),
+    givesRota: lookups.rota(gives.rotaId),
     ...circumstances(tx, p.person.id, shift, [gives.id]),
     holdsTaken: liveRef(liveSignup(tx, shift.id, p.person.id)),
   };
@@ -83,12 +107,22 @@ function side(tx: Conn, p: TradeParty, gives: Signup, takes: Signup): TradeSide 
  * Checks a trade now: first who holds what (so a place cancelled with its shift reads as a
  * closed trade), then, loading both shifts, timing and each side's eligibility.
  */
-function check(tx: Conn, actor: ActorFacts, by: 'proposer' | 'responder', proposerId: number, responderId: number, mine: Signup, theirs: Signup, now: Date): Refusal | null {
-  const proposer = party(tx, proposerId, mine);
-  const responder = party(tx, responderId, theirs);
+function check(
+  tx: Conn,
+  actor: ActorFacts,
+  by: 'proposer' | 'responder',
+  proposerId: number,
+  responderId: number,
+  mine: Signup,
+  theirs: Signup,
+  now: Date,
+  lookups: Lookups = direct(tx),
+): Refusal | null {
+  const proposer = party(lookups, proposerId, mine);
+  const responder = party(lookups, responderId, theirs);
   const parties = checkTradeParties({ actor, by, proposer, responder });
   if (parties) return parties;
-  return checkTrade({ actor, by, proposer: side(tx, proposer, mine, theirs), responder: side(tx, responder, theirs, mine), now: now.getTime() });
+  return checkTrade({ actor, by, proposer: side(tx, lookups, proposer, mine, theirs), responder: side(tx, lookups, responder, theirs, mine), now: now.getTime() });
 }
 
 /** Proposes exchanging the proposer's place (`signupId`) for someone else's (`withSignupId`). */
@@ -211,6 +245,8 @@ export function openTrades(db: Db, filter: { personId: number } | { pendingAppro
 
 /** How far ahead swap options look: today and the next four weeks in the rota's zone. */
 const SWAP_DAYS = 28;
+/** Most swap options one answer lists. */
+const SWAP_OPTIONS_LIMIT = 50;
 
 /** Someone else's confirmed place that the owner of a sign-up could ask to swap for. */
 export interface SwapOption {
@@ -237,13 +273,17 @@ export function swapOptions(db: Db, actor: ActorFacts, signupId: number, now: Da
     const asked = new Set(listTrades(tx, { statuses: ['proposed', 'pending_approval'], signupId: mine.id }).flatMap((t) => [t.signupId, t.withSignupId]));
     const from = formatDate(localToday(now, mine.timezone));
     const options: SwapOption[] = [];
-    for (const view of listShifts(tx, { rotaId: mine.rotaId, from, to: shiftDate(from, SWAP_DAYS - 1) }, now).shifts) {
+    // Shifts, rotas and people read once for the whole list, not once per place looked at.
+    const lookups = remembered(tx);
+    for (const view of listShifts(tx, { rotaId: mine.rotaId, from, to: shiftDate(from, SWAP_DAYS - 1), maxShifts: LISTING_LIMIT }, now).shifts) {
       if (view.shift.id === mine.shiftId) continue;
       for (const person of view.confirmed) {
         if (person.id === mine.personId) continue;
         const theirs = liveSignup(tx, view.shift.id, person.id);
         if (!theirs || asked.has(theirs.id)) continue;
-        if (!check(tx, actor, 'proposer', mine.personId, theirs.personId, mine, theirs, now)) options.push({ signup: theirs, shift: view });
+        if (!check(tx, actor, 'proposer', mine.personId, theirs.personId, mine, theirs, now, lookups)) options.push({ signup: theirs, shift: view });
+        // A phone shows a few dozen at most; the soonest come first.
+        if (options.length >= SWAP_OPTIONS_LIMIT) return options;
       }
     }
     return options;

@@ -13,10 +13,14 @@ declare module 'ical.js' {
       toUnixTime(): number;
       toString(): string;
     }
+    class Duration {
+      toSeconds(): number;
+    }
     class Component {
       constructor(jcal: unknown);
       name: string;
       getAllSubcomponents(name: string): Component[];
+      getFirstSubcomponent(name: string): Component | null;
       getFirstPropertyValue(name: string): unknown;
       getFirstProperty(name: string): Property | null;
       getAllProperties(name?: string): Property[];
@@ -24,6 +28,7 @@ declare module 'ical.js' {
     class Property {
       name: string;
       getFirstValue(): unknown;
+      getValues(): unknown[];
       getParameter(name: string): string | undefined;
     }
     class RecurIterator {

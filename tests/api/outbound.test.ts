@@ -81,7 +81,7 @@ async function until<T>(what: string, read: () => Promise<T | undefined>): Promi
 beforeAll(() => ensureBuilt(), 600_000);
 
 const database = tempDatabase();
-const cleanups: (() => Promise<void>)[] = [];
+const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
   database.remove();

@@ -19,7 +19,8 @@ export interface RealServer {
   pid: number;
   /** Calls the API as makeApp's `call` does; the token defaults to the bootstrap coordinator's. */
   call: Call;
-  stop(): Promise<void>;
+  /** Sends SIGTERM, as a service manager does, and answers the exit code once the process is gone. */
+  stop(): Promise<number | null>;
   /** Ends the process with SIGKILL, as a crash or a power cut would, and waits until it is gone. */
   kill(): Promise<void>;
 }
@@ -99,6 +100,7 @@ export async function startServer(dbFile: string, env: Record<string, string> = 
     async stop() {
       child.kill('SIGTERM');
       await exited(child);
+      return child.exitCode;
     },
     async kill() {
       child.kill('SIGKILL');

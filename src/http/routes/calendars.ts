@@ -22,6 +22,12 @@ const ICS_LIMIT = 5 * 1024 * 1024;
 
 const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const now = () => app.config.now();
+  // An import in progress stops at its next pause when the server begins to close.
+  const closing = new AbortController();
+  app.addHook('preClose', (done) => {
+    closing.abort();
+    done();
+  });
   app.addContentTypeParser('text/calendar', { parseAs: 'string', bodyLimit: ICS_LIMIT }, (_request, body, done) => done(null, body));
 
   app.get('/day-calendars', { schema: { tags: ['calendars'], response: { 200: Type.Object({ dayCalendars: Type.Array(Type.Object(Summary)) }), ...errors } } }, async (request) => {
@@ -105,7 +111,7 @@ const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const actor = requireCoordinator(request);
       const text = typeof request.body === 'string' ? request.body : '';
-      const { days, skipped } = await parseIcsDays(text);
+      const { days, skipped } = await parseIcsDays(text, closing.signal);
       const { calendar, affected } = putDays(app.db, actor, request.params.id, days, request.query.affectedSignups, now());
       return reply.status(201).send({ dayCalendar: calendar, imported: days.length, skipped, affectedSignups: affected });
     },

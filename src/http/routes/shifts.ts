@@ -1,7 +1,7 @@
 // Shifts: computed from the series, listed for a window with their fill.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { editShift } from '../../services/schedule.js';
-import { getShift, listShifts } from '../../services/shifts.js';
+import { LISTING_LIMIT, getShift, listShifts } from '../../services/shifts.js';
 import { actorOf, requireCoordinator } from '../auth.js';
 import { AffectedMode, AffectedSignupSchema, DateString, IdParam, Nullable, ShiftSchema, Text, WarningSchema, errors, shiftOut } from '../schemas.js';
 
@@ -15,14 +15,14 @@ const shiftRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['shifts'],
-        description: 'Shifts whose local date (in their rota\'s zone) lies in [from, to], at most 366 days. Default: today and the next 13 days.',
+        description: 'Shifts whose local date (in their rota\'s zone) lies in [from, to], at most 366 days and 5,000 shifts (else 400 RANGE_TOO_LONG). Default: today and the next 13 days.',
         querystring: Type.Object({ rotaId: Type.Optional(IdParam), from: Type.Optional(DateString), to: Type.Optional(DateString) }, { additionalProperties: false }),
         response: { 200: Type.Object({ shifts: Type.Array(ShiftSchema), warnings: Type.Array(WarningSchema) }), ...errors },
       },
     },
     async (request) => {
       actorOf(request);
-      const { shifts, warnings } = listShifts(app.db, request.query, now());
+      const { shifts, warnings } = listShifts(app.db, { ...request.query, maxShifts: LISTING_LIMIT }, now());
       return { shifts: shifts.map(shiftOut), warnings };
     },
   );
