@@ -62,11 +62,6 @@ export function getPerson(db: Conn, id: number): Person | null {
   return toPeople(db, db.select().from(people).where(eq(people.id, id)).all())[0] ?? null;
 }
 
-export function personByAccessHash(db: Conn, hash: string): Person | null {
-  const rows = db.select().from(people).where(and(eq(people.accessTokenHash, hash), isNull(people.archivedAt))).all();
-  return toPeople(db, rows)[0] ?? null;
-}
-
 export function personByFeedToken(db: Conn, token: string): Person | null {
   const rows = db.select().from(people).where(and(eq(people.feedToken, token), isNull(people.archivedAt))).all();
   return toPeople(db, rows)[0] ?? null;

@@ -16,6 +16,8 @@ export interface Rota {
   cancelClosesHoursBefore: number;
   requireApproval: boolean;
   feedToken: string;
+  /** The coordinator who created it, when known. */
+  createdBy: number | null;
   archived: boolean;
   updatedAt: number;
 }
@@ -38,6 +40,7 @@ function toRota(r: typeof rotas.$inferSelect): Rota {
     cancelClosesHoursBefore: r.cancelClosesHoursBefore,
     requireApproval: r.requireApproval,
     feedToken: r.feedToken,
+    createdBy: r.createdBy,
     archived: r.archivedAt !== null,
     updatedAt: r.updatedAt,
   };

@@ -66,7 +66,7 @@ export function getOfferView(db: Db, id: number, now: Date): OfferView {
  * (a waitlisted one moved up, or a new one) confirmed, in the caller's transaction.
  */
 function transfer(tx: Conn, actor: ActorFacts, offer: Offer, owned: Signup, place: Place, claimerId: number, now: Date): number {
-  updateSignup(tx, owned.id, { status: 'cancelled', cancelledAt: now.getTime() }, now.getTime());
+  updateSignup(tx, owned.id, { status: 'cancelled', cancelledAt: now.getTime(), cancelReason: 'given_away' }, now.getTime());
   writeAudit(tx, now, { actorId: actor.id, action: 'signup.cancel', entity: 'signup', entityId: owned.id, detail: { shiftId: owned.shiftId, personId: owned.personId, offerId: offer.id, to: claimerId } });
   const waiting = liveSignup(tx, place.shift.id, claimerId);
   let claimSignupId: number;

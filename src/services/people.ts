@@ -2,7 +2,8 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db, Conn } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
-import { countCoordinators, getPerson, getTeam, personByAccessHash, type Locale, type Person, type Role, type Team } from '../db/people.js';
+import { storeOf } from '../db/store.js';
+import { countCoordinators, getPerson, getTeam, type Locale, type Person, type Role, type Team } from '../db/people.js';
 import { people, teamMembers, teams } from '../db/schema.js';
 import { hashToken, newToken } from '../db/tokens.js';
 import { RotaError } from '../domain/errors.js';
@@ -158,7 +159,7 @@ export function rotateToken(db: Db, actor: Actor | null, id: number, kind: 'acce
 }
 
 export function authenticate(db: Db, token: string): Person | null {
-  return personByAccessHash(db, hashToken(token));
+  return storeOf(db).personByAccessHash(hashToken(token));
 }
 
 /**

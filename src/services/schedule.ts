@@ -68,6 +68,7 @@ export function createRota(db: Db, actor: Actor, input: RotaInput, now: Date): R
           cancelClosesHoursBefore: input.cancelClosesHoursBefore ?? 12,
           requireApproval: input.requireApproval ?? false,
           feedToken: newToken(),
+          createdBy: actor.id,
           createdAt: now.getTime(),
           updatedAt: now.getTime(),
         })
