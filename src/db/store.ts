@@ -224,6 +224,10 @@ export class Store {
   peopleRevision(): number {
     return this.q.peopleRevision.get()!;
   }
+
+  calendarRevision(): number {
+    return this.q.calendarRevision.get()!;
+  }
 }
 
 
