@@ -16,6 +16,11 @@ export interface Config {
   smtpUrl: string | null;
   /** From address of email notices. */
   mailFrom: string;
+  /**
+   * Lets notice channels call loopback addresses (127.0.0.0/8, ::1, localhost), for tests with a
+   * receiver on this machine. Private, link-local and other internal addresses stay refused.
+   */
+  allowLoopbackTargets: boolean;
   /** The clock: tests place "now" where they need it. */
   now: () => Date;
 }
@@ -45,6 +50,8 @@ export function loadConfig(options: Partial<Config> = {}, env: Env = process.env
   }
   const smtpUrl = options.smtpUrl ?? env.ROTA_SMTP_URL ?? null;
   if (smtpUrl !== null && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('ROTA_SMTP_URL must start with smtp:// or smtps://.');
+  const allowLoopback = env.ROTA_ALLOW_LOOPBACK_TARGETS ?? '0';
+  if (allowLoopback !== '0' && allowLoopback !== '1') throw new ConfigError(`ROTA_ALLOW_LOOPBACK_TARGETS must be 0 or 1, got "${allowLoopback}".`);
   const rateLimitPerMinute = options.rateLimitPerMinute ?? intFrom(env.ROTA_RATE_LIMIT, 'ROTA_RATE_LIMIT', 3000);
   return {
     port,
@@ -57,6 +64,7 @@ export function loadConfig(options: Partial<Config> = {}, env: Env = process.env
     rateLimitPerMinute,
     smtpUrl,
     mailFrom: options.mailFrom ?? env.ROTA_MAIL_FROM ?? 'Rota <rota@localhost>',
+    allowLoopbackTargets: options.allowLoopbackTargets ?? allowLoopback === '1',
     now: options.now ?? (() => new Date()),
   };
 }

@@ -60,6 +60,23 @@ export function when(instant: number, zone: string, locale: NoticeLocale): strin
   return `${dateWords(wall, locale)} ${timeWords(wall)}`;
 }
 
+/**
+ * Text that people typed (names, rota names, posts, notes), made safe to post through a group
+ * robot: WeChat Work and DingTalk render markdown, links, `<font>` markup and `<@all>` / `@所有人`
+ * mentions, so a name could post a live phishing link or ping the whole group in the robot's
+ * voice. Each character that starts such syntax becomes its full-width twin (`［` `＜` `＠` `＊`…),
+ * which reads the same and renders as itself; a scheme's `://` and a dot inside a host name
+ * (`phish.example`) are broken the same way so no client turns them into a link; line breaks and
+ * other control characters become spaces, so a name cannot start a heading or a quote.
+ */
+function plain(text: string): string {
+  return text
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/:\/\//g, '：//')
+    .replace(/(?<=[\p{L}\p{N}])\.(?=[\p{L}\p{N}])/gu, '．')
+    .replace(/[[\]<>@*_`~#|\\&]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+}
+
 /** What a notice's words need besides the event: names and places, loaded by the caller. */
 export interface NoticeContext {
   locale: NoticeLocale;
@@ -73,13 +90,20 @@ export interface NoticeContext {
   otherName: string | null;
 }
 
+/** Every typed text of a context made plain (see `plain`). */
+function plainContext(c: NoticeContext): NoticeContext {
+  const orNull = (t: string | null) => (t === null ? null : plain(t));
+  return { ...c, rotaName: plain(c.rotaName), post: orNull(c.post), name: orNull(c.name), otherName: orNull(c.otherName) };
+}
+
 export interface Words {
   subject: string;
   text: string;
 }
 
 /** Short enough for a phone's lock screen: one sentence, the rota in brackets. */
-export function renderChange(event: NoticeEvent, c: NoticeContext): Words {
+export function renderChange(event: NoticeEvent, context: NoticeContext): Words {
+  const c = plainContext(context);
   const zh = c.locale === 'zh-CN';
   const at = (t: number) => `${when(t, c.zone, c.locale)}${c.post ? ` ${c.post}` : ''}`;
   const to = c.name ? (zh ? `${c.name}，` : `${c.name}, `) : '';
@@ -114,7 +138,8 @@ export function renderChange(event: NoticeEvent, c: NoticeContext): Words {
   return { subject: zh ? `值班通知：${c.rotaName}` : `Duty notice: ${c.rotaName}`, text: `${head}${body}` };
 }
 
-export function renderReminder(start: number, c: NoticeContext): Words {
+export function renderReminder(start: number, context: NoticeContext): Words {
+  const c = plainContext(context);
   const zh = c.locale === 'zh-CN';
   const at = `${when(start, c.zone, c.locale)}${c.post ? ` ${c.post}` : ''}`;
   return zh
@@ -128,7 +153,8 @@ const DAY_WORDS = { 'zh-CN': ['今天', '明天', '后天'], en: ['Today', 'Tomo
  * A shift below its minimum soon, for the group: "【护学岗】明天（3月3日 周二）07:15 校园门口还缺 1 人，请在个人页面报名。"
  * "Tomorrow" is counted from `sendAt` (when the notice is due to go out, after quiet hours), not from when it was written.
  */
-export function renderShortage(start: number, missing: number, sendAt: number, c: NoticeContext): Words {
+export function renderShortage(start: number, missing: number, sendAt: number, context: NoticeContext): Words {
+  const c = plainContext(context);
   const zh = c.locale === 'zh-CN';
   const startWall = instantToWall(start, c.zone);
   const days = Math.round((dayOf(startWall) - dayOf(instantToWall(sendAt, c.zone))) / DAY_MS);
@@ -142,10 +168,11 @@ export function renderShortage(start: number, missing: number, sendAt: number, c
 }
 
 /** The daily post: a heading, then the duty sheet's own lines for tomorrow (names, and gaps called out). */
-export function renderRoster(rotaName: string, sheetLines: string[], locale: NoticeLocale): Words {
+export function renderRoster(typedRotaName: string, sheetLines: string[], locale: NoticeLocale): Words {
   const zh = locale === 'zh-CN';
+  const rotaName = plain(typedRotaName);
   const heading = zh ? `【${rotaName}】明天的值班：` : `[${rotaName}] Tomorrow's duties:`;
-  return { subject: zh ? `明日值班：${rotaName}` : `Tomorrow's duties: ${rotaName}`, text: [heading, ...sheetLines].join('\n') };
+  return { subject: zh ? `明日值班：${rotaName}` : `Tomorrow's duties: ${rotaName}`, text: [heading, ...sheetLines.map(plain)].join('\n') };
 }
 
 /** The last line of every message: the personal page (never with anyone's token). */

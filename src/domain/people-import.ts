@@ -1,10 +1,9 @@
 // Bulk import of people: a pasted list (one name a line, optionally ", phone" and ", team") or a
 // CSV file with a header row (name, phone, email, team, locale). Pure: text in, rows or
 // row-numbered problems out; the whole import is refused when any row is bad.
-import { NAME_MAX } from './validate.js';
+import { NAME_MAX, nameProblem, phoneProblem } from './validate.js';
 
 export const IMPORT_MAX_ROWS = 1000;
-const PHONE_MAX = 40;
 const EMAIL_MAX = 200;
 
 export type ImportLocale = 'zh-CN' | 'en';
@@ -45,7 +44,7 @@ const COLUMNS: Record<string, keyof Omit<ImportRow, 'line'>> = {
   语言: 'locale',
 };
 
-const PHONE_RE = /^\+?[\d\s()-]{5,}$/;
+const isPhone = (value: string): boolean => phoneProblem(value) === null;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Splits CSV text into records (RFC 4180: quoted fields may hold commas, quotes and newlines). */
@@ -103,9 +102,11 @@ function check(row: ImportRow, localeText: string | null): string[] {
   const problems: string[] = [];
   if (row.name === '') problems.push('the name is missing');
   else if (row.name.length > NAME_MAX) problems.push(`the name is longer than ${NAME_MAX} characters`);
-  if (row.phone !== null && (row.phone.length > PHONE_MAX || !PHONE_RE.test(row.phone))) problems.push(`"${row.phone}" is not a phone number`);
+  else if (nameProblem(row.name)) problems.push(`the name ${nameProblem(row.name)}`);
+  if (row.phone !== null && !isPhone(row.phone)) problems.push(`"${row.phone}" is not a phone number`);
   if (row.email !== null && (row.email.length > EMAIL_MAX || !EMAIL_RE.test(row.email))) problems.push(`"${row.email}" is not an email address`);
   if (row.team !== null && row.team.length > NAME_MAX) problems.push(`the team name is longer than ${NAME_MAX} characters`);
+  else if (row.team !== null && nameProblem(row.team)) problems.push(`the team name ${nameProblem(row.team)}`);
   if (localeText !== null && row.locale === null && localeText.trim() !== '') problems.push(`language "${localeText}" is neither zh-CN nor en`);
   return problems;
 }
@@ -114,6 +115,9 @@ const nullIfEmpty = (value: string | undefined): string | null => {
   const v = (value ?? '').trim();
   return v === '' ? null : v;
 };
+
+/** A quoted cell may span lines (Alt+Enter in Excel); a name or a team name is one line, so its breaks become spaces. */
+const oneLine = (value: string): string => value.replace(/[ \t]*(?:\r\n|\r|\n)[ \t]*/g, ' ');
 
 function parseCsv(lines: { line: number; fields: string[] }[], header: (keyof Omit<ImportRow, 'line'> | null)[]): { rows: ImportRow[]; problems: ImportProblem[] } {
   const rows: ImportRow[] = [];
@@ -126,10 +130,10 @@ function parseCsv(lines: { line: number; fields: string[] }[], header: (keyof Om
     const localeText = nullIfEmpty(value('locale'));
     const row: ImportRow = {
       line,
-      name: (value('name') ?? '').trim(),
+      name: oneLine(value('name') ?? '').trim(),
       phone: nullIfEmpty(value('phone')),
       email: nullIfEmpty(value('email')),
-      team: nullIfEmpty(value('team')),
+      team: nullIfEmpty(oneLine(value('team') ?? '')),
       locale: localeText === null ? null : (readLocale(localeText) ?? null),
     };
     const found = check(row, localeText);
@@ -147,7 +151,7 @@ function parseListLine(text: string, line: number): { row: ImportRow; problems: 
   const problems: string[] = [];
   for (const part of parts.slice(1)) {
     if (part === '') continue;
-    if (row.phone === null && PHONE_RE.test(part)) row.phone = part;
+    if (row.phone === null && isPhone(part)) row.phone = part;
     else if (row.email === null && EMAIL_RE.test(part)) row.email = part;
     else if (row.team === null) row.team = part;
     else problems.push(`"${part}" is one value too many (a line is: name, phone, team)`);

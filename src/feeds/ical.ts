@@ -3,8 +3,9 @@
 // server's own zone, so starts and ends are TZDates; a calendar-level zone would strip the Z from
 // DTSTAMP, so the calendar has none and each event names its own zone.
 import { TZDate } from '@date-fns/tz';
-import ical, { ICalEventStatus, ICalEventTransparency, escape } from 'ical-generator';
+import ical, { ICalCalendarMethod, ICalEventStatus, ICalEventTransparency, escape } from 'ical-generator';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
+import { DAY_MS, instantToWall } from '../domain/time.js';
 
 export type EventStatus = 'CONFIRMED' | 'TENTATIVE' | 'CANCELLED';
 
@@ -93,12 +94,40 @@ function foldLines(text: string): string {
   return out.join('');
 }
 
+/**
+ * Does the wall time this instant shows in `zone` happen twice (the hour repeated when clocks go
+ * back)? Then `TZID=…:20261025T023000` is ambiguous: RFC 5545 §3.3.5 says the first occurrence,
+ * but libical, python-icalendar, ical.js and others read the second, vobject the first.
+ */
+function occursTwice(instant: number, zone: string): boolean {
+  const wall = instantToWall(instant, zone);
+  const offset = wall - instant;
+  // Any other offset the zone has within a day either side, and whether it shows the same wall time.
+  return [instant - DAY_MS, instant + DAY_MS].some((probe) => {
+    const other = instantToWall(probe, zone) - probe;
+    return other !== offset && instantToWall(wall - other, zone) === wall;
+  });
+}
+
+const utcForm = (instant: number) => new Date(instant).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * Writes DTSTART or DTEND in UTC (`DTSTART:20261025T003000Z`) where its local time happens twice,
+ * so every parser reads the same instant; the other property keeps its TZID (RFC 5545 allows each
+ * its own form). ical-generator writes both in the event's zone, so its line is replaced.
+ */
+function unambiguous(eventText: string, name: 'DTSTART' | 'DTEND', instant: number, zone: string): string {
+  if (!occursTwice(instant, zone)) return eventText;
+  return eventText.replace(new RegExp(`^${name};TZID=[^:\r\n]*:\\d{8}T\\d{6}\r\n`, 'm'), `${name}:${utcForm(instant)}\r\n`);
+}
+
 export function renderCalendar(doc: FeedDocument): string {
   const calendar = ical({
     prodId: { company: 'Rota', product: 'Rota feeds', language: 'EN' },
     // ical-generator writes NAME and X-WR-CALNAME as given, without escaping; a name is one line.
     name: escape(doc.name.replace(/\s*[\r\n]+\s*/g, ' '), false),
     scale: 'GREGORIAN',
+    method: ICalCalendarMethod.PUBLISH,
     ttl: REFRESH_SECONDS,
   });
   const vtimezones = new Map<string, string>();
@@ -125,7 +154,8 @@ export function renderCalendar(doc: FeedDocument): string {
       vtimezones.set(block.tzid, block.vtimezone.replace(/\r?\n/g, '\r\n').trim() + '\r\n');
     }
     // An event's own text is unfolded; the calendar's would be folded by ical-generator (slowly).
-    events.push(event.toString());
+    const text = event.toString();
+    events.push(block ? unambiguous(unambiguous(text, 'DTSTART', e.start, e.timezone), 'DTEND', e.end, e.timezone) : text);
   }
   // The calendar without its events is the envelope: properties, then END:VCALENDAR. Zones go
   // between them and the events, in the order first used (ical-generator's own VTIMEZONE
@@ -134,5 +164,6 @@ export function renderCalendar(doc: FeedDocument): string {
   calendar.clear();
   const envelope = calendar.toString();
   const end = envelope.lastIndexOf('END:VCALENDAR');
-  return envelope.slice(0, end) + foldLines([...vtimezones.values(), ...events].join('')) + envelope.slice(end);
+  // Every content line ends with CRLF, the last one too (RFC 5545 §3.1).
+  return `${envelope.slice(0, end)}${foldLines([...vtimezones.values(), ...events].join(''))}${envelope.slice(end).trimEnd()}\r\n`;
 }

@@ -7,9 +7,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
 import { hashToken } from '../db/tokens.js';
-import auth from './auth.js';
+import auth, { isApiRoute } from './auth.js';
 import docs from './docs.js';
-import errors from './errors.js';
+import errors, { badUrl } from './errors.js';
+import limits from './limits.js';
 import auditRoutes from './routes/audit.js';
 import calendarRoutes from './routes/calendars.js';
 import dayRoutes from './routes/days.js';
@@ -29,6 +30,7 @@ import teamRoutes from './routes/teams.js';
 import tradeRoutes from './routes/trades.js';
 import unavailabilityRoutes from './routes/unavailability.js';
 import webRoutes from './routes/web.js';
+import text from './text.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -39,17 +41,42 @@ declare module 'fastify' {
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
-/** Hides tokens in logged URLs: feed tokens sit in feed paths, and a pasted link may carry one as a query parameter. */
-function redactUrl(url: string): string {
-  return url.replace(/(\/feeds\/[a-z]+\/)[^/?#]+/g, '$1[token]').replace(/([?&][\w-]*(?:token|key|secret|auth)[\w-]*=)[^&#]*/gi, '$1[token]');
+/** Percent-decodes until nothing changes (a twice-encoded path is still logged readably); a malformed escape stays as it is. */
+function decoded(url: string): string {
+  let text = url;
+  for (let i = 0; i < 3; i++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(text);
+    } catch {
+      return text;
+    }
+    if (next === text) break;
+    text = next;
+  }
+  return text;
 }
 
-/** The token a request carries: a bearer token, or the feed token in a feed's path. */
+/**
+ * Hides tokens in logged URLs, whichever way they are written: feed tokens sit in feed paths
+ * (maybe percent-encoded, as `/%66eeds/...`), a pasted link may carry one as a query parameter,
+ * and anything shaped like a token (24 or more URL-safe characters in a row) is hidden wherever it is.
+ */
+function redactUrl(url: string): string {
+  return decoded(url)
+    .replace(/(\/feeds\/+[a-z]+\/+)[^/?#]+/gi, '$1[token]')
+    .replace(/([?&][\w-]*(?:token|key|secret|auth)[\w-]*=)[^&#]*/gi, '$1[token]')
+    .replace(/[A-Za-z0-9_-]{24,}/g, '[token]');
+}
+
+/** The token a request carries: a bearer token, or the feed token in a feed's routed path. */
 function tokenOf(request: FastifyRequest): string | null {
   const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
   if (bearer) return bearer[1]!;
-  const feed = /^\/feeds\/[a-z]+\/([^/?#]+?)(?:\.ics)?(?:[/?#]|$)/.exec(request.url);
-  return feed ? feed[1]! : null;
+  if (!request.routeOptions.url?.startsWith('/feeds/')) return null;
+  const params = request.params as { file?: string; token?: string };
+  const token = params.token ?? params.file?.replace(/\.ics$/, '');
+  return token || null;
 }
 
 export interface AppOptions {
@@ -73,6 +100,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<App>
             },
           },
     bodyLimit: 1024 * 1024,
+    frameworkErrors: badUrl,
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Query strings and path parameters are text, so they are coerced to the schema's types. Bodies
   // are JSON with real types: coercing them would turn 0 into null in a nullable field (clearing a
@@ -109,9 +137,17 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<App>
       },
       allowList: (_request, key) => key === '',
     });
+    await app.register(limits);
   }
+  // Answers of the API (tokens, names, exports) are for the caller only: no cache keeps them, and
+  // no browser guesses another type for them. Pages and feeds set their own caching.
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    if (isApiRoute(request) || !request.routeOptions.url) reply.header('Cache-Control', 'no-store');
+  });
   await app.register(docs);
   await app.register(auth);
+  await app.register(text);
   await app.register(
     async (api) => {
       await api.register(systemRoutes);

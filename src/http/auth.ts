@@ -1,5 +1,5 @@
 // Bearer tokens: an access token acts for one person; feed tokens never open the API.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Person } from '../db/people.js';
 import { RotaError } from '../domain/errors.js';
@@ -14,16 +14,35 @@ declare module 'fastify' {
   }
 }
 
+/** Whether a request goes to an /api route: the routed path, so a percent-encoded `/%61pi/...` is one too. */
+export function isApiRoute(request: FastifyRequest): boolean {
+  return request.routeOptions.url?.startsWith('/api/') ?? false;
+}
+
 export default fp(async function auth(app: FastifyInstance) {
   app.decorateRequest('actor', null);
-  app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/') || request.routeOptions.config?.public) return;
+  // Failed sign-ins are also counted per address (the per-token limit alone never sees a new
+  // made-up token twice); a wrong token gets 429 instead of 401 once its address is over the limit.
+  const failures = app.config.rateLimitPerMinute > 0 ? app.createRateLimit({ keyGenerator: (request) => `failed-sign-in:${request.ip}` }) : null;
+  const refuse = async (request: FastifyRequest, reply: FastifyReply, message: string): Promise<never> => {
+    const counted = failures ? await failures(request) : null;
+    if (counted && !counted.isAllowed && counted.isExceeded) {
+      reply.header('Retry-After', String(counted.ttlInSeconds));
+      throw Object.assign(new Error('Too many failed sign-ins'), { statusCode: 429 });
+    }
+    throw new RotaError('UNAUTHENTICATED', message);
+  };
+  // preParsing runs after every onRequest hook, so the per-token limit has counted this request
+  // already, and no body is read for a caller who is not signed in.
+  app.addHook('preParsing', async (request, reply, payload) => {
+    if (!isApiRoute(request) || request.routeOptions.config?.public) return payload;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+([A-Za-z0-9_\-.~+/=]{8,200})$/i.exec(header);
-    if (!match) throw new RotaError('UNAUTHENTICATED', 'Sign in with your personal link, or send Authorization: Bearer <token>.');
+    if (!match) return refuse(request, reply, 'Sign in with your personal link, or send Authorization: Bearer <token>.');
     const person = authenticate(app.db, match[1]!);
-    if (!person) throw new RotaError('UNAUTHENTICATED', 'This link or token is not valid (it may have been replaced). Ask your coordinator for a new link.');
+    if (!person) return refuse(request, reply, 'This link or token is not valid (it may have been replaced). Ask your coordinator for a new link.');
     request.actor = person;
+    return payload;
   });
 });
 

@@ -1,6 +1,6 @@
 // One error handler: coded refusals become `{ error: { code, message, ... } }` with their status;
 // anything unexpected is a 500 whose message is hidden (and logged).
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { RotaError, type ErrorCode } from '../domain/errors.js';
 
@@ -39,6 +39,15 @@ function fieldOf(error: FastifyError): string | undefined {
   const missing = (first.params as { missingProperty?: string } | undefined)?.missingProperty;
   const path = first.instancePath.replace(/^\//, '').replace(/\//g, '.');
   return [path, missing].filter(Boolean).join('.') || undefined;
+}
+
+/** Errors raised before routing (the app's `frameworkErrors`), such as `/%E0%A4%A`, answered in our shape. */
+export function badUrl(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const message =
+    error.code === 'FST_ERR_BAD_URL'
+      ? 'The address could not be read: it has a broken percent-escape (%) in it. Check the link, or copy it again.'
+      : 'The address could not be read: a part of it is too long. Check the link, or copy it again.';
+  reply.status(400).header('Cache-Control', 'no-store').header('X-Content-Type-Options', 'nosniff').send({ error: { code: 'BAD_REQUEST', message } });
 }
 
 export default fp(async function errors(app: FastifyInstance) {

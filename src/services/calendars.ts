@@ -78,8 +78,8 @@ export function putDays(db: Db, actor: Actor, id: string, days: DayInput[], mode
   const affected = db.transaction(
     (tx) => {
       requireWritable(tx, id);
-      for (const d of days) {
-        const label = optionalText(d.label, 'label');
+      for (const [i, d] of days.entries()) {
+        const label = optionalText(d.label, `days[${i}].label`);
         tx.insert(dayCalendarDays)
           .values({ calendarId: id, date: d.date, kind: d.kind, label })
           .onConflictDoUpdate({ target: [dayCalendarDays.calendarId, dayCalendarDays.date], set: { kind: d.kind, label } })

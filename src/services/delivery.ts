@@ -2,7 +2,8 @@
 // through its channel (WeChat Work or DingTalk group robot, signed JSON webhook, email over SMTP),
 // and marks it sent, or tries again later with backoff until it gives up. At least once: a worker
 // that dies between sending and marking leaves a lease that runs out, and the notice goes out
-// again with the same idempotency key. Webhook URLs and secrets never reach a log or last_error.
+// again with the same idempotency key. Webhook URLs and secrets never reach a log or last_error,
+// and neither does a receiver's answer: calls go only to public addresses (see outbound.ts).
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
@@ -13,6 +14,7 @@ import { getPerson } from '../db/people.js';
 import { leaseDue, markFailed, markSent, noticeSettings, type GroupKind, type Notice } from '../db/notices.js';
 import { linkLine, retryAt } from '../domain/notices.js';
 import { generateScheduled } from './notices.js';
+import { OutboundRefused, TimeoutError, postJson } from './outbound.js';
 
 const LEASE_MS = 2 * 60_000;
 const BATCH = 20;
@@ -31,22 +33,28 @@ interface Outgoing {
 
 class SendError extends Error {}
 
-async function post(url: string, body: string, headers: Record<string, string>): Promise<string> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
-  const text = await res.text();
-  if (!res.ok) throw new SendError(`the receiver answered HTTP ${res.status}`);
-  return text;
+/**
+ * POSTs to a channel and returns the start of the answer. Only a 2xx is success; a redirect is a
+ * failure (it is not followed). The error says only the status, never the receiver's own text.
+ */
+async function post(url: string, body: string, headers: Record<string, string>, allowLoopback: boolean): Promise<string> {
+  const answer = await postJson(url, body, headers, { allowLoopback, timeoutMs: SEND_TIMEOUT_MS });
+  if (answer.status >= 300 && answer.status < 400) throw new SendError(`the receiver answered HTTP ${answer.status}, a redirect, which is not followed`);
+  if (answer.status < 200 || answer.status >= 300) throw new SendError(`the receiver answered HTTP ${answer.status}`);
+  return answer.text;
 }
 
-/** Group robots answer 200 with `{ errcode, errmsg }`; anything but errcode 0 is a failure. */
+/** Group robots answer 200 with `{ errcode, errmsg }`; anything but errcode 0 is a failure (errmsg is the robot's text: not kept). */
 function checkRobotAnswer(text: string): void {
-  let answer: { errcode?: number; errmsg?: string } = {};
+  let answer: { errcode?: unknown } = {};
   try {
     answer = JSON.parse(text) as typeof answer;
   } catch {
     throw new SendError('the robot did not answer JSON');
   }
-  if (answer.errcode !== undefined && answer.errcode !== 0) throw new SendError(`the robot refused the message: errcode ${answer.errcode} ${String(answer.errmsg ?? '').slice(0, 200)}`);
+  if (answer.errcode !== undefined && answer.errcode !== 0) {
+    throw new SendError(`the robot refused the message${Number.isSafeInteger(answer.errcode) ? `: errcode ${String(answer.errcode)}` : ''}`);
+  }
 }
 
 /** DingTalk's optional signing: `timestamp` and `sign` = base64(HMAC-SHA256(secret, "timestamp\nsecret")) as query parameters. */
@@ -58,22 +66,22 @@ export function dingtalkUrl(url: string, secret: string | null, timestamp: numbe
   return signed.toString();
 }
 
-async function sendGroup(group: { kind: GroupKind; url: string; secret: string | null }, n: Outgoing, now: number): Promise<void> {
+async function sendGroup(group: { kind: GroupKind; url: string; secret: string | null }, n: Outgoing, now: number, allowLoopback: boolean): Promise<void> {
   const idempotency = { 'idempotency-key': n.key };
   if (group.kind === 'wecom') {
     const content = `${n.text}\n<font color="comment">${n.key}</font>`;
-    checkRobotAnswer(await post(group.url, JSON.stringify({ msgtype: 'markdown', markdown: { content } }), idempotency));
+    checkRobotAnswer(await post(group.url, JSON.stringify({ msgtype: 'markdown', markdown: { content } }), idempotency, allowLoopback));
   } else if (group.kind === 'dingtalk') {
     // DingTalk's markdown needs a blank line between lines.
     const text = `${n.text.split('\n').join('\n\n')}\n\n<font color=#999999>${n.key}</font>`;
-    checkRobotAnswer(await post(dingtalkUrl(group.url, group.secret, now), JSON.stringify({ msgtype: 'markdown', markdown: { title: n.subject, text } }), idempotency));
+    checkRobotAnswer(await post(dingtalkUrl(group.url, group.secret, now), JSON.stringify({ msgtype: 'markdown', markdown: { title: n.subject, text } }), idempotency, allowLoopback));
   } else {
     const timestamp = Math.floor(now / 1000);
     const body = JSON.stringify({ key: n.key, kind: n.kind, rotaId: n.rotaId, personId: n.personId, locale: n.locale, subject: n.subject, text: n.text, timestamp });
     const headers: Record<string, string> = { ...idempotency, 'x-rota-timestamp': String(timestamp) };
     // Over the raw body, which carries the timestamp: a receiver can refuse old or replayed calls.
     if (group.secret) headers['x-rota-signature'] = `sha256=${createHmac('sha256', group.secret).update(body).digest('hex')}`;
-    await post(group.url, body, headers);
+    await post(group.url, body, headers, allowLoopback);
   }
 }
 
@@ -92,6 +100,14 @@ function scrub(message: string, secrets: (string | null | undefined)[]): string 
     for (const p of parts.filter((x) => x.length >= 4).sort((a, b) => b.length - a.length)) out = out.split(p).join('****');
   }
   return out.slice(0, 500);
+}
+
+/** A channel's failure in words of our own: a status and a generic reason, never the receiver's text or address. */
+function groupFailure(error: unknown): string {
+  if (error instanceof SendError) return error.message;
+  if (error instanceof OutboundRefused) return 'the address leads to a private or internal network address, which is not allowed';
+  if (error instanceof TimeoutError) return `the receiver did not answer within ${SEND_TIMEOUT_MS / 1000} s`;
+  return 'the receiver could not be reached (no connection, or its certificate was not valid)';
 }
 
 function describe(error: unknown): string {
@@ -155,9 +171,9 @@ export function deliveryWorker({ db, config, log, owner = `${hostname()}:${proce
     const group = noticeSettings(db, n.rotaId).group;
     if (!group) throw new SendError('the rota has no group channel any more');
     try {
-      await sendGroup(group, out, now);
+      await sendGroup(group, out, now, config.allowLoopbackTargets);
     } catch (error) {
-      throw new SendError(scrub(describe(error), [group.url, group.secret]));
+      throw new SendError(groupFailure(error));
     }
   }
 

@@ -46,6 +46,7 @@ import { formatDate, localToday, requireTime } from '../domain/time.js';
 import { requirePerson, type Actor } from './people.js';
 import { requireRota } from './schedule.js';
 import { buildSheet, sheetText } from './sheets.js';
+import { checkTargetUrl, OutboundRefused } from './outbound.js';
 import { listShifts } from './shifts.js';
 
 /**
@@ -153,22 +154,22 @@ export interface ChannelInput {
   quietHours?: QuietHours | null;
 }
 
-function requireHttpUrl(url: string | undefined): string {
-  let parsed: URL | null = null;
+/** The channel's URL, if it may be called: http(s), no credentials, a public address (else 400 VALIDATION on `url`). */
+async function requireTargetUrl(url: string | undefined, allowLoopback: boolean): Promise<string> {
   try {
-    parsed = url ? new URL(url) : null;
-  } catch {
-    parsed = null;
+    return await checkTargetUrl(url, 'url', allowLoopback);
+  } catch (error) {
+    // The message never repeats the URL: it carries the robot's key.
+    if (error instanceof OutboundRefused) throw new RotaError('VALIDATION', error.message, { field: 'url' });
+    throw error;
   }
-  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    // The URL is a secret: the message does not repeat it.
-    throw new RotaError('VALIDATION', 'url must be an http or https address (the webhook address of the group robot).', { field: 'url' });
-  }
-  return parsed.toString();
 }
 
-/** Points a rota's notices at a group robot or webhook (or none) and sets its roster post, reminders and quiet hours. */
-export function configureRotaNotices(db: Db, actor: Actor, rotaId: number, input: ChannelInput, now: Date): NoticeSettings {
+/**
+ * Points a rota's notices at a group robot or webhook (or none) and sets its roster post, reminders
+ * and quiet hours. The URL must lead to the public internet (loopback too with `allowLoopback`, for tests).
+ */
+export async function configureRotaNotices(db: Db, actor: Actor, rotaId: number, input: ChannelInput, now: Date, allowLoopback: boolean): Promise<NoticeSettings> {
   if (input.rosterAt) requireTime(input.rosterAt, 'rosterAt');
   if (input.quietHours) {
     requireTime(input.quietHours.from, 'quietHours.from');
@@ -178,7 +179,7 @@ export function configureRotaNotices(db: Db, actor: Actor, rotaId: number, input
   if (hours !== undefined && (!Number.isInteger(hours) || hours < 0 || hours > 336)) {
     throw new RotaError('VALIDATION', 'remindHoursBefore must be a whole number of hours from 0 (no reminders) to 336.', { field: 'remindHoursBefore' });
   }
-  const group = input.kind === 'none' ? null : { kind: input.kind, url: requireHttpUrl(input.url), secret: input.secret || null };
+  const group = input.kind === 'none' ? null : { kind: input.kind, url: await requireTargetUrl(input.url, allowLoopback), secret: input.secret || null };
   db.transaction(
     (tx) => {
       requireRota(tx, rotaId);

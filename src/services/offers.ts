@@ -3,7 +3,7 @@
 // begins in one transaction (invariant 2), so the shift never loses a volunteer in between.
 import type { Conn, Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
-import type { Person } from '../db/people.js';
+import { getPerson, type Person } from '../db/people.js';
 import { getOffer, getSignup, insertOffer, liveOfferOf, liveSignup, offersByStatus, signupsOfPerson, updateOffer, updateSignup, type Offer, type Signup } from '../db/signups.js';
 import { RotaError } from '../domain/errors.js';
 import { checkClaim, checkOffer, effectiveOfferStatus, eligibleInLine, offerClosed, refusalError, type ActorFacts, type OfferState, type Refusal } from '../domain/signup-rules.js';
@@ -28,6 +28,8 @@ const OFFER_ALERT_MS = 48 * 3_600_000;
 export interface OfferView {
   offer: Offer;
   signup: Signup;
+  /** The name of the person who offered the place (after a trade the sign-up may be someone else's). */
+  ownerName: string;
   status: OfferState;
 }
 
@@ -35,7 +37,8 @@ function view(db: Conn, offer: Offer, now: Date): OfferView {
   const signup = getSignup(db, offer.signupId)!;
   // An offer whose place was cancelled elsewhere (say by a series edit) offers nothing any more.
   const stored = signup.status !== 'confirmed' && (offer.status === 'open' || offer.status === 'pending_approval') ? 'withdrawn' : offer.status;
-  return { offer, signup, status: effectiveOfferStatus(stored, signup.startAt, now.getTime()) };
+  const ownerName = signup.personId === offer.personId ? signup.personName : (getPerson(db, offer.personId)?.name ?? signup.personName);
+  return { offer, signup, ownerName, status: effectiveOfferStatus(stored, signup.startAt, now.getTime()) };
 }
 
 function requireOffer(db: Conn, id: number): Offer {

@@ -7,7 +7,7 @@ import { countCoordinators, getPerson, getTeam, type Locale, type Person, type R
 import { people, teamMembers, teams } from '../db/schema.js';
 import { hashToken, newToken } from '../db/tokens.js';
 import { RotaError } from '../domain/errors.js';
-import { optionalText, requireName } from '../domain/validate.js';
+import { optionalPhone, optionalText, requireName } from '../domain/validate.js';
 
 export interface Actor {
   id: number;
@@ -53,7 +53,7 @@ export interface IssuedPerson {
 export function createPerson(db: Db, actor: Actor | null, input: PersonInput, now: Date, accessToken = newToken()): IssuedPerson {
   const name = requireName(input.name);
   const teamIds = [...new Set(input.teamIds ?? [])];
-  const phone = optionalText(input.phone, 'phone');
+  const phone = optionalPhone(input.phone);
   const email = requireEmail(optionalText(input.email, 'email'));
   const id = db.transaction(
     (tx) => {
@@ -99,7 +99,7 @@ export function updatePerson(db: Db, actor: Actor, id: number, input: Partial<Pe
       const current = requirePerson(tx, id);
       const set: Partial<typeof people.$inferInsert> = { updatedAt: now.getTime() };
       if (input.name !== undefined) set.name = requireName(input.name);
-      if (input.phone !== undefined) set.phone = optionalText(input.phone, 'phone');
+      if (input.phone !== undefined) set.phone = optionalPhone(input.phone);
       if (input.email !== undefined) set.email = requireEmail(optionalText(input.email, 'email'));
       if (input.locale !== undefined) set.locale = input.locale;
       if (input.role !== undefined) set.role = input.role;

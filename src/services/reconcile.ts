@@ -1,6 +1,6 @@
 // Invariant 4: no change silently drops a sign-up. After a rule edit, a new closed day or an
 // import, every live future sign-up of the touched series is checked against its shift as it now is.
-import { and, eq, gt, inArray, lt, ne } from 'drizzle-orm';
+import { and, eq, gt, inArray, lt, ne, or } from 'drizzle-orm';
 import type { Conn } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
 import { dayRulesFor, loadSeries, overridesFor, type SeriesRecord } from '../db/schedule.js';
@@ -32,16 +32,24 @@ export interface AffectedSignup {
 
 /**
  * Checks the live, not yet ended sign-ups of `seriesIds` against the schedule as it stands inside
- * the transaction. Without a mode any affected sign-up aborts the change with SIGNUPS_AFFECTED,
- * listing them; with one, they are cancelled or moved and the list is returned.
+ * the transaction, and those of `editedShiftIds` even when ended (a coordinator who cancels or
+ * moves one past shift means its sign-ups too). Without a mode any affected sign-up aborts the
+ * change with SIGNUPS_AFFECTED, listing them; with one, they are cancelled or moved and the list
+ * is returned.
  */
-export function reconcileSignups(tx: Conn, actor: Actor, seriesIds: number[], now: Date, mode: AffectedMode | undefined): AffectedSignup[] {
+export function reconcileSignups(tx: Conn, actor: Actor, seriesIds: number[], now: Date, mode: AffectedMode | undefined, editedShiftIds: string[] = []): AffectedSignup[] {
   if (seriesIds.length === 0) return [];
   const live = tx
     .select({ s: signups, name: people.name })
     .from(signups)
     .innerJoin(people, eq(people.id, signups.personId))
-    .where(and(inArray(signups.seriesId, seriesIds), ne(signups.status, 'cancelled'), gt(signups.endAt, now.getTime())))
+    .where(
+      and(
+        inArray(signups.seriesId, seriesIds),
+        ne(signups.status, 'cancelled'),
+        editedShiftIds.length > 0 ? or(gt(signups.endAt, now.getTime()), inArray(signups.shiftId, editedShiftIds)) : gt(signups.endAt, now.getTime()),
+      ),
+    )
     .all();
   if (live.length === 0) return [];
   const list = loadSeries(tx, { seriesIds });

@@ -9,7 +9,7 @@ import { PRESET_CALENDARS, missingPresetYears } from '../domain/day-calendar.js'
 import { RotaError } from '../domain/errors.js';
 import { checkShape, checkVersion, findShift, parseShiftId, seriesSpan, type RuleVersion } from '../domain/recurrence.js';
 import { formatDate, localToday, parseLocal, requireDate, requireTimeZone } from '../domain/time.js';
-import { optionalText, requireName } from '../domain/validate.js';
+import { optionalLabel, optionalText, requireName } from '../domain/validate.js';
 import type { Actor } from './people.js';
 import { reconcileSignups, type AffectedMode, type AffectedSignup } from './reconcile.js';
 
@@ -180,7 +180,7 @@ export function createSeries(db: Db, actor: Actor, rotaId: number, input: Series
       const calendars = checkCalendars(tx, input.dayCalendarIds ?? []);
       const row = tx
         .insert(series)
-        .values({ rotaId, label: optionalText(input.label, 'label'), endDate, createdAt: now.getTime(), updatedAt: now.getTime() })
+        .values({ rotaId, label: optionalLabel(input.label, 'label'), endDate, createdAt: now.getTime(), updatedAt: now.getTime() })
         .returning({ id: series.id })
         .get();
       tx.insert(seriesVersions).values({ ...version, rrule: spec.body, seriesId: row.id, createdAt: now.getTime() }).run();
@@ -237,7 +237,7 @@ export function editSeries(db: Db, actor: Actor, id: number, edit: SeriesEdit, n
         tx.insert(seriesVersions).values({ ...version, rrule: spec.body, seriesId: id, createdAt: now.getTime() }).run();
       }
       const set: Partial<typeof series.$inferInsert> = { updatedAt: now.getTime() };
-      if (edit.label !== undefined) set.label = optionalText(edit.label, 'label');
+      if (edit.label !== undefined) set.label = optionalLabel(edit.label, 'label');
       if (edit.endDate !== undefined) set.endDate = checkEndDate(edit.endDate, first.validFrom);
       tx.update(series).set(set).where(eq(series.id, id)).run();
       if (edit.dayCalendarIds !== undefined) {
@@ -297,7 +297,7 @@ export function editShift(db: Db, actor: Actor, shiftId: string, edit: ShiftEdit
         .run();
       const { affectedSignups, ...detail } = edit;
       writeAudit(tx, now, { actorId: actor.id, action: 'shift.edit', entity: 'shift', entityId: shiftId, detail });
-      return reconcileSignups(tx, actor, [ref.seriesId], now, affectedSignups);
+      return reconcileSignups(tx, actor, [ref.seriesId], now, affectedSignups, [shift.id]);
     },
     { behavior: 'immediate' },
   );

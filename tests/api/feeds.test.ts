@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config.js';
 import { openDb } from '../../src/db/connection.js';
 import { buildApp } from '../../src/http/app.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
-import { parseBoth, parseWithIcalJs } from '../helpers/ical.js';
+import { instantsByVobject, parseBoth, parseWithIcalJs } from '../helpers/ical.js';
 
 const NOW = '2026-03-10T00:00:00Z';
 
@@ -21,6 +21,59 @@ interface RotaSpec {
   max?: number;
   label?: string;
 }
+
+describe('feeds in the hour that happens twice', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeApp(NOW);
+  });
+  afterAll(() => t.close());
+
+  /** A rota in `timezone` with one shift on `date` at `time`, lasting `minutes`. */
+  async function rota(timezone: string, date: string, time: string, minutes: number) {
+    const r = await t.call('POST', '/api/v1/rotas', { body: { name: `Night watch ${timezone}`, timezone } });
+    expect(r.status).toBe(201);
+    const s = await t.call('POST', `/api/v1/rotas/${r.body.id}/series`, {
+      body: { rrule: 'FREQ=DAILY;COUNT=1', startDate: date, startTime: time, durationMinutes: minutes, minVolunteers: 1, maxVolunteers: 2 },
+    });
+    expect(s.status).toBe(201);
+    return { id: r.body.id as number, path: new URL(r.body.feedUrl).pathname };
+  }
+
+  it('writes times in the hour that happens twice so that every parser reads the instants the API gives', async () => {
+    // 02:30 in Berlin on 25 October and 01:30 in New York on 1 November 2026 happen twice: the API
+    // means the first (RFC 5545 §3.3.5); an hour's duty then ends at the second. The overnight
+    // duties end at the first and at the second 02:30 in Berlin.
+    const cases = [
+      await rota('Europe/Berlin', '2026-10-25', '02:30', 60),
+      await rota('America/New_York', '2026-11-01', '01:30', 60),
+      await rota('Europe/Berlin', '2026-10-24', '22:00', 270),
+      await rota('Europe/Berlin', '2026-10-24', '22:00', 330),
+    ];
+    const iso = (text: string) => new Date(text).toISOString().replace('.000Z', 'Z');
+    const read: string[][] = [];
+    for (const r of cases) {
+      const api = await t.call('GET', `/api/v1/shifts?rotaId=${r.id}&from=2026-10-24&to=2026-11-01`);
+      expect(api.status).toBe(200);
+      expect(api.body.shifts).toHaveLength(1);
+      const [shift] = api.body.shifts;
+      const expected = { start: iso(shift.start), end: iso(shift.end) };
+      const text = (await t.app.inject({ method: 'GET', url: r.path })).body;
+      const vevent = text.slice(text.indexOf('BEGIN:VEVENT'));
+      const [viaBoth] = parseBoth(text).events;
+      const [viaVobject] = instantsByVobject(text);
+      expect({ start: viaBoth!.start.utc, end: viaBoth!.end.utc }).toEqual(expected);
+      expect({ start: viaVobject!.start, end: viaVobject!.end }).toEqual(expected);
+      read.push([shift.start, shift.end, vevent.match(/^DTSTART.*$/m)![0].trim(), vevent.match(/^DTEND.*$/m)![0].trim()]);
+    }
+    expect(read).toEqual([
+      ['2026-10-25T02:30:00+02:00', '2026-10-25T02:30:00+01:00', 'DTSTART:20261025T003000Z', 'DTEND:20261025T013000Z'],
+      ['2026-11-01T01:30:00-04:00', '2026-11-01T01:30:00-05:00', 'DTSTART:20261101T053000Z', 'DTEND:20261101T063000Z'],
+      ['2026-10-24T22:00:00+02:00', '2026-10-25T02:30:00+02:00', 'DTSTART;TZID=Europe/Berlin:20261024T220000', 'DTEND:20261025T003000Z'],
+      ['2026-10-24T22:00:00+02:00', '2026-10-25T02:30:00+01:00', 'DTSTART;TZID=Europe/Berlin:20261024T220000', 'DTEND:20261025T013000Z'],
+    ]);
+  });
+});
 
 describe('rota and open-shift feeds', () => {
   let t: TestApp;
@@ -79,9 +132,19 @@ describe('rota and open-shift feeds', () => {
     expect(res.headers.etag).toMatch(/^"[^"]+"$/);
     expect(res.text.startsWith('BEGIN:VCALENDAR\r\nVERSION:2.0\r\n')).toBe(true);
     expect(r.webcalUrl).toBe(r.feedUrl.replace(/^https:/, 'webcal:'));
-    const download = await feed(`${r.path}?download=true`);
-    expect(download.headers['content-disposition']).toBe('attachment; filename="rota.ics"');
-    expect(download.text).toBe(res.text);
+    // RFC 5545: a published calendar, and every line, the last too, ends with CRLF.
+    expect(res.text).toContain('\r\nMETHOD:PUBLISH\r\n');
+    expect(res.text.endsWith('\r\nEND:VCALENDAR\r\n')).toBe(true);
+    expect(res.text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+    // The README's one-time download link is ?download=1; `true` works too.
+    for (const yes of ['1', 'true']) {
+      const download = await feed(`${r.path}?download=${yes}`);
+      expect(download.status).toBe(200);
+      expect(download.headers['content-disposition']).toBe('attachment; filename="rota.ics"');
+      expect(download.text).toBe(res.text);
+    }
+    expect((await feed(`${r.path}?download=0`)).headers['content-disposition']).toBe('inline; filename="rota.ics"');
+    expect((await feed(`${r.path}?download=yes`)).status).toBe(400);
   });
 
   it('shows every shift of a rota with its fill, its names and its place, at 07:15 Shanghai time', async () => {

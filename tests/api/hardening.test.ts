@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { openDb } from '../../src/db/connection.js';
 import { buildApp, type App } from '../../src/http/app.js';
@@ -216,16 +216,20 @@ describe('calendar feeds', () => {
   });
   afterAll(() => t.close());
 
-  it('carry line breaks in names and notes as text, so nobody can add events or properties to a feed', async () => {
+  it('carry line breaks in notes and places as text, so nobody can add events or properties to a feed', async () => {
+    // Names are one line (a line break in one is refused); free text may hold line breaks, and
+    // they must stay text in the feed.
     const inject = 'line one\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:injected@evil.example\r\nSUMMARY:Injected\r\nATTENDEE:mailto:evil@example.org';
-    const rota = (await t.call('POST', '/api/v1/rotas', { body: { name: `East gate${inject}`.slice(0, 200), timezone: 'Asia/Shanghai', location: `Gate 2\nX-INJECTED:yes`, description: inject } })).body;
+    const rota = (await t.call('POST', '/api/v1/rotas', { body: { name: 'East gate', timezone: 'Asia/Shanghai', location: `Gate 2\nX-INJECTED:yes`, description: inject } })).body;
     const series = (
       await t.call('POST', `/api/v1/rotas/${rota.id}/series`, {
-        body: { rrule: 'FREQ=DAILY', startDate: '2026-12-01', startTime: '07:15', durationMinutes: 45, minVolunteers: 1, maxVolunteers: 3, label: `Mornings\nSTATUS:CANCELLED` },
+        body: { rrule: 'FREQ=DAILY', startDate: '2026-12-01', startTime: '07:15', durationMinutes: 45, minVolunteers: 1, maxVolunteers: 3, label: 'Mornings' },
       })
     ).body;
+    const note = `Bring a vest\nSTATUS:CANCELLED\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\n${inject}`;
+    expect((await t.call('PATCH', `/api/v1/shifts/${series.id}.20261203T0715`, { body: { note } })).status).toBe(200);
     const me = (await t.call('POST', '/api/v1/people', { body: { name: 'Li Wei' } })).body;
-    const other = (await t.call('POST', '/api/v1/people', { body: { name: `Zhang\r\nBEGIN:VALARM\r\nACTION:DISPLAY` } })).body;
+    const other = (await t.call('POST', '/api/v1/people', { body: { name: 'Zhang Min' } })).body;
     for (const p of [me, other]) {
       expect((await t.call('POST', `/api/v1/shifts/${series.id}.20261203T0715/signups`, { body: { personId: p.id } })).status).toBe(201);
     }
@@ -309,3 +313,136 @@ function parseCsv(text: string): string[][] {
   if (cell || row.length) rows.push([...row, cell]);
   return rows;
 }
+
+describe('rate limits that count what they should', () => {
+  let a: Awaited<ReturnType<typeof appWith>>;
+  beforeEach(async () => {
+    a = await appWith({ rateLimitPerMinute: 20 });
+  });
+  afterEach(() => a.close());
+
+  const get = (url: string, token?: string) => a.app.inject({ method: 'GET', url, headers: token ? bearer(token) : {} });
+
+  it('count failed sign-ins: the same unknown token 25 times gets 429 after 20', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++) statuses.push((await get('/api/v1/me', 'made-up-token-0123456789abcdef')).statusCode);
+    expect(statuses.slice(0, 20)).toEqual(Array(20).fill(401));
+    expect(statuses.slice(20)).toEqual(Array(5).fill(429));
+  });
+
+  it('count failed sign-ins per address too: 25 different unknown tokens get 429 after 20, while a good token is still served', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++) statuses.push((await get('/api/v1/me', `made-up-token-${String(i).padStart(20, '0')}`)).statusCode);
+    expect(statuses.slice(0, 20)).toEqual(Array(20).fill(401));
+    expect(statuses.slice(20)).toEqual(Array(5).fill(429));
+    expect((await get('/api/v1/me')).statusCode).toBe(429);
+    expect((await get('/api/v1/me', COORDINATOR)).statusCode).toBe(200);
+  });
+
+  it('match the routed path, so a percent-encoded /api path is signed in and counted like any other', async () => {
+    for (const url of ['/%61pi/v1/people', '/api/v1/%70eople', '/%61%70%69/v1/me']) {
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(401);
+      expect(res.json().error.code).toBe('UNAUTHENTICATED');
+    }
+    const me = await get('/%61pi/v1/me', COORDINATOR);
+    expect(me.statusCode).toBe(200);
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) statuses.push((await get(i % 2 ? '/%61pi/v1/me' : '/api/v1/me', COORDINATOR)).statusCode);
+    expect(statuses.filter((s) => s === 429).length).toBe(1);
+  });
+
+  it('count a feed opened through a percent-encoded path under its feed token', async () => {
+    const rota = await a.app.inject({ method: 'POST', url: '/api/v1/rotas', headers: bearer(COORDINATOR), payload: { name: 'East gate', timezone: 'Asia/Shanghai' } });
+    const token = /\/feeds\/rotas\/([^/]+)\.ics$/.exec(rota.json().feedUrl as string)![1]!;
+    const forms = [`/%66eeds/rotas/${token}.ics`, `/feeds/rotas/${token}.ics`, `/fe%65ds/rotas/${token}%2Eics`, `/feeds/%72otas/${token}/open.ics`];
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) statuses.push((await get(forms[i % forms.length]!)).statusCode);
+    expect(statuses.slice(0, 20)).toEqual(Array(20).fill(200));
+    expect(statuses[20]).toBe(429);
+  });
+
+  it('weigh expensive calls more: a year of gaps costs twelve ordinary calls, an import twenty', async () => {
+    const made = await a.app.inject({ method: 'POST', url: '/api/v1/people', headers: bearer(COORDINATOR), payload: { name: 'Second captain', role: 'coordinator' } });
+    const second = made.json().accessToken as string;
+    expect((await get('/api/v1/gaps?from=2027-01-01&to=2027-12-31', second)).statusCode).toBe(200);
+    const again = await get('/api/v1/gaps?from=2027-01-01&to=2027-12-31', second);
+    expect(again.statusCode).toBe(429);
+    expect(again.json().error.code).toBe('RATE_LIMITED');
+    expect(Number(again.headers['retry-after'])).toBeGreaterThan(0);
+    // A week of gaps is an ordinary call: the coordinator (one call used above) has room for many.
+    for (let i = 0; i < 10; i++) expect((await get('/api/v1/gaps?from=2027-01-04&to=2027-01-10', COORDINATOR)).statusCode).toBe(200);
+    // An import weighs 20: after one, the token's minute is used up.
+    const third = (await a.app.inject({ method: 'POST', url: '/api/v1/people', headers: bearer(COORDINATOR), payload: { name: 'Third captain', role: 'coordinator' } })).json().accessToken as string;
+    const imported = await a.app.inject({ method: 'POST', url: '/api/v1/people/import', headers: bearer(third), payload: { text: 'Liu Yang, 13800138000', dryRun: true } });
+    expect(imported.statusCode).toBe(200);
+    expect((await get('/api/v1/me', third)).statusCode).toBe(429);
+  });
+});
+
+describe('the request log, for paths written in other ways', () => {
+  let a: Awaited<ReturnType<typeof appWith>>;
+  beforeAll(async () => {
+    a = await appWith({ logLevel: 'trace' });
+  });
+  afterAll(() => a.close());
+
+  it('never contains a feed token, percent-encoded, twice encoded, or in a path that is not routed', async () => {
+    const person = (await a.app.inject({ method: 'POST', url: '/api/v1/people', headers: bearer(COORDINATOR), payload: { name: 'Captain Li' } })).json();
+    const token = /\/feeds\/people\/([^/]+)\.ics$/.exec(person.feedUrl as string)![1]!;
+    const encoded = [...token].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).join('');
+    const urls = [
+      `/%66eeds/people/${token}.ics`,
+      `/feeds/people/${encoded}.ics`,
+      `/%2566eeds/people/${token}.ics`,
+      `/FEEDS/people/${token}.ics`,
+      `/feeds//people/${token}.ics`,
+      `/me/${token}`,
+      `/api/v1/people?feed=${token}`,
+      `/%E0%A4%A/${token}`,
+    ];
+    for (const url of urls) await a.app.inject({ method: 'GET', url });
+    const log = a.log.join('');
+    expect(log).toContain('[token]');
+    for (const secret of [token, encoded, token.slice(4), encoded.slice(12)]) {
+      expect(log.includes(secret) ? log.slice(Math.max(0, log.indexOf(secret) - 200), log.indexOf(secret) + 100) : null).toBeNull();
+    }
+  });
+});
+
+describe('caching and sniffing', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeApp('2026-11-27T02:00:00Z');
+  });
+  afterAll(() => t.close());
+
+  it('keep API answers, token-issuing answers, exports and refusals out of every cache, and declare their type final', async () => {
+    const person = await t.call('POST', '/api/v1/people', { body: { name: 'Captain Wu' } });
+    const answers = [
+      person,
+      await t.call('POST', `/api/v1/people/${person.body.id}/tokens`, { body: { kind: 'feed' } }),
+      await t.call('GET', '/api/v1/me'),
+      await t.call('GET', '/api/v1/stats/person-shifts?groupBy=person&from=2026-11-01&to=2026-11-30&format=csv'),
+      await t.call('GET', '/api/v1/me', { token: null }),
+      await t.call('GET', '/api/v1/no-such-route'),
+      await t.call('POST', '/api/v1/people', { body: { name: '' } }),
+    ];
+    for (const res of answers) {
+      expect(res.headers['cache-control'], JSON.stringify(res.body)).toBe('no-store');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+    }
+    const feedUrl = (await t.call('GET', `/api/v1/people/${person.body.id}`)).body.feedUrl as string;
+    const feed = await t.call('GET', new URL(feedUrl).pathname, { token: null });
+    expect(feed.status).toBe(200);
+    expect(feed.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it.each(['/%E0%A4%A', '/api/v1/%E0%A4%A', '/feeds/people/%E0%A4%A.ics'])('answer a malformed address such as %s in the API error shape', async (url) => {
+    const res = await t.call('GET', url, { token: null });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: { code: 'BAD_REQUEST', message: expect.stringMatching(/address could not be read/) } });
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+});

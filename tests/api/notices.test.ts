@@ -56,8 +56,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/** An app whose channels may call loopback receivers (ROTA_ALLOW_LOOPBACK_TARGETS=1). */
 async function setup(nowIso = '2026-03-02T02:00:00Z'): Promise<TestApp> {
-  const t = await makeApp(nowIso);
+  const t = await makeApp(nowIso, { allowLoopbackTargets: true });
   cleanups.push(() => t.close());
   return t;
 }
@@ -398,6 +399,60 @@ describe('delivery', () => {
     expect(n).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
+  it('a failed delivery keeps a status and a reason of our own, never the receiver\'s text or address', async () => {
+    const t = await setup('2026-03-02T02:00:00Z');
+    const inner = await robot({ failAlways: true });
+    cleanups.push(inner.close);
+    const talkative = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ errcode: 40001, errmsg: 'INTERNAL: db01.corp password=hunter2' })));
+    });
+    await new Promise<void>((resolve) => talkative.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => talkative.close(() => resolve())));
+    const page = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(500, { 'content-type': 'text/html' }).end('<h1>Jenkins admin console</h1>'));
+    });
+    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => page.close(() => resolve())));
+    const urls = [`http://127.0.0.1:${(talkative.address() as AddressInfo).port}/send?key=abcd`, `http://127.0.0.1:${(page.address() as AddressInfo).port}/`, 'http://127.0.0.1:9/closed'];
+    const a = await person(t, '甲');
+    const errors: string[] = [];
+    for (const [i, url] of urls.entries()) {
+      const { rotaId, shift } = await schoolRota(t, ['校园门口'], `rota ${i}`);
+      await pointAt(t, rotaId, { kind: i === 0 ? 'wecom' : 'webhook', url });
+      await t.call('DELETE', `/api/v1/signups/${await signUp(t, shift(0, '2026-03-10'), a.id)}`);
+      expect(await workerFor(t).runOnce()).toMatchObject({ sent: 0, failed: 1 });
+      errors.push((await notices(t, `?rotaId=${rotaId}`))[0].lastError);
+    }
+    expect(errors).toEqual([
+      'the robot refused the message: errcode 40001',
+      'the receiver answered HTTP 500',
+      'the receiver could not be reached (no connection, or its certificate was not valid)',
+    ]);
+  });
+
+  it('a public address is accepted as it is typed; loopback only while ROTA_ALLOW_LOOPBACK_TARGETS is on, other inside addresses never', async () => {
+    const deployed = await makeApp('2026-03-02T02:00:00Z');
+    cleanups.push(() => deployed.close());
+    const testing = await setup('2026-03-02T02:00:00Z');
+    const put = async (t: TestApp, url: string) => {
+      const { rotaId } = await schoolRota(t, ['校园门口']);
+      return t.call('PUT', `/api/v1/rotas/${rotaId}/channel`, { body: { kind: 'webhook', url } });
+    };
+    expect((await put(deployed, 'https://93.184.215.14/hook?key=abcd')).status).toBe(200);
+    expect((await put(deployed, 'https://[2606:4700::6810:84e5]/hook')).status).toBe(200);
+    expect((await put(deployed, 'http://127.0.0.1:8080/hook')).body.error).toMatchObject({ code: 'VALIDATION', field: 'url' });
+    expect((await put(testing, 'http://127.0.0.1:8080/hook')).status).toBe(200);
+    expect((await put(testing, 'http://[::1]:8080/hook')).status).toBe(200);
+    expect((await put(testing, 'http://localhost:8080/hook')).status).toBe(200);
+    for (const inside of ['http://10.0.0.1/hook', 'http://169.254.169.254/latest', 'http://[fe80::1]/hook', 'http://[fc00::1]/hook', 'http://user@example.org/hook']) {
+      const res = await put(testing, inside);
+      expect(res.status, inside).toBe(400);
+      expect(res.body.error, inside).toMatchObject({ code: 'VALIDATION', field: 'url' });
+    }
+  });
+
   it('two workers leasing at once on two connections never hold the same notice', async () => {
     const t = await setup('2026-03-02T02:00:00Z');
     const { rotaId, shift } = await schoolRota(t, ['校园门口']);
@@ -519,6 +574,56 @@ describe('scheduled notices', () => {
   });
 });
 
+describe('names cannot speak for the robot', () => {
+  const PHISH = '[紧急通知：点此领取补贴](http://phish.example/login) <@all> <font color="warning">系统</font>';
+
+  /** No live link, no mention and no markup but the robot's own grey key line. */
+  function expectInert(posted: string, ownFonts: number) {
+    for (const live of ['](', 'http://phish', 'phish.example', '<@', '@all', '@所有人', '<font color="warning"', '[紧急通知']) expect(posted).not.toContain(live);
+    expect(posted.match(/<font/g) ?? []).toHaveLength(ownFonts);
+    // The name is still there to read, in full-width brackets.
+    expect(posted).toContain('［紧急通知：点此领取补贴］');
+  }
+
+  it('a volunteer named like a phishing link is posted by WeChat Work and DingTalk robots as plain words', async () => {
+    const t = await setup('2026-03-02T10:00:00Z');
+    const wecom = await robot();
+    const dingtalk = await robot();
+    cleanups.push(wecom.close, dingtalk.close);
+    const first = await schoolRota(t, ['校园门口']);
+    const second = await schoolRota(t, ['小区门口'], '@所有人 <@all> 护学岗');
+    await pointAt(t, first.rotaId, { kind: 'wecom', url: wecom.url, rosterAt: '19:00' });
+    await pointAt(t, second.rotaId, { kind: 'dingtalk', url: dingtalk.url.replace('key=', 'access_token=') });
+    const phisher = await person(t, PHISH);
+    const other = await person(t, '乙');
+    await signUp(t, first.shift(0, '2026-03-03'), phisher.id);
+    // A coordinator takes the phisher off a shift of each rota: each robot posts a change notice naming them.
+    await t.call('DELETE', `/api/v1/signups/${await signUp(t, first.shift(0, '2026-03-10'), phisher.id)}`);
+    await t.call('DELETE', `/api/v1/signups/${await signUp(t, second.shift(0, '2026-03-10'), phisher.id)}`);
+    // A place the phisher offers goes to the other rota's group under their name.
+    await signUp(t, second.shift(0, '2026-03-03'), other.id);
+    const offered = await signUp(t, second.shift(0, '2026-03-04'), phisher.id);
+    expect((await t.call('POST', `/api/v1/signups/${offered}/offer`, { token: phisher.token })).status).toBe(201);
+
+    t.setNow('2026-03-02T11:00:00Z');
+    expect(await workerFor(t).runOnce()).toMatchObject({ failed: 0 });
+    const wecomPosts = wecom.all.map((x) => x.body.markdown.content as string);
+    const dingtalkPosts = dingtalk.all.map((x) => `${x.body.markdown.title}\n${x.body.markdown.text}`);
+    // The change notice and tomorrow's roster (which names the phisher) in the first group.
+    expect(wecomPosts.filter((c) => c.includes('值班已取消'))).toHaveLength(1);
+    expect(wecomPosts.filter((c) => c.includes('明天的值班'))).toHaveLength(1);
+    expect(dingtalkPosts.filter((c) => c.includes('值班已取消'))).toHaveLength(1);
+    expect(dingtalkPosts.filter((c) => c.includes('需要人接替'))).toHaveLength(1);
+    for (const posted of wecomPosts) expectInert(posted, 1);
+    for (const posted of dingtalkPosts) {
+      expectInert(posted, 1);
+      expect(posted).toContain('＠所有人 ＜＠all＞ 护学岗');
+    }
+    // The outbox shows coordinators the same plain words.
+    for (const n of await notices(t)) if (n.text.includes('紧急通知')) expectInert(n.text, 0);
+  });
+});
+
 describe('secrets', () => {
   it('robot URLs and secrets never appear in logs, audit entries or API answers', async () => {
     let log = '';
@@ -529,7 +634,7 @@ describe('secrets', () => {
       },
     });
     const base = await setup('2026-03-02T02:00:00Z');
-    const config = loadConfig({ dbPath: base.file, publicUrl: 'https://rota.example.org', now: () => base.app.config.now() }, {});
+    const config = loadConfig({ dbPath: base.file, publicUrl: 'https://rota.example.org', allowLoopbackTargets: true, now: () => base.app.config.now() }, {});
     const db = openDb(base.file);
     ensureCoordinator(db, null, config.now());
     const app = await buildApp({ config, db, logger: { level: 'debug', stream: sink } });

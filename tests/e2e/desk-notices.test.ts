@@ -37,7 +37,7 @@ describe('the desk\'s notices outbox', () => {
     await new Promise<void>((resolve) => robot.listen(0, '127.0.0.1', resolve));
     robotUrl = `http://127.0.0.1:${(robot.address() as AddressInfo).port}/hook?key=${ROBOT_KEY}`;
 
-    t = await makeApp(NOW);
+    t = await makeApp(NOW, { allowLoopbackTargets: true });
     const rota = await t.call('POST', '/api/v1/rotas', { body: { name: '护学岗', timezone: 'Asia/Shanghai' } });
     rotaId = rota.body.id;
     const series = await t.call('POST', `/api/v1/rotas/${rotaId}/series`, {

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config.js';
 import { openDb, type Db } from '../../src/db/connection.js';
 import { buildApp, type App } from '../../src/http/app.js';
 import { ensureCoordinator } from '../../src/services/people.js';
@@ -18,11 +18,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function makeApp(nowIso = '2026-03-01T00:00:00Z'): Promise<TestApp> {
+/** `options` set configuration as `loadConfig`'s options do (the environment is not read). */
+export async function makeApp(nowIso = '2026-03-01T00:00:00Z', options: Partial<Config> = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'rota-test-'));
   const file = join(dir, 'rota.sqlite');
   let now = new Date(nowIso);
-  const config = loadConfig({ dbPath: file, publicUrl: 'https://rota.example.org', now: () => now }, {});
+  const config = loadConfig({ dbPath: file, publicUrl: 'https://rota.example.org', now: () => now, ...options }, {});
   const db = openDb(file);
   const coordinatorToken = 'coordinator-token-for-tests-000001';
   ensureCoordinator(db, coordinatorToken, now);

@@ -2,6 +2,8 @@
 // parser our web page uses) and Debian's python3-icalendar. ical.js resolves TZIDs with the feed's
 // own VTIMEZONEs; python-icalendar resolves them with pytz's Olson data, and we also convert each
 // time with the feed's VTIMEZONE through python-icalendar (`utcByVtimezone`), a third opinion.
+// Debian's python3-vobject (`instantsByVobject`) is a fourth, with its own reading of VTIMEZONE:
+// it takes an ambiguous local time as its first occurrence, where the others take the second.
 import { execFileSync } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
 import ICAL from 'ical.js';
@@ -167,4 +169,21 @@ export function parseBoth(ics: string): ParsedCalendar {
     throw new Error(`ical.js and python-icalendar read the feed differently:\n${JSON.stringify(js, null, 1)}\n---\n${JSON.stringify(pyShared, null, 1)}`);
   }
   return js;
+}
+
+const VOBJECT = String.raw`
+import json, sys
+from datetime import timezone
+import vobject
+
+cal = vobject.readOne(sys.stdin.buffer.read().decode('utf-8'))
+def utc(dt):
+    return dt.astimezone(timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+json.dump([{'uid': ev.uid.value, 'start': utc(ev.dtstart.value), 'end': utc(ev.dtend.value)} for ev in getattr(cal, 'vevent_list', [])], sys.stdout)
+`;
+
+/** Each event's UID and instants as Debian's python3-vobject reads them (TZIDs through the feed's VTIMEZONEs). */
+export function instantsByVobject(ics: string): { uid: string; start: string; end: string }[] {
+  const out = execFileSync('/usr/bin/python3', ['-c', VOBJECT], { input: Buffer.from(ics, 'utf8'), maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(out.toString('utf8')) as { uid: string; start: string; end: string }[];
 }

@@ -15,6 +15,8 @@ export const BOOTSTRAP_TOKEN = 'coordinator-token-for-real-servers-01';
 
 export interface RealServer {
   url: string;
+  /** The server's process id (for reading its memory from /proc). */
+  pid: number;
   /** Calls the API as makeApp's `call` does; the token defaults to the bootstrap coordinator's. */
   call: Call;
   stop(): Promise<void>;
@@ -46,14 +48,14 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts a server on `dbFile` and waits until it answers its health check. */
-export async function startServer(dbFile: string): Promise<RealServer> {
+/** Starts a server on `dbFile` (with `env` added to its environment) and waits until it answers its health check. */
+export async function startServer(dbFile: string, env: Record<string, string> = {}): Promise<RealServer> {
   await ensureBuilt();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['dist/cli.js', 'serve'], {
     cwd: ROOT,
-    env: { ...process.env, ROTA_DB: dbFile, ROTA_BOOTSTRAP_TOKEN: BOOTSTRAP_TOKEN, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: { ...process.env, ROTA_DB: dbFile, ROTA_BOOTSTRAP_TOKEN: BOOTSTRAP_TOKEN, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -92,6 +94,7 @@ export async function startServer(dbFile: string): Promise<RealServer> {
 
   return {
     url,
+    pid: child.pid!,
     call,
     async stop() {
       child.kill('SIGTERM');

@@ -77,6 +77,16 @@ describe('words', () => {
     expect(renderRoster('护学岗', ['3月3日 周二 07:15 校园门口：张三、李四'], 'zh-CN').text).toBe('【护学岗】明天的值班：\n3月3日 周二 07:15 校园门口：张三、李四');
   });
 
+  it('typed text cannot carry markdown, links, mentions, markup or new lines into a robot message', () => {
+    const typed = { ...context, locale: 'en' as const, rotaName: '**Rota** # _x_', post: '`post` ~~x~~ | y \\ z', name: 'Ann\n> quote <@all>', otherName: 'see www.phish.example & https://x.cn' };
+    expect(renderChange(moved, typed).text).toBe('[＊＊Rota＊＊ ＃ ＿x＿] Ann ＞ quote ＜＠all＞, your duty on Tue 3 Mar 07:15 ｀post｀ ～～x～～ ｜ y ＼ z moved to Tue 3 Mar 08:00.');
+    const cover = { kind: 'cover-claimed' as const, offerId: 1, personId: 3, rotaId: 1, seriesId: 2, start: at('2026-03-03T07:15:00+08:00'), otherId: 4 };
+    expect(renderChange(cover, typed).text).toContain('see www．phish．example ＆ https：//x．cn took over');
+    expect(renderRoster('[a](http://b.c)', ['3月3日 周二 07:15 校园门口：<font color="warning">x</font>'], 'zh-CN').text).toBe(
+      '【［a］(http：//b．c)】明天的值班：\n3月3日 周二 07:15 校园门口：＜font color="warning"＞x＜/font＞',
+    );
+  });
+
   it('a change key names the change, the person and the audit entry, so each change has its own', () => {
     expect(changeKey(moved, 41)).toBe('signup-moved:7:3:41');
     expect(changeKey({ kind: 'offer-open', offerId: 5, personId: null, rotaId: 1, seriesId: 2, start: 0, otherId: 3 }, 42)).toBe('offer-open:5:group:42');

@@ -74,11 +74,11 @@ describe('reading a CSV file of people', () => {
     expect(parsePeopleImport('楼栋,姓名\n3栋,王建国\n,张丽华')).toEqual({ ok: true, format: 'csv', rows: [person(2, '王建国', { team: '3栋' }), person(3, '张丽华')] });
   });
 
-  it('keeps a quoted value over two lines in one row, numbered by the line it starts on', () => {
+  it('keeps a quoted value over two lines in one row, numbered by the line it starts on (a name is one line, so the break becomes a space)', () => {
     expect(parsePeopleImport('name,team\n"王建国","3栋\n东"\n张丽华,5栋')).toEqual({
       ok: true,
       format: 'csv',
-      rows: [person(2, '王建国', { team: '3栋\n东' }), person(4, '张丽华', { team: '5栋' })],
+      rows: [person(2, '王建国', { team: '3栋 东' }), person(4, '张丽华', { team: '5栋' })],
     });
   });
 

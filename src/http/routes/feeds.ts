@@ -13,7 +13,11 @@ const FILENAMES: Record<FeedKind, string> = { people: 'my-shifts.ics', teams: 't
 
 const Query = Type.Object({
   lang: Type.Optional(Type.Union([Type.Literal('zh-CN'), Type.Literal('en')], { description: 'Words of team, rota and open-shift feeds (default zh-CN); a person\'s feed uses their own language.' })),
-  download: Type.Optional(Type.Boolean({ description: 'Serve as an attachment (a one-time .ics download, for in-app browsers such as WeChat\'s that do not open webcal:// links).' })),
+  download: Type.Optional(
+    Type.Union([Type.Literal('1'), Type.Literal('true'), Type.Literal('0'), Type.Literal('false')], {
+      description: '`1` (or `true`): serve as an attachment (a one-time .ics download, for in-app browsers such as WeChat\'s that do not open webcal:// links).',
+    }),
+  ),
 });
 
 /** If-None-Match holds this tag? (RFC 9110 §13.1.2 compares weakly.) */
@@ -56,7 +60,7 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!answer.feed) return reply.status(304).send();
     reply
       .type('text/calendar; charset=utf-8')
-      .header('Content-Disposition', `${request.query.download ? 'attachment' : 'inline'}; filename="${FILENAMES[kind]}"`);
+      .header('Content-Disposition', `${request.query.download === '1' || request.query.download === 'true' ? 'attachment' : 'inline'}; filename="${FILENAMES[kind]}"`);
     if (gzip) return reply.header('Content-Encoding', 'gzip').send(answer.feed.gzipped());
     return reply.send(answer.feed.body);
   }

@@ -98,7 +98,8 @@ const noticeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           "Points the rota's notices at a WeChat Work (`wecom`) or DingTalk group robot, or a JSON `webhook` signed with `secret` (HMAC-SHA256); `kind: \"none\"` removes it. " +
           '`rosterAt` (local HH:MM, null for none) posts tomorrow\'s duties daily; `remindHoursBefore` (default 18, 0 for none) sets email reminders; ' +
-          '`quietHours` (default 22:00–07:00, null for none) holds notices until they end. The URL and secret are answered masked.',
+          '`quietHours` (default 22:00–07:00, null for none) holds notices until they end. The URL and secret are answered masked. ' +
+          'The URL must lead to the public internet: loopback, private, link-local, multicast and reserved addresses (also what a name resolves to) and URLs with a user name or password are refused with `400 VALIDATION`.',
         params: Type.Object({ rotaId: IdParam }),
         body: Type.Object(
           {
@@ -117,7 +118,7 @@ const noticeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireCoordinator(request);
-      return channelOut(configureRotaNotices(app.db, actor, request.params.rotaId, request.body, now()));
+      return channelOut(await configureRotaNotices(app.db, actor, request.params.rotaId, request.body, now(), app.config.allowLoopbackTargets));
     },
   );
 

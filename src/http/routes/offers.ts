@@ -30,7 +30,7 @@ function offerOut(v: OfferView): Static<typeof OfferSchema> {
     status: v.status,
     signupId: offer.signupId,
     personId: offer.personId,
-    personName: signup.personName,
+    personName: v.ownerName,
     shiftId: signup.shiftId,
     rotaId: signup.rotaId,
     rotaName: signup.rotaName,
