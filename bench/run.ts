@@ -510,6 +510,8 @@ async function main(): Promise<void> {
  */
 async function morningRush(base: string, nextSignup: () => Target, teams: number[]): Promise<Row> {
   const RUSH_P99_MS = 200;
+  /** Three page requests each, a sign-up for one in four, the coordinator's gaps once in fifty. */
+  const REQUESTS_PER_CAPTAIN = 3 + 1 / 4 + 1 / 50;
   const nextTeam = cycle(teams);
   const queue: ReturnType<Next>[] = [];
   let captainsAsked = 0;
@@ -534,11 +536,11 @@ async function morningRush(base: string, nextSignup: () => Target, teams: number
   };
   const levels: { connections: number; captainsPerSecond: number; p99: number; unexpected: number }[] = [];
   for (const connections of [5, 20, 50]) {
-    const before = captainsAsked;
     const m = await loadAny(base, next, connections, SECONDS * 2);
-    levels.push({ connections, captainsPerSecond: (captainsAsked - before) / (SECONDS * 2), p99: m.p99, unexpected: m.unexpected });
+    // Answers received, counted as captains at the mix's requests per captain.
+    levels.push({ connections, captainsPerSecond: m.requests / REQUESTS_PER_CAPTAIN / (SECONDS * 2), p99: m.p99, unexpected: m.unexpected });
   }
-  const ok = levels.filter((l) => l.p99 <= RUSH_P99_MS && l.unexpected === 0);
+  const ok = levels.filter((l) => l.p99 > 0 && l.p99 <= RUSH_P99_MS && l.unexpected === 0);
   const best = ok.length > 0 ? Math.max(...ok.map((l) => l.captainsPerSecond)) : 0;
   return {
     endpoint: 'morning rush: captains served per second',
