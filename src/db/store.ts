@@ -111,16 +111,6 @@ export class Store {
     this.db = drizzle(client, { schema });
   }
 
-  /**
-   * Runs `work` in one IMMEDIATE transaction (the write lock is taken at BEGIN, so two writers
-   * never read the same state and both write); nested calls join the open transaction.
-   */
-  transaction<T>(work: () => T): T {
-    const client = this.db.$client;
-    if (client.inTransaction) return work();
-    return client.transaction(work).immediate();
-  }
-
   /** The revision a rota's schedule is filed under; changes whenever the rota or a calendar changes. */
   private scheduleKey(rotaId: number): string | null {
     const revision = this.q.rotaRevision.get(rotaId);
@@ -242,4 +232,13 @@ export function storeOf(conn: Conn | Db): Store {
   let store = stores.get(client);
   if (!store) stores.set(client, (store = new Store(client)));
   return store;
+}
+
+/**
+ * The one transaction helper: `work` runs in one IMMEDIATE transaction (the write lock is taken
+ * at BEGIN, so two writers never both read the same state and then write); inside another
+ * transaction it runs in a savepoint of it. Services begin and end every write here.
+ */
+export function transaction<T>(db: Conn, work: (tx: Conn) => T): T {
+  return db.transaction(work, { behavior: 'immediate' });
 }

@@ -36,7 +36,7 @@ import {
   type SignupFacts,
   type WaitingCandidate,
 } from '../domain/signup-rules.js';
-import { storeOf, type RotaSchedule } from '../db/store.js';
+import { storeOf, transaction, type RotaSchedule } from '../db/store.js';
 import { enqueue } from './notices.js';
 import { requirePerson } from './people.js';
 import { requireRota } from './schedule.js';
@@ -103,7 +103,7 @@ export function addSignup(tx: Conn, actor: ActorFacts, shift: Shift, personId: n
 export function signUp(db: Db, actor: ActorFacts, shiftId: string, personId: number, now: Date): Signup {
   const store = storeOf(db);
   const at = now.getTime();
-  return store.transaction(() => {
+  return transaction(db, () => {
     const { shift, rota } = getShiftOnly(db, shiftId);
     const person = store.person(personId);
     if (!person) throw new RotaError('NOT_FOUND', `No person has id ${personId}.`);
@@ -148,7 +148,7 @@ export function signUp(db: Db, actor: ActorFacts, shiftId: string, personId: num
  * Cancelling an already cancelled sign-up answers it unchanged, so a double tap is harmless.
  */
 export function cancelSignup(db: Db, actor: ActorFacts, signupId: number, now: Date): Signup {
-  db.transaction(
+  transaction(db,
     (tx) => {
       const signup = requireSignup(tx, signupId);
       const refusal = checkCancel({ actor, signup: signupFacts(signup), rota: requireRota(tx, signup.rotaId), now: now.getTime() });
@@ -164,7 +164,6 @@ export function cancelSignup(db: Db, actor: ActorFacts, signupId: number, now: D
       closeDependents(tx, actor, signup.id, now);
       if (signup.status === 'confirmed' && !signup.walkIn) promoteWaitlist(tx, actor, signup.shiftId, now);
     },
-    { behavior: 'immediate' },
   );
   return getSignup(db, signupId)!;
 }
@@ -213,7 +212,7 @@ interface AttendanceInput {
 
 /** Records attended or no-show (coordinators only, checked by the route); walk-ins count as attended. */
 export function recordAttendance(db: Db, actor: ActorFacts, shiftId: string, input: AttendanceInput, now: Date): Signup {
-  const id = db.transaction(
+  const id = transaction(db,
     (tx) => {
       const { shift } = loadPlace(tx, shiftId);
       const person = requirePerson(tx, input.personId);
@@ -257,7 +256,6 @@ export function recordAttendance(db: Db, actor: ActorFacts, shiftId: string, inp
       writeAudit(tx, now, { actorId: actor.id, action: 'signup.attendance', entity: 'signup', entityId: signupId, detail: { shiftId: shift.id, personId: person.id, status: input.status, walkIn: outcome.action === 'walk-in' } });
       return signupId;
     },
-    { behavior: 'immediate' },
   );
   return getSignup(db, id)!;
 }
