@@ -3,8 +3,9 @@ import { and, asc, count, eq, inArray, isNull } from 'drizzle-orm';
 import type { Conn } from './connection.js';
 import { people, teamMembers, teams, type PersonPreferences } from './schema.js';
 
-export type Role = 'volunteer' | 'coordinator';
-export type Locale = 'zh-CN' | 'en';
+import type { Locale, Role } from '../domain/signup-rules.js';
+
+export type { Locale, Role };
 
 export interface Person {
   id: number;

@@ -1,19 +1,17 @@
 // People, teams and their tokens: create, edit, archive, rotate links.
-import { transaction } from '../db/store.js';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db, Conn } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
-import { storeOf } from '../db/store.js';
+import { storeOf, transaction } from '../db/store.js';
 import { countCoordinators, getPerson, getTeam, type Locale, type Person, type Role, type Team } from '../db/people.js';
 import { people, teamMembers, teams } from '../db/schema.js';
 import { hashToken, newToken } from '../db/tokens.js';
 import { RotaError } from '../domain/errors.js';
+import type { ActorFacts } from '../domain/signup-rules.js';
 import { optionalPhone, optionalText, requireName } from '../domain/validate.js';
 
-export interface Actor {
-  id: number;
-  role: Role;
-}
+/** Who acts: the domain's ActorFacts. */
+export type Actor = ActorFacts;
 
 export interface PersonInput {
   name: string;
