@@ -1,7 +1,7 @@
 // Drizzle schema: the tables behind every noun. Times are UTC epoch ms (integers); local dates and
 // wall times are text (`YYYY-MM-DD`, `YYYY-MM-DDTHH:MM`) in the rota's zone.
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const people = sqliteTable(
   'people',
@@ -200,6 +200,13 @@ export const signups = sqliteTable(
      * given to a claimer, or the shift was cancelled, moved or removed (feeds show only the last).
      */
     cancelReason: text('cancel_reason', { enum: ['left', 'removed', 'given_away', 'shift_changed'] }),
+    /** Check-in at the post (issue 15): when the person checked in and out, UTC ms. */
+    checkedInAt: integer('checked_in_at'),
+    checkedOutAt: integer('checked_out_at'),
+    /** How far from the post the phone said it was, in whole metres; never the location itself. */
+    checkinDistanceM: integer('checkin_distance_m'),
+    /** Why the coordinator should look at this check-in: `walk-in`, `far`, `no-location`. */
+    checkinFlags: text('checkin_flags', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
   },
   (t) => [
     index('signups_shift').on(t.shiftId, t.status),
@@ -336,3 +343,35 @@ export const notices = sqliteTable(
   },
   (t) => [uniqueIndex('notices_key').on(t.key), index('notices_due').on(t.status, t.nextAttemptAt)],
 );
+
+/**
+ * A series' check-in code (the poster's QR code opens `/checkin#<code>`; 192 random bits, replaced
+ * on request) and the secret its shift leader's rotating code is derived from. Both grant nothing
+ * but checking oneself in, so they are stored retrievably, like feed tokens.
+ */
+export const seriesCheckin = sqliteTable(
+  'series_checkin',
+  {
+    seriesId: integer('series_id').primaryKey().references(() => series.id),
+    code: text('code').notNull(),
+    leaderSecret: text('leader_secret').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('series_checkin_code').on(t.code)],
+);
+
+/** How a rota's posts take check-ins; a rota without a row has the defaults. */
+export const rotaCheckinSettings = sqliteTable('rota_checkin_settings', {
+  rotaId: integer('rota_id').primaryKey().references(() => rotas.id),
+  /** The window opens this many minutes before a shift starts and closes when it ends. */
+  windowMinutesBefore: integer('window_minutes_before').notNull().default(30),
+  walkIns: integer('walk_ins', { mode: 'boolean' }).notNull().default(false),
+  requireLeaderCode: integer('require_leader_code', { mode: 'boolean' }).notNull().default(false),
+  /** People (besides coordinators) whose phones show the rotating leader code. */
+  leaderIds: text('leader_ids', { mode: 'json' }).$type<number[]>().notNull().default(sql`'[]'`),
+  /** The post's own position (a public place, not a person's), for the distance check. */
+  latitude: real('latitude'),
+  longitude: real('longitude'),
+  radiusMetres: integer('radius_metres').notNull().default(200),
+  updatedAt: integer('updated_at').notNull(),
+});

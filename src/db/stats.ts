@@ -1,7 +1,7 @@
 // Person-shift totals in SQL: the counting rule of src/domain/person-shifts.ts over indexed columns,
 // so a quarter of a million-row table costs about what raw SQL costs.
 import type { Db } from './connection.js';
-import type { GroupBy, StatsRow } from '../domain/person-shifts.js';
+import { hoursOf, type GroupBy, type StatsRow } from '../domain/person-shifts.js';
 
 export interface StatsFilter {
   from: string;
@@ -36,6 +36,10 @@ function where(filter: StatsFilter): { sql: string; params: (string | number)[] 
   return { sql: clauses.join(' AND '), params };
 }
 
+/** serviceMinutes of src/domain/checkin.ts in SQL: whole minutes, rounded half up, per sign-up. */
+const MINUTES =
+  'sum((CASE WHEN s.checked_in_at IS NOT NULL AND s.checked_out_at > s.checked_in_at THEN s.checked_out_at - s.checked_in_at ELSE s.end_at - s.start_at END + 30000) / 60000)';
+
 const FROM = 'FROM signups s JOIN rotas r ON r.id = s.rota_id JOIN people p ON p.id = s.person_id LEFT JOIN teams t ON t.id = p.home_team_id';
 
 /** SQLite's ORDER BY on the key column: integers before text, text by code unit. */
@@ -52,28 +56,31 @@ function compareKeys(a: string | number, b: string | number): number {
  * over rows) are summed from that. Counting the total with a second query read the quarter's rows
  * twice and took twice the raw SQL's time (bench/, issue 7).
  */
-export function personShiftTable(db: Db, groupBy: GroupBy, filter: StatsFilter): { rows: StatsRow[]; total: { personShifts: number; people: number } } {
+export function personShiftTable(db: Db, groupBy: GroupBy, filter: StatsFilter): { rows: StatsRow[]; total: { personShifts: number; people: number; minutes: number; hours: number } } {
   const w = where(filter);
   const k = KEY[groupBy];
   const perPerson = db.$client
-    .prepare(`SELECT ${k.key} AS key, min(${k.label}) AS label, s.person_id, count(*) ${FROM} WHERE ${w.sql} GROUP BY 1, 3`)
+    .prepare(`SELECT ${k.key} AS key, min(${k.label}) AS label, s.person_id, count(*), ${MINUTES} ${FROM} WHERE ${w.sql} GROUP BY 1, 3`)
     .raw()
-    .all(...w.params) as [string | number, string | null, number, number][];
-  const groups = new Map<string | number, { key: string | number; label: string | null; personShifts: number; people: number }>();
+    .all(...w.params) as [string | number, string | null, number, number, number][];
+  const groups = new Map<string | number, { key: string | number; label: string | null; personShifts: number; people: number; minutes: number }>();
   const everyone = new Set<number>();
   let personShifts = 0;
-  for (const [key, label, personId, count] of perPerson) {
+  let minutes = 0;
+  for (const [key, label, personId, count, served] of perPerson) {
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { key, label: null, personShifts: 0, people: 0 }));
+    if (!group) groups.set(key, (group = { key, label: null, personShifts: 0, people: 0, minutes: 0 }));
     if (label !== null && (group.label === null || label < group.label)) group.label = label;
     group.personShifts += count;
     group.people += 1;
+    group.minutes += served;
     personShifts += count;
+    minutes += served;
     everyone.add(personId);
   }
   const rows = [...groups.values()].sort(groupBy === 'month' ? (a, b) => compareKeys(a.key, b.key) : (a, b) => b.personShifts - a.personShifts || compareKeys(a.key, b.key));
   return {
-    rows: rows.map((r) => ({ key: String(r.key), label: r.label ?? '', personShifts: r.personShifts, people: r.people })),
-    total: { personShifts, people: everyone.size },
+    rows: rows.map((r) => ({ key: String(r.key), label: r.label ?? '', personShifts: r.personShifts, people: r.people, minutes: r.minutes, hours: hoursOf(r.minutes) })),
+    total: { personShifts, people: everyone.size, minutes, hours: hoursOf(minutes) },
   };
 }

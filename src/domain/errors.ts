@@ -25,7 +25,11 @@ export type ErrorCode =
   | 'SIGNUPS_AFFECTED'
   | 'OVER_LIMIT'
   | 'SHIFT_CHANGED'
-  | 'CONFLICT';
+  | 'CONFLICT'
+  | 'CHECKIN_WINDOW'
+  | 'CHECKIN_CODE'
+  | 'LEADER_CODE'
+  | 'RATE_LIMITED';
 
 export class RotaError extends Error {
   constructor(

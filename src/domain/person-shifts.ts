@@ -1,6 +1,8 @@
 // Person-shifts (人次): the unit of every report. One person on one shift counts 1 when
 // attended (walk-ins included), or when confirmed, ended and not marked no-show on a rota that
 // counts unmarked shifts. Distinct people (人数) are counted on their own: they do not add up.
+// Service time (服务时长) comes with each person-shift: check-in to check-out where both exist, else
+// the shift's length (src/domain/checkin.ts, serviceMinutes), in whole minutes that add up.
 
 export type GroupBy = 'person' | 'team' | 'rota' | 'month';
 
@@ -25,16 +27,24 @@ export interface StatsRow {
   label: string;
   personShifts: number;
   people: number;
+  /** Service time (服务时长) of the counted sign-ups: whole minutes add up over rows; hours is minutes / 60 to 2 places. */
+  minutes: number;
+  hours: number;
 }
 
 export interface StatsTable {
   groupBy: GroupBy;
   rows: StatsRow[];
-  total: { personShifts: number; people: number };
+  total: { personShifts: number; people: number; minutes: number; hours: number };
+}
+
+/** Hours from whole minutes, to two decimal places. */
+export function hoursOf(minutes: number): number {
+  return Math.round((minutes / 60) * 100) / 100;
 }
 
 /** Header words for exports, in the reader's language. */
-export function statsHeaders(groupBy: GroupBy, locale: 'zh-CN' | 'en'): [string, string, string, string] {
+export function statsHeaders(groupBy: GroupBy, locale: 'zh-CN' | 'en'): [string, string, string, string, string] {
   const zh = locale === 'zh-CN';
   const group = {
     person: zh ? '志愿者' : 'Volunteer',
@@ -42,7 +52,7 @@ export function statsHeaders(groupBy: GroupBy, locale: 'zh-CN' | 'en'): [string,
     rota: zh ? '值守任务' : 'Rota',
     month: zh ? '月份' : 'Month',
   }[groupBy];
-  return [zh ? '编号' : 'Key', group, zh ? '人次' : 'Person-shifts', zh ? '人数' : 'People'];
+  return [zh ? '编号' : 'Key', group, zh ? '人次' : 'Person-shifts', zh ? '人数' : 'People', zh ? '服务时长（小时）' : 'Hours'];
 }
 
 export function totalLabel(locale: 'zh-CN' | 'en'): string {
@@ -64,7 +74,7 @@ export function statsCsv(table: StatsTable, locale: 'zh-CN' | 'en'): string {
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   const lines = [statsHeaders(table.groupBy, locale).map(quote).join(',')];
-  for (const r of table.rows) lines.push([r.key, r.label, r.personShifts, r.people].map(quote).join(','));
-  lines.push(['', totalLabel(locale), table.total.personShifts, table.total.people].map(quote).join(','));
+  for (const r of table.rows) lines.push([r.key, r.label, r.personShifts, r.people, r.hours].map(quote).join(','));
+  lines.push(['', totalLabel(locale), table.total.personShifts, table.total.people, table.total.hours].map(quote).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

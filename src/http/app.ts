@@ -13,6 +13,7 @@ import errors, { badUrl } from './errors.js';
 import limits from './limits.js';
 import auditRoutes from './routes/audit.js';
 import calendarRoutes from './routes/calendars.js';
+import checkinRoutes from './routes/checkins.js';
 import dayRoutes from './routes/days.js';
 import fairnessRoutes from './routes/fairness.js';
 import feedRoutes from './routes/feeds.js';
@@ -140,10 +141,11 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<App>
     await app.register(limits);
   }
   // Answers of the API (tokens, names, exports) are for the caller only: no cache keeps them, and
-  // no browser guesses another type for them. Pages and feeds set their own caching.
+  // no browser guesses another type for them. Pages and feeds set their own caching, and so may an
+  // API route that is stricter still (the duty sheet's `private, no-store`).
   app.addHook('onSend', async (request, reply) => {
     reply.header('X-Content-Type-Options', 'nosniff');
-    if (isApiRoute(request) || !request.routeOptions.url) reply.header('Cache-Control', 'no-store');
+    if ((isApiRoute(request) || !request.routeOptions.url) && !reply.hasHeader('cache-control')) reply.header('Cache-Control', 'no-store');
   });
   await app.register(docs);
   await app.register(auth);
@@ -167,6 +169,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<App>
       await api.register(fairnessRoutes);
       await api.register(sheetRoutes);
       await api.register(noticeRoutes);
+      await api.register(checkinRoutes);
     },
     { prefix: '/api/v1' },
   );

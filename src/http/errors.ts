@@ -31,6 +31,10 @@ const STATUS: Record<ErrorCode, number> = {
   OVER_LIMIT: 409,
   SHIFT_CHANGED: 409,
   CONFLICT: 409,
+  CHECKIN_WINDOW: 409,
+  CHECKIN_CODE: 404,
+  LEADER_CODE: 409,
+  RATE_LIMITED: 429,
 };
 
 function fieldOf(error: FastifyError): string | undefined {

@@ -13,3 +13,8 @@ export function feedLinks(config: Config, kind: LinkedFeed, token: string): { fe
   const feedUrl = `${config.publicUrl}/feeds/${kind}/${token}.ics`;
   return { feedUrl, webcalUrl: feedUrl.replace(/^https?:/, 'webcal:') };
 }
+
+/** The link a post's QR code opens: the code sits in the fragment, so it never reaches server logs. */
+export function checkinUrl(config: Config, code: string): string {
+  return `${config.publicUrl}/checkin#${code}`;
+}

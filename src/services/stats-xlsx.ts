@@ -8,8 +8,8 @@ export async function statsXlsx(table: StatsTable & { from: string; to: string }
   sheet.addRow([`${table.from} – ${table.to}`]);
   const header = sheet.addRow(statsHeaders(table.groupBy, locale));
   header.font = { bold: true };
-  for (const r of table.rows) sheet.addRow([safeCell(r.key), safeCell(r.label), r.personShifts, r.people]);
-  const total = sheet.addRow(['', totalLabel(locale), table.total.personShifts, table.total.people]);
+  for (const r of table.rows) sheet.addRow([safeCell(r.key), safeCell(r.label), r.personShifts, r.people, r.hours]);
+  const total = sheet.addRow(['', totalLabel(locale), table.total.personShifts, table.total.people, table.total.hours]);
   total.font = { bold: true };
   sheet.columns.forEach((c, i) => {
     c.width = i === 1 ? 28 : 14;

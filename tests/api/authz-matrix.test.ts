@@ -47,6 +47,7 @@ const CASES: Record<string, Case> = {
   'GET /': { build: () => ({ url: '/' }), expect: PUBLIC },
   'GET /me': { build: () => ({ url: '/me' }), expect: PUBLIC },
   'GET /desk': { build: () => ({ url: '/desk' }), expect: PUBLIC },
+  'GET /checkin': { build: () => ({ url: '/checkin' }), expect: PUBLIC },
   'GET /vendor/:file': { build: () => ({ url: '/vendor/ical.js' }), expect: PUBLIC },
   'GET /docs': { build: () => ({ url: '/docs' }), expect: PUBLIC },
   'GET /docs/': { build: () => ({ url: '/docs/' }), expect: PUBLIC },
@@ -166,6 +167,22 @@ const CASES: Record<string, Case> = {
   // Past the coordinator check, an unknown notice is simply not found.
   'POST /api/v1/notices/:id/retry': { build: () => ({ url: '/api/v1/notices/999999/retry' }), expect: [401, 403, 403, 404, 401] },
   'GET /api/v1/audit': { build: () => ({ url: '/api/v1/audit' }), expect: COORDINATOR },
+
+  // Check-in at the post: codes, posters and settings are the coordinators'; a leader named by the
+  // rota also sees the leader code (tests/api/checkins.test.ts). Scanning is for everyone signed in,
+  // for themselves; outside the window it is refused, and only one's own (or, for a coordinator,
+  // anyone's) check-in can be closed.
+  'GET /api/v1/series/:seriesId/checkin': { build: (w) => ({ url: `/api/v1/series/${w.seriesId}/checkin` }), expect: COORDINATOR },
+  'POST /api/v1/series/:seriesId/checkin': { build: async (w) => ({ url: `/api/v1/series/${(await w.rota()).seriesId}/checkin` }), expect: COORDINATOR },
+  'GET /api/v1/series/:seriesId/poster': { build: (w) => ({ url: `/api/v1/series/${w.seriesId}/poster?size=a5` }), expect: COORDINATOR },
+  'GET /api/v1/series/:seriesId/leader-code': { build: (w) => ({ url: `/api/v1/series/${w.seriesId}/leader-code` }), expect: COORDINATOR },
+  'GET /api/v1/rotas/:rotaId/checkin-settings': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}/checkin-settings` }), expect: COORDINATOR },
+  'PATCH /api/v1/rotas/:rotaId/checkin-settings': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}/checkin-settings`, body: { radiusMetres: 150 } }), expect: COORDINATOR },
+  'POST /api/v1/checkins/lookup': { build: async (w) => ({ url: '/api/v1/checkins/lookup', body: { code: (await w.ok('GET', `/api/v1/series/${w.seriesId}/checkin`)).code } }), expect: READ },
+  'POST /api/v1/checkins': { build: async (w) => ({ url: '/api/v1/checkins', body: { code: (await w.ok('GET', `/api/v1/series/${w.seriesId}/checkin`)).code } }), expect: [401, 409, 409, 409, 401] },
+  'POST /api/v1/checkins/:signupId/out': { build: (w) => ({ url: `/api/v1/checkins/${w.signupId}/out` }), expect: [401, 409, 403, 409, 401] },
+  'PATCH /api/v1/checkins/:signupId': { build: (w) => ({ url: `/api/v1/checkins/${w.signupId}`, body: { clearFlags: true } }), expect: COORDINATOR },
+  'GET /api/v1/checkins/today': { build: () => ({ url: '/api/v1/checkins/today' }), expect: COORDINATOR },
 
   'GET /api/v1/stats/person-shifts': { build: () => ({ url: '/api/v1/stats/person-shifts?groupBy=person&from=2026-01-01&to=2026-12-31' }), expect: COORDINATOR },
 
@@ -379,7 +396,8 @@ describe('the authorisation matrix', () => {
       want[route] = c.expect;
     }
     expect(got).toEqual(want);
-  });
+    // Some hundred routes times five callers, each building its own request: longer than one test's default.
+  }, 120_000);
 
   it('opens each feed with its own feed token only: a person\'s, a team\'s or a rota\'s token opens nothing else', async () => {
     const tokens = { person: world.v.feedToken, team: world.teamFeed, rota: world.rotaFeed };

@@ -77,9 +77,9 @@ describe('a coordinator fills the demo community\'s spring term fairly', () => {
     const text = await t.call('GET', `/api/v1/rotas/${rotaId}/sheet?from=2026-03-01&to=2026-03-31&format=text`);
     expect(text.status).toBe(200);
     const lines = text.text.trim().split('\n');
-    expect(lines[0]).toBe('平安上学路 护学岗 Safe school route 值班表（2026-03-01 至 2026-03-31）');
+    expect(lines[0]).toBe('平安上学路 护学岗 值班表（2026-03-01 至 2026-03-31）');
     const monday = lines.find((l) => l.startsWith('3月9日 周一 07:15 '))!;
-    expect(monday).toMatch(/^3月9日 周一 07:15 校园门口 School gate：\S+、\S+；小区门口 Community gate：\S+、\S+$/);
+    expect(monday).toMatch(/^3月9日 周一 07:15 校园门口：\S+、\S+；小区门口：\S+、\S+$/);
     // From the 9th on, nothing is missing.
     expect(lines.slice(lines.indexOf(monday)).filter((l) => l.includes('还缺'))).toEqual([]);
     const html = await t.call('GET', `/api/v1/rotas/${rotaId}/sheet?from=2026-03-01&to=2026-03-31`);

@@ -204,16 +204,18 @@ describe('rota and open-shift feeds', () => {
     expect(cal.events[0]!.start).toEqual({ utc: '2026-03-11T07:15:00Z', tzid: null, local: '2026-03-11T07:15:00' });
   });
 
-  it('brings a title with commas, semicolons, a newline, a backslash, Chinese and an emoji through both parsers unchanged', async () => {
-    const name = '东门, 南门; 护学岗\\早班\n第二行 🚸 实验学校东门外的人行横道，家长志愿者请提前十分钟到岗';
-    const label = 'Mornings, Mon–Fri; 早班\n“雨天改在门厅”';
+  // Names are one line (a line break in a name is refused); line breaks in free text are covered
+  // by the feed-injection test in hardening.test.ts.
+  it('brings a title with commas, semicolons, a backslash, Chinese and an emoji through both parsers unchanged', async () => {
+    const name = '东门, 南门; 护学岗\\早班 第二行 🚸 实验学校东门外的人行横道，家长志愿者请提前十分钟到岗';
+    const label = 'Mornings, Mon–Fri; 早班 “雨天改在门厅”';
     const r = await rota({ name, label, location: '路口; 东侧, 近公交站' });
     const res = await feed(r.path);
     const cal = parseBoth(res.text);
     expect(cal.name).toBe('东门, 南门; 护学岗\\早班 第二行 🚸 实验学校东门外的人行横道，家长志愿者请提前十分钟到岗');
     expect(cal.events[0]!.summary).toBe(`${name} · ${label} 0/4`);
     expect(cal.events[0]!.location).toBe('路口; 东侧, 近公交站');
-    expect(res.text).toContain('SUMMARY:东门\\, 南门\\; 护学岗\\\\早班\\n第二行');
+    expect(res.text).toContain('SUMMARY:东门\\, 南门\\; 护学岗\\\\早班 第二行');
   });
 
   it('folds long lines at 75 octets without splitting a UTF-8 character', async () => {

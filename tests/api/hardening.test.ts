@@ -51,7 +51,7 @@ describe('the page under its content security policy', () => {
   });
   afterAll(() => t.close());
 
-  it.each(['/', '/me', '/desk'])('serves %s with a policy that allows only its own scripts, and no framing or sniffing', async (path) => {
+  it.each(['/', '/me', '/desk', '/checkin'])('serves %s with a policy that allows only its own scripts, and no framing or sniffing', async (path) => {
     const res = await t.call('GET', path, { token: null });
     expect(res.status).toBe(200);
     const csp = String(res.headers['content-security-policy']);
@@ -66,7 +66,7 @@ describe('the page under its content security policy', () => {
     expect(res.headers['referrer-policy']).toBe('no-referrer');
   });
 
-  it.each(['/', '/me', '/desk'])('keeps %s working under that policy: no inline scripts or handlers, every script served as JavaScript', async (path) => {
+  it.each(['/', '/me', '/desk', '/checkin'])('keeps %s working under that policy: no inline scripts or handlers, every script served as JavaScript', async (path) => {
     const html = (await t.call('GET', path, { token: null })).text;
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
     expect(scripts.length).toBeGreaterThan(0);

@@ -287,7 +287,7 @@ describe('shortage calls', () => {
 
     expect(await worker.runOnce()).toMatchObject({ generated: 1, sent: 0 });
     const [n] = await notices(t);
-    expect(n).toMatchObject({ kind: 'shift-short', nextAttemptAt: '2026-03-03T07:00:00+08:00', text: '[Safe route] Today (Tue 3 Mar) 07:15 School gate: 1 more needed; sign up on your page.' });
+    expect(n).toMatchObject({ kind: 'shift-short', nextAttemptAt: '2026-03-03T07:00:00+08:00', text: '[Safe route] Today (Tue 3 Mar) 07:15: 1 more needed; sign up on your page.' });
     t.setNow('2026-03-02T23:00:00Z');
     expect(await worker.runOnce()).toMatchObject({ generated: 0, sent: 1 });
     expect(r.all[0]!.body).toMatchObject({ key: n.key, kind: 'shift-short', personId: null, text: `${n.text}\nOpen: https://rota.example.org/me` });
@@ -700,11 +700,11 @@ describe('the demo community', () => {
     // The roster post, and a call for each of the three short shifts within 48 hours.
     expect(await worker.runOnce()).toMatchObject({ generated: 4, sent: 4 });
     const post = r.all.map((x) => x.body.markdown.content as string).find((c) => c.includes('明天的值班'))!;
-    expect(post).toContain(`3月3日 周二 07:15 校园门口 School gate：${c1.name}、${c2.name}；小区门口 Community gate：${c3.name}（还缺 1 人）`);
+    expect(post).toContain(`3月3日 周二 07:15 校园门口：${c1.name}、${c2.name}；小区门口：${c3.name}（还缺 1 人）`);
 
     const moved = await t.call('PATCH', `/api/v1/shifts/${shifts[1].id}`, { body: { start: '2026-03-03T07:30', affectedSignups: 'move' } });
     expect(moved.status).toBe(200);
     expect(await worker.runOnce()).toMatchObject({ sent: 1 });
-    expect(r.all.at(-1)!.body.markdown.content).toContain(`【平安上学路 护学岗 Safe school route】${c3.name}，您 3月3日 周二 07:15 小区门口 Community gate 的值班改到了 3月3日 周二 07:30。`);
+    expect(r.all.at(-1)!.body.markdown.content).toContain(`【平安上学路 护学岗】${c3.name}，您 3月3日 周二 07:15 小区门口 的值班改到了 3月3日 周二 07:30。`);
   });
 });

@@ -65,7 +65,7 @@ describe('person-shift statistics for a term', () => {
     expect(res.status).toBe(200);
     const byKey = Object.fromEntries(res.body.rows.map((r: { key: string; personShifts: number }) => [r.key, r.personShifts]));
     expect(byKey).toEqual({ [ids.li]: 2, [ids.wang]: 1, [ids.liu]: 2, [ids.zhang]: 1 });
-    expect(res.body.total).toEqual({ personShifts: 6, people: 4 });
+    expect(res.body.total).toEqual({ personShifts: 6, people: 4, minutes: 360, hours: 6 });
   });
 
   it('gives the same total whichever way it is grouped, and counts distinct people on their own', async () => {
@@ -74,7 +74,8 @@ describe('person-shift statistics for a term', () => {
       expect(res.status).toBe(200);
       const sum = res.body.rows.reduce((n: number, r: { personShifts: number }) => n + r.personShifts, 0);
       expect(sum, groupBy).toBe(6);
-      expect(res.body.total, groupBy).toEqual({ personShifts: 6, people: 4 });
+      expect(res.body.total, groupBy).toEqual({ personShifts: 6, people: 4, minutes: 360, hours: 6 });
+      expect(res.body.rows.reduce((n: number, r: { minutes: number }) => n + r.minutes, 0), groupBy).toBe(360);
     }
   });
 
@@ -85,7 +86,7 @@ describe('person-shift statistics for a term', () => {
     expect(rows[String(ids.team2)]).toMatchObject({ label: '2栋', personShifts: 1, people: 1 });
     expect(rows.none).toMatchObject({ personShifts: 1, people: 1 });
     const onlyTeam2 = await stats(t, `groupBy=person&teamId=${ids.team2}&from=2026-03-01&to=2026-04-30`);
-    expect(onlyTeam2.body.total).toEqual({ personShifts: 1, people: 1 });
+    expect(onlyTeam2.body.total).toEqual({ personShifts: 1, people: 1, minutes: 60, hours: 1 });
   });
 
   it('groups by rota and by month in each shift\'s own zone, and filters by rota', async () => {
@@ -97,13 +98,13 @@ describe('person-shift statistics for a term', () => {
     const byMonth = await stats(t, 'groupBy=month&from=2026-03-01&to=2026-04-30');
     expect(byMonth.body.rows.map((r: { key: string }) => r.key)).toEqual(['2026-03']);
     const gateOnly = await stats(t, `groupBy=month&rotaId=${ids.gate}&from=2026-03-01&to=2026-04-30`);
-    expect(gateOnly.body.total).toEqual({ personShifts: 4, people: 3 });
+    expect(gateOnly.body.total).toEqual({ personShifts: 4, people: 3, minutes: 240, hours: 4 });
   });
 
   it('counts a shift once it has ended when the clock moves on', async () => {
     t.setNow('2026-04-04T00:00:00Z');
     const res = await stats(t, 'groupBy=person&from=2026-03-01&to=2026-04-30');
-    expect(res.body.total).toEqual({ personShifts: 7, people: 4 });
+    expect(res.body.total).toEqual({ personShifts: 7, people: 4, minutes: 420, hours: 7 });
     t.setNow('2026-04-01T00:00:00Z');
   });
 
@@ -114,11 +115,11 @@ describe('person-shift statistics for a term', () => {
     expect(String(res.headers['content-disposition'])).toContain('attachment; filename="person-shifts-person-2026-03-01-2026-04-30.csv"');
     expect(res.text.charCodeAt(0)).toBe(0xfeff);
     const lines = res.text.slice(1).trim().split('\r\n');
-    expect(lines[0]).toBe('编号,志愿者,人次,人数');
-    expect(lines).toContain(`${ids.zhang},'=SUM(A1:A9),1,1`);
-    expect(lines[lines.length - 1]).toBe(',合计,6,4');
+    expect(lines[0]).toBe('编号,志愿者,人次,人数,服务时长（小时）');
+    expect(lines).toContain(`${ids.zhang},'=SUM(A1:A9),1,1,1`);
+    expect(lines[lines.length - 1]).toBe(',合计,6,4,6');
     const en = await stats(t, 'groupBy=team&format=csv&lang=en&from=2026-03-01&to=2026-04-30');
-    expect(en.text.slice(1).split('\r\n')[0]).toBe('Key,Team,Person-shifts,People');
+    expect(en.text.slice(1).split('\r\n')[0]).toBe('Key,Team,Person-shifts,People,Hours');
   });
 
   it('exports an Excel workbook with the same figures', async () => {
@@ -132,9 +133,9 @@ describe('person-shift statistics for a term', () => {
     await book.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
     const sheet = book.worksheets[0]!;
     const values = sheet.getSheetValues().filter(Boolean).map((row) => (row as unknown[]).slice(1));
-    expect(values).toContainEqual(['编号', '值守任务', '人次', '人数']);
-    expect(values).toContainEqual([String(ids.gate), '东门 East gate', 4, 3]);
-    expect(values[values.length - 1]).toEqual(['', '合计', 6, 4]);
+    expect(values).toContainEqual(['编号', '值守任务', '人次', '人数', '服务时长（小时）']);
+    expect(values).toContainEqual([String(ids.gate), '东门 East gate', 4, 3, 4]);
+    expect(values[values.length - 1]).toEqual(['', '合计', 6, 4, 6]);
   });
 
   it('is for coordinators only, and refuses bad windows and unknown filters', async () => {
@@ -169,7 +170,7 @@ describe('person-shift totals on random data', () => {
             for (let i = 0; i < 5; i++) people.push(await makePerson(call, `P${i}`, i % 2 ? { teamIds: [team.body.id] } : {}));
             const rotas = [await makeRota(call, { name: 'R0' }), await makeRota(call, { name: 'R1', timezone: 'America/New_York' })];
             await call('PATCH', `/api/v1/rotas/${rotas[1]!.rotaId}`, { body: { countUnmarked: false } });
-            const expected: { personId: number; counts: boolean }[] = [];
+            const expected: { personId: number; counts: boolean; minutes: number }[] = [];
             for (const a of actions) {
               const date = new Date(Date.UTC(2026, 2, 2 + a.day)).toISOString().slice(0, 10);
               const shiftId = rotas[a.rota]!.shiftOn(date);
@@ -186,14 +187,17 @@ describe('person-shift totals on random data', () => {
                 if (marked.status === 200) attendance = a.mark;
               }
               const endAt = Date.parse(res.body.end);
-              expected.push({ personId, counts: countsAsPersonShift({ personId, status, attendance, endAt }, a.rota === 0, Date.parse('2026-04-10T00:00:00Z')) });
+              const minutes = (endAt - Date.parse(res.body.start)) / 60_000;
+              expected.push({ personId, minutes, counts: countsAsPersonShift({ personId, status, attendance, endAt }, a.rota === 0, Date.parse('2026-04-10T00:00:00Z')) });
             }
             const counted = expected.filter((e) => e.counts);
-            const want = { personShifts: counted.length, people: new Set(counted.map((e) => e.personId)).size };
+            const minutes = counted.reduce((n, e) => n + e.minutes, 0);
+            const want = { personShifts: counted.length, people: new Set(counted.map((e) => e.personId)).size, minutes, hours: Math.round((minutes / 60) * 100) / 100 };
             for (const groupBy of GROUPINGS) {
               const res = await call('GET', `/api/v1/stats/person-shifts?groupBy=${groupBy}&from=2026-03-01&to=2026-04-30`);
               expect(res.body.total).toEqual(want);
               expect(res.body.rows.reduce((n: number, r: { personShifts: number }) => n + r.personShifts, 0)).toBe(want.personShifts);
+              expect(res.body.rows.reduce((n: number, r: { minutes: number }) => n + r.minutes, 0)).toBe(want.minutes);
             }
           } finally {
             await t.close();

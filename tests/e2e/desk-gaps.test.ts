@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../src/services/demo.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
-import { DESKTOP, launchBrowser, openPage, screenshot, serve, type OpenPage } from '../helpers/browser.js';
+import { DESKTOP, axeViolations, launchBrowser, openPage, screenshot, serve, type OpenPage } from '../helpers/browser.js';
 
 // Friday 6 March 2026, 10:00 in Shanghai: this morning's shifts are over.
 const NOW = '2026-03-06T02:00:00Z';
@@ -32,13 +32,23 @@ describe('the desk\'s gap tools on the demo community', () => {
     await t.close();
   });
 
+  it('shows last term\'s 192 person-shifts in the report and its chart on first look', async () => {
+    const table = o.page.locator('#stats table');
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(5);
+    expect(await table.locator('tbody th').allTextContents()).toEqual(['2025-09', '2025-10', '2025-11', '2025-12', '2026-01']);
+    expect(await table.locator('tfoot').innerText()).toMatch(/合计\s+192\s+75/);
+    expect(await o.page.locator('#stats canvas').getAttribute('aria-label')).toMatch(/^人次: 2025-09 \d+, /);
+    await o.page.locator('#stats').scrollIntoViewIfNeeded();
+    await screenshot(o.page, 'desk-demo-stats');
+  });
+
   it('shows next week\'s gaps, soonest first, with who is on them', async () => {
     const cards = o.page.locator('#gaps .shift-row');
     // Monday 9 to Friday 13 March, two posts each; this morning's shifts are over.
     expect(await cards.count()).toBe(10);
     const first = await cards.first().textContent();
     expect(first).toContain('3月9日 周一 07:15–08:00');
-    expect(first).toContain('校园门口 School gate');
+    expect(first).toContain('校园门口');
     expect(first).toContain('还没有人');
     expect(first).toContain('缺 2 人');
   });
@@ -50,7 +60,16 @@ describe('the desk\'s gap tools on the demo community', () => {
     await page.locator('#gaps .shift-row').first().getByRole('button', { name: '找人' }).click();
     const dialog = page.locator('dialog[open]');
     await dialog.locator('.candidates .card').first().waitFor();
-    expect(await dialog.locator('.candidates .card .what').allTextContents()).toEqual(ranked.candidates.map((c: { personName: string }) => c.personName));
+    // The best five first (issue 14: 75 candidates made a 12,807 px dialog), the rest one tap away.
+    const names = ranked.candidates.map((c: { personName: string }) => c.personName);
+    expect(names.length).toBeGreaterThan(60);
+    expect(await dialog.locator('.candidates .card .what').allTextContents()).toEqual(names.slice(0, 5));
+    const more = dialog.getByRole('button', { name: `再显示 ${names.length - 5} 个人` });
+    expect(await axeViolations(page)).toEqual([]);
+    await more.click();
+    expect(await dialog.locator('.candidates .card .what').allTextContents()).toEqual(names);
+    expect(await more.count()).toBe(0);
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe(`安排 ${names[5]}`);
     const best = ranked.candidates[0];
     expect(await dialog.locator('.candidates .card .reason').first().textContent()).toBe(best.reasonText);
     expect(best.reasonText).toContain('前后 4 周内');
@@ -75,6 +94,14 @@ describe('the desk\'s gap tools on the demo community', () => {
     expect(await section.locator('h3').first().textContent()).toBe('试排结果：67 个安排');
     expect(await section.locator('table.assignments tbody tr').count()).toBe(67);
     expect(await section.locator('table.assignments tbody tr').first().textContent()).toContain('前后 4 周内');
+    // The save button sits with the fairness summary and stays in view while the table scrolls.
+    const apply = section.getByRole('button', { name: '保存这些安排' });
+    expect(await section.locator('.autofill-summary').getByRole('button', { name: '保存这些安排' }).count()).toBe(1);
+    await section.locator('table.assignments tbody tr').last().scrollIntoViewIfNeeded();
+    const box = (await apply.boundingBox())!;
+    const viewport = page.viewportSize()!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(viewport.height);
     const fairness = await section.locator('.fairness').textContent();
     expect(fairness).toMatch(/排班前 最多和最少相差 1 次/);
     expect(fairness).toMatch(/排班后 最多和最少相差 1 次/);
@@ -107,7 +134,7 @@ describe('the desk\'s gap tools on the demo community', () => {
     await section.getByRole('button', { name: '复制群聊文字' }).click();
     const area = page.locator('dialog[open] textarea');
     await area.waitFor();
-    expect(await area.inputValue()).toContain('3月9日 周一 07:15 校园门口 School gate：');
+    expect(await area.inputValue()).toContain('3月9日 周一 07:15 校园门口：');
     await page.locator('dialog[open]').getByRole('button', { name: '关闭' }).click();
 
     const download = page.waitForEvent('download');

@@ -7,7 +7,11 @@ import { requireCoordinator } from '../auth.js';
 import { DateString, IdParam, errors } from '../schemas.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const Row = Type.Object({ key: Type.String(), label: Type.String(), personShifts: Type.Integer(), people: Type.Integer() });
+const Hours = {
+  minutes: Type.Integer({ description: 'Service time in whole minutes (check-in to check-out where both exist, else the shift\'s length); adds up over rows' }),
+  hours: Type.Number({ description: 'minutes / 60, to two decimal places' }),
+};
+const Row = Type.Object({ key: Type.String(), label: Type.String(), personShifts: Type.Integer(), people: Type.Integer(), ...Hours });
 
 function wants(accept: string | undefined, format: string | undefined): 'json' | 'csv' | 'xlsx' {
   if (format === 'csv' || format === 'xlsx' || format === 'json') return format;
@@ -46,7 +50,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
                   from: Type.String(),
                   to: Type.String(),
                   rows: Type.Array(Row),
-                  total: Type.Object({ personShifts: Type.Integer(), people: Type.Integer() }),
+                  total: Type.Object({ personShifts: Type.Integer(), people: Type.Integer(), ...Hours }),
                 }),
               },
               'text/csv': { schema: Type.String() },

@@ -22,7 +22,13 @@ function webDir(): string {
 
 const WEB_DIR = webDir();
 
-const PAGES: Record<string, string> = { '/': 'index.html', '/me': 'me.html', '/desk': 'desk.html' };
+const PAGES: Record<string, string> = { '/': 'index.html', '/me': 'me.html', '/desk': 'desk.html', '/checkin': 'checkin.html' };
+const HEAD_MARK = '<!--#head-->';
+
+/** A page with the `<head>` lines every page shares (web/head.html) put in place of its mark. */
+function pageHtml(file: string): string {
+  return readFileSync(join(WEB_DIR, file), 'utf8').replace(HEAD_MARK, readFileSync(join(WEB_DIR, 'head.html'), 'utf8').trim());
+}
 
 /** URL name → [package, file inside it]: only these files of node_modules are served. */
 const VENDOR: Record<string, [string, string]> = {
@@ -75,7 +81,8 @@ const webRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(fastifyStatic, { root: join(WEB_DIR, 'assets'), prefix: '/assets/', wildcard: false });
 
   for (const [url, file] of Object.entries(PAGES)) {
-    app.get(url, { schema: { hide: true } }, async (_request, reply) => reply.header('cache-control', 'no-cache').sendFile(file, WEB_DIR));
+    const html = pageHtml(file);
+    app.get(url, { schema: { hide: true } }, async (_request, reply) => reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html));
   }
 
   const vendor = Object.fromEntries(Object.entries(VENDOR).map(([url, [pkg, file]]) => [url, { dir: packageDir(pkg), file }]));

@@ -15,6 +15,11 @@ export function takeToken() {
   return localStorage.getItem(TOKEN_KEY);
 }
 
+/** The token kept from an earlier visit to the personal link, without reading the address (other pages use the fragment for other things). */
+export function storedToken() {
+  return localStorage.getItem(TOKEN_KEY);
+}
+
 export function forgetToken() {
   localStorage.removeItem(TOKEN_KEY);
 }

@@ -95,8 +95,8 @@ export function cancelDaySection(ctx) {
     });
   });
   const section = h('section', { id: 'cancel-day', 'aria-labelledby': 'cancel-day-h' }, h('h2', { id: 'cancel-day-h' }, t('daysTitle')), form, out);
-  const render = () => {
-    const chosen = rota.value;
+  const render = (opts = {}) => {
+    const chosen = opts.rotaId !== undefined ? String(opts.rotaId) : rota.value;
     rota.replaceChildren(h('option', { value: '' }, t('allRotas')), ...ctx.rotas().map((r) => h('option', { value: String(r.id), selected: String(r.id) === chosen }, r.name)));
     if (!date.value) date.value = todayIn(ctx.zone());
   };

@@ -19,6 +19,8 @@ addStrings({
     candidatesNone: '没有人可以安排在这个班次上。',
     candidatesExcluded: '不能安排的人（{n}）',
     candidateAssign: '安排 {name}',
+    candidatesMore: '再显示 {n} 个人',
+    needRota: '请先建一个值班表（在下面的“值班表”部分）。',
     assignedGap: '已安排 {name}：{when}',
     navAutofill: '自动排班',
     autofill: '自动排班',
@@ -67,6 +69,8 @@ addStrings({
     candidatesNone: 'Nobody can be put on this shift.',
     candidatesExcluded: 'Who cannot be put on it ({n})',
     candidateAssign: 'Assign {name}',
+    candidatesMore: 'Show {n} more people',
+    needRota: 'Create a rota first (in the "Rotas" part below).',
     assignedGap: '{name} is on it: {when}',
     navAutofill: 'Auto-fill',
     autofill: 'Auto-fill',
@@ -105,6 +109,8 @@ addStrings({
 });
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** How many candidates a gap's dialog lists before "more". */
+const BEST = 5;
 
 /** The last day of the month holding `date`. */
 function monthEnd(date) {
@@ -216,21 +222,30 @@ async function candidates(button, ctx, gap, reload) {
         }
       });
     };
-    const list = answer.candidates.length
-      ? h(
-          'ol',
-          { class: 'cards candidates' },
-          answer.candidates.map((c) =>
-            h(
-              'li',
-              { class: 'card', 'data-person-id': String(c.personId) },
-              h('div', { class: 'what' }, c.personName),
-              h('p', { class: 'reason' }, c.reasonText),
-              h('button', { type: 'button', class: 'button primary', onclick: assign(c) }, t('candidateAssign', { name: c.personName })),
-            ),
-          ),
-        )
-      : h('p', { class: 'empty' }, t('candidatesNone'));
+    const card = (c) =>
+      h(
+        'li',
+        { class: 'card', 'data-person-id': String(c.personId) },
+        h('div', { class: 'what' }, c.personName),
+        h('p', { class: 'reason' }, c.reasonText),
+        h('button', { type: 'button', class: 'button primary', onclick: assign(c) }, t('candidateAssign', { name: c.personName })),
+      );
+    // The best five first; the rest (on a big community, dozens) one tap away.
+    const ranked = h('ol', { class: 'cards candidates' }, answer.candidates.slice(0, BEST).map(card));
+    const rest = answer.candidates.slice(BEST);
+    const more = rest.length
+      ? h('button', {
+          type: 'button',
+          class: 'button secondary more-candidates',
+          onclick: (e) => {
+            const first = card(rest[0]);
+            ranked.append(first, ...rest.slice(1).map(card));
+            e.currentTarget.remove();
+            first.querySelector('button').focus();
+          },
+        }, t('candidatesMore', { n: rest.length }))
+      : null;
+    const list = answer.candidates.length ? h('div', {}, ranked, more) : h('p', { class: 'empty' }, t('candidatesNone'));
     const excluded = answer.excluded.length
       ? h(
           'details',
@@ -261,8 +276,8 @@ export function gapsSection(ctx) {
     }
   };
   select.addEventListener('change', reload);
-  const render = () => {
-    const chosen = select.value;
+  const render = (opts = {}) => {
+    const chosen = opts.rotaId !== undefined ? String(opts.rotaId) : select.value;
     select.replaceChildren(h('option', { value: '' }, t('allRotas')), ...ctx.rotas().map((r) => h('option', { value: String(r.id), selected: String(r.id) === chosen }, r.name)));
     return reload();
   };
@@ -345,7 +360,9 @@ export function autofillSection(ctx) {
     } else {
       parts.push(h('h3', {}, t('autofillProposal', { n: answer.assignments.length })));
     }
-    parts.push(fairnessBox(answer.fairness));
+    // The fairness summary and the save button travel together, and stay in view while the table scrolls.
+    const summary = h('div', { class: 'autofill-summary' }, fairnessBox(answer.fairness));
+    parts.push(summary);
     if (answer.assignments.length) parts.push(assignmentsTable(answer.assignments, z));
     else if (!applied) parts.push(h('p', { class: 'empty' }, t('autofillNothing')));
     if (answer.unfilled.length) {
@@ -365,7 +382,7 @@ export function autofillSection(ctx) {
           }
         }),
       );
-      parts.push(h('div', { class: 'buttons' }, apply));
+      summary.append(h('div', { class: 'buttons' }, apply));
     }
     result.replaceChildren(...parts);
   };
@@ -373,6 +390,7 @@ export function autofillSection(ctx) {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     busy(dry, async () => {
+      if (!rota.value) return notify('error', t('needRota'));
       try {
         showResult(await api('POST', `/rotas/${rota.value}/autofill?lang=${lang()}`, { from: from.value, to: to.value, dryRun: true }), false);
       } catch (error) {
@@ -381,8 +399,8 @@ export function autofillSection(ctx) {
     });
   });
   const section = h('section', { id: 'autofill', 'aria-labelledby': 'autofill-h' }, h('h2', { id: 'autofill-h' }, t('autofill')), h('p', {}, t('autofillText')), form, result);
-  const render = () => {
-    const chosen = rota.value;
+  const render = (opts = {}) => {
+    const chosen = opts.rotaId !== undefined ? String(opts.rotaId) : rota.value;
     rota.replaceChildren(...ctx.rotas().map((r) => h('option', { value: String(r.id), selected: String(r.id) === chosen }, r.name)));
     if (!from.value) setTo(monthEnd)();
   };
@@ -399,23 +417,25 @@ export function sheetSection(ctx) {
     return new URLSearchParams({ format, from, to: monthEnd(from), lang: lang() });
   };
   const path = (format) => `/rotas/${rota.value}/sheet?${query(format)}`;
-  const print = h('button', { type: 'button', class: 'button primary', onclick: () => openAndPrint(() => apiBlob('GET', path('html'))) }, t('sheetPrint'));
+  /** Runs a button's action once a rota exists; before that, says to create one. */
+  const withRota = (fn) => (e) => (rota.value ? fn(e) : notify('error', t('needRota')));
+  const print = h('button', { type: 'button', class: 'button primary', onclick: withRota(() => openAndPrint(() => apiBlob('GET', path('html')))) }, t('sheetPrint'));
   const xlsx = h('button', {
     type: 'button',
     class: 'button secondary',
-    onclick: (e) =>
+    onclick: withRota((e) =>
       busy(e.currentTarget, async () => {
         try {
           download(await apiBlob('GET', path('xlsx'), { accept: XLSX }), `duty-sheet-${rota.value}-${month.value}.xlsx`);
         } catch (error) {
           notify('error', errorText(error));
         }
-      }),
+      })),
   }, t('sheetXlsx'));
   const text = h('button', {
     type: 'button',
     class: 'button secondary',
-    onclick: (e) =>
+    onclick: withRota((e) =>
       busy(e.currentTarget, async () => {
         try {
           const body = await (await apiBlob('GET', path('text'))).text();
@@ -427,7 +447,7 @@ export function sheetSection(ctx) {
         } catch (error) {
           notify('error', errorText(error));
         }
-      }),
+      })),
   }, t('sheetText'));
   const section = h(
     'section',
@@ -436,8 +456,8 @@ export function sheetSection(ctx) {
     h('div', { class: 'fields' }, labelled(t('autofillRota'), rota), labelled(t('sheetMonth'), month)),
     h('div', { class: 'buttons' }, print, xlsx, text),
   );
-  const render = () => {
-    const chosen = rota.value;
+  const render = (opts = {}) => {
+    const chosen = opts.rotaId !== undefined ? String(opts.rotaId) : rota.value;
     rota.replaceChildren(...ctx.rotas().map((r) => h('option', { value: String(r.id), selected: String(r.id) === chosen }, r.name)));
     if (!month.value) month.value = todayIn(ctx.zone()).slice(0, 7);
   };

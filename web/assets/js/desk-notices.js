@@ -184,6 +184,7 @@ export function noticesSection(ctx) {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     busy(save, async () => {
+      if (!rota.value) return notify('error', t('needRota'));
       // The address is never sent back whole, so it is typed again to change it.
       const body = kind.value === 'none' ? { kind: 'none' } : { kind: kind.value, url: url.value.trim(), secret: secret.value || null };
       try {
@@ -207,8 +208,8 @@ export function noticesSection(ctx) {
     form,
   );
 
-  const render = async () => {
-    const chosen = rota.value;
+  const render = async (opts = {}) => {
+    const chosen = opts.rotaId !== undefined ? String(opts.rotaId) : rota.value;
     rota.replaceChildren(...ctx.rotas().map((r) => h('option', { value: String(r.id), selected: String(r.id) === chosen }, r.name)));
     await Promise.all([reload(), loadChannel()]);
   };

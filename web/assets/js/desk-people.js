@@ -1,9 +1,10 @@
-// The desk's bulk tools for people: import a pasted list or a CSV file (preview, then everyone at
-// once), and a printable sheet of personal QR links for captains who do not use links well.
+// The desk's people: the list with teams and a new link for each, a person or team added by hand,
+// the bulk import of a pasted list or a CSV file (preview, then everyone at once), and a printable
+// sheet of personal QR links for captains who do not use links well.
 import { api, apiBlob } from './api.js';
-import { addStrings, lang, t } from './i18n.js';
+import { addStrings, joinNames, lang, t } from './i18n.js';
 import { openAndPrint } from './desk-gaps.js';
-import { ask, busy, errorText, h, notify } from './ui.js';
+import { ask, busy, errorText, h, linkBox, notify, qrCode, show } from './ui.js';
 
 addStrings({
   'zh-CN': {
@@ -153,6 +154,7 @@ export function importSection(ctx) {
     box.value = '';
     notify('ok', t('importDone', { n: done.people.length }));
     await ctx.peopleChanged();
+    ctx.linkShown();
     const cards = done.people.map((p) => ({ name: p.name, team: p.team, url: p.accessUrl }));
     const print = h('button', { type: 'button', class: 'button primary', onclick: () => openAndPrint(() => qrSheet(cards)) }, t('qrSheetNew'));
     out.replaceChildren(
@@ -176,6 +178,7 @@ export function qrCardsSection(ctx) {
       const yes = await ask({ question: t('qrSheetQ', { n: people.length }), content: [h('p', { class: 'warning' }, t('qrSheetWarn'))], yes: t('qrSheetYes'), danger: true });
       if (!yes) return;
       const teamName = new Map(ctx.teams().map((x) => [x.id, x.name]));
+      ctx.qrPrinted();
       await openAndPrint(async () => {
         const cards = [];
         for (const p of people) {
@@ -200,4 +203,145 @@ export function qrCardsSection(ctx) {
     team.replaceChildren(h('option', { value: '' }, t('qrSheetAll')), ...ctx.teams().map((x) => h('option', { value: String(x.id), selected: String(x.id) === chosen }, x.name)));
   };
   return { section, render };
+}
+
+// ---------- the list, one person, one team ----------
+
+function field(labelKey, input) {
+  input.id ||= `p-${labelKey}-${Math.random().toString(36).slice(2, 8)}`;
+  return h('div', {}, h('label', { for: input.id, 'data-i18n': labelKey }, t(labelKey)), input);
+}
+
+/** A new personal link, shown this once with its QR code (and a warning when nobody else can open it). */
+function showLink(ctx, name, url) {
+  ctx.linkShown();
+  show({
+    title: t('linkFor', { name }),
+    content: [
+      h('p', {}, t('linkOnce', { name })),
+      ctx.localLinks() ? h('p', { class: 'warning local-links' }, t('localLinksWarn')) : null,
+      linkBox(url, t('linkFor', { name })),
+      qrCode(url, t('linkFor', { name })),
+    ],
+  });
+}
+
+export function peopleSection(ctx) {
+  let filter = '';
+  const body = h('tbody');
+  const teamSelect = h('select', { name: 'team' });
+  const teamList = h('ul');
+  const search = h('input', {
+    type: 'search',
+    oninput: (e) => {
+      filter = e.currentTarget.value;
+      render();
+    },
+  });
+
+  async function newLink(button, person) {
+    await busy(button, async () => {
+      const yes = await ask({ question: t('newLinkQ', { name: person.name }), yes: t('newLinkYes'), danger: true });
+      if (!yes) return;
+      try {
+        const issued = await api('POST', `/people/${person.id}/tokens`, { kind: 'access' });
+        showLink(ctx, person.name, issued.accessUrl);
+      } catch (error) {
+        notify('error', errorText(error));
+      }
+    });
+  }
+
+  const addPerson = h('button', { type: 'submit', class: 'button primary', 'data-i18n': 'savePerson' }, t('savePerson'));
+  const personForm = h(
+    'form',
+    { id: 'new-person-form' },
+    field('personName', h('input', { type: 'text', name: 'name', required: true, maxlength: '200' })),
+    field('personPhone', h('input', { type: 'tel', name: 'phone', maxlength: '40' })),
+    field('personLang', h('select', { name: 'locale' }, h('option', { value: 'zh-CN', selected: lang() === 'zh-CN' }, '中文'), h('option', { value: 'en', selected: lang() === 'en' }, 'English'))),
+    field(
+      'personRole',
+      h('select', { name: 'role' }, h('option', { value: 'volunteer', 'data-i18n': 'roleVolunteer' }, t('roleVolunteer')), h('option', { value: 'coordinator', 'data-i18n': 'roleCoordinator' }, t('roleCoordinator'))),
+    ),
+    field('personTeam', teamSelect),
+    addPerson,
+  );
+  personForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(addPerson, async () => {
+      const f = personForm.elements;
+      const person = { name: f.name.value.trim(), locale: f.locale.value, role: f.role.value };
+      if (f.phone.value.trim()) person.phone = f.phone.value.trim();
+      if (f.team.value) person.teamIds = [Number(f.team.value)];
+      try {
+        const created = await api('POST', '/people', person);
+        personForm.reset();
+        await ctx.peopleChanged();
+        notify('ok', t('personAdded', { name: created.name }));
+        showLink(ctx, created.name, created.accessUrl);
+      } catch (error) {
+        notify('error', errorText(error));
+      }
+    });
+  });
+
+  const addTeam = h('button', { type: 'submit', class: 'button primary', 'data-i18n': 'saveTeam' }, t('saveTeam'));
+  const teamForm = h('form', { id: 'new-team-form' }, field('teamName', h('input', { type: 'text', name: 'name', required: true, maxlength: '200' })), addTeam);
+  teamForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(addTeam, async () => {
+      const name = teamForm.elements.name.value.trim();
+      try {
+        await api('POST', '/teams', { name });
+        teamForm.reset();
+        await ctx.peopleChanged();
+        notify('ok', t('teamAdded', { name }));
+      } catch (error) {
+        notify('error', errorText(error));
+      }
+    });
+  });
+
+  function render() {
+    const teamName = new Map(ctx.teams().map((team) => [team.id, team.name]));
+    const needle = filter.trim().toLowerCase();
+    const rows = ctx.people().filter((p) => !needle || p.name.toLowerCase().includes(needle));
+    body.replaceChildren(
+      ...rows.map((p) =>
+        h(
+          'tr',
+          { 'data-person-id': String(p.id) },
+          h('td', {}, p.name),
+          h('td', {}, joinNames(p.teamIds.map((id) => teamName.get(id) ?? id))),
+          h('td', {}, t(p.role === 'coordinator' ? 'roleCoordinator' : 'roleVolunteer')),
+          h('td', {}, h('button', { type: 'button', class: 'button secondary', onclick: (e) => newLink(e.currentTarget, p) }, t('newLink'))),
+        ),
+      ),
+    );
+    const chosen = teamSelect.value;
+    teamSelect.replaceChildren(h('option', { value: '' }, t('noTeam')), ...ctx.teams().map((team) => h('option', { value: String(team.id), selected: String(team.id) === chosen }, team.name)));
+    teamList.replaceChildren(...ctx.teams().map((team) => h('li', {}, `${team.name} — ${t('members', { n: team.memberIds.length })}`)));
+  }
+
+  const col = (key) => h('th', { scope: 'col', 'data-i18n': key }, t(key));
+  const heading = (level, key, attrs = {}) => h(level, { 'data-i18n': key, ...attrs }, t(key));
+  const section = h(
+    'section',
+    { id: 'people', 'aria-labelledby': 'people-h' },
+    heading('h2', 'navPeople', { id: 'people-h' }),
+    h(
+      'div',
+      { class: 'columns' },
+      h(
+        'div',
+        {},
+        heading('h3', 'people'),
+        field('search', search),
+        h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, col('colName'), col('colTeams'), col('colRole'), col('colLink'))), body)),
+        h('details', { id: 'add-person' }, h('summary', { 'data-i18n': 'addPerson' }, t('addPerson')), personForm),
+      ),
+      h('div', {}, heading('h3', 'teams'), teamList, h('details', {}, h('summary', { 'data-i18n': 'addTeam' }, t('addTeam')), teamForm)),
+    ),
+  );
+  return { section, render, keep: true };
 }

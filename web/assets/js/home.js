@@ -1,11 +1,9 @@
 // The front page: where to go with the link kept in this browser, or how to get one.
-import { api, forgetToken, takeToken } from './api.js';
-import { applyStaticText, bindLangButton, onLangChange, t } from './i18n.js';
+import { onLangChange, t } from './i18n.js';
+import { startPage } from './page.js';
 import { errorText, h } from './ui.js';
 
 const where = document.getElementById('where');
-let person = null;
-let failure = null;
 
 function render() {
   if (failure) {
@@ -25,15 +23,6 @@ function render() {
   }
 }
 
-applyStaticText();
-bindLangButton(document.getElementById('lang'));
+const { me: person, failure } = await startPage();
 onLangChange(render);
-if (takeToken()) {
-  try {
-    person = await api('GET', '/me');
-  } catch (error) {
-    if (error.code === 'UNAUTHENTICATED') forgetToken();
-    failure = error;
-  }
-}
 render();

@@ -1,8 +1,9 @@
 // The personal page a captain opens from the link in the group chat: her next duty first, then
 // her coming duties, then duties she can take, each change two taps (the button, then "yes").
-import { api, feedPath, forgetToken, takeToken } from './api.js';
+import { api, feedPath } from './api.js';
 import { feedCalendar } from './calendar.js';
-import { addDays, applyStaticText, bindLangButton, formatDay, formatTime, formatWhen, joinNames, onLangChange, relativeDay, t } from './i18n.js';
+import { addDays, formatDay, formatTime, formatWhen, joinNames, onLangChange, relativeDay, t } from './i18n.js';
+import { startPage } from './page.js';
 import { ask, busy, errorText, h, linkBox, notify, qrCode, show } from './ui.js';
 
 const main = document.getElementById('main');
@@ -510,15 +511,12 @@ function render() {
 }
 
 async function start() {
-  applyStaticText();
-  bindLangButton(document.getElementById('lang'));
   onLangChange(render);
-  if (takeToken()) {
+  ({ me: state.me, failure: state.failure } = await startPage());
+  if (state.me) {
     try {
-      state.me = await api('GET', '/me');
       await load();
     } catch (error) {
-      if (error.code === 'UNAUTHENTICATED') forgetToken();
       state.failure = error;
     }
   }

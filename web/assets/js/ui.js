@@ -1,7 +1,7 @@
 // Small DOM helpers shared by the pages: elements, the notice bar, the yes/no dialog, links to
 // copy, QR codes, and refusals in plain words.
 import { apiBlob } from './api.js';
-import { t } from './i18n.js';
+import { hasText, t } from './i18n.js';
 
 /** Creates an element; text children become text nodes, so names are never read as HTML. */
 export function h(tag, attrs = {}, ...children) {
@@ -23,6 +23,11 @@ export function h(tag, attrs = {}, ...children) {
 /** The refusal in plain words, from the API's reason code. */
 export function errorText(error) {
   const code = error?.code ?? 'OTHER';
+  if (code === 'VALIDATION') {
+    // The server names the field in English; the page names it in its own language.
+    const field = String(error?.details?.field ?? '').split('.')[0];
+    return hasText(`field_${field}`) ? t('err_VALIDATION_field', { field: t(`field_${field}`) }) : t('err_VALIDATION_plain', { message: error?.message ?? '' });
+  }
   const key = `err_${code}`;
   const text = t(key, { message: error?.message ?? '' });
   return text === key ? t('err_OTHER') : text;
