@@ -21,6 +21,22 @@ app.get<{ Params: { id: string } }>('/people/:id', async (request, reply) => {
   return row ?? reply.status(404).send({ error: 'not found' });
 });
 
+// The fairer ceiling of a week's listing: the same rows the endpoint reads (the rota, its series
+// and their rule versions, the week's live sign-ups with names), by hand-written SQL, as JSON.
+const rotaRow = db.prepare('SELECT id, name, timezone, location FROM rotas WHERE id = ?');
+const seriesRows = db.prepare(
+  `SELECT s.id, s.label, v.valid_from AS validFrom, v.rrule, v.start_time AS startTime, v.duration_minutes AS durationMinutes, v.min_volunteers AS min, v.max_volunteers AS max
+   FROM series s JOIN series_versions v ON v.series_id = s.id WHERE s.rota_id = ? ORDER BY s.id, v.valid_from`,
+);
+const weekSignups = db.prepare(
+  `SELECT s.shift_id AS shiftId, s.status, p.id, p.name FROM signups s JOIN people p ON p.id = s.person_id
+   WHERE s.rota_id = ? AND s.local_date >= ? AND s.local_date <= ? AND s.status <> 'cancelled' ORDER BY s.id`,
+);
+app.get<{ Querystring: { rotaId: string; from: string; to: string } }>('/week', async (request) => {
+  const rotaId = Number(request.query.rotaId);
+  return { rota: rotaRow.get(rotaId), series: seriesRows.all(rotaId), signups: weekSignups.all(rotaId, request.query.from, request.query.to) };
+});
+
 // The capacity check and the insert in one statement: no transaction needed, no overbooking.
 const insertIfRoom = db.prepare(
   `INSERT INTO signups (shift_id, series_id, rota_id, person_id, status, start_at, end_at, local_date, created_by, created_at, updated_at)

@@ -1,5 +1,6 @@
 // The outbox and notice settings as records; drizzle rows stop here. Leasing is one conditional
 // UPDATE ... RETURNING, so two workers (or two processes) never hold the same row at once.
+import { transaction } from './store.js';
 import { and, asc, desc, eq, gt, lte, max, sql, type SQL } from 'drizzle-orm';
 import type { NoticeLocale, QuietHours } from '../domain/notices.js';
 import type { Conn, Db } from './connection.js';
@@ -94,7 +95,7 @@ export function listNotices(db: Conn, q: { status?: NoticeStatus; rotaId?: numbe
  * IMMEDIATE transaction: a row whose lease is still running is nobody else's to send.
  */
 export function leaseDue(db: Db, owner: string, now: number, leaseUntil: number, n: number): Notice[] {
-  return db.transaction(
+  return transaction(db,
     (tx) =>
       tx
         .update(notices)
@@ -106,8 +107,7 @@ export function leaseDue(db: Db, owner: string, now: number, leaseUntil: number,
           ),
         )
         .returning()
-        .all(),
-    { behavior: 'immediate' },
+        .all()
   );
 }
 

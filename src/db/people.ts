@@ -3,8 +3,9 @@ import { and, asc, count, eq, inArray, isNull } from 'drizzle-orm';
 import type { Conn } from './connection.js';
 import { people, teamMembers, teams, type PersonPreferences } from './schema.js';
 
-export type Role = 'volunteer' | 'coordinator';
-export type Locale = 'zh-CN' | 'en';
+import type { Locale, Role } from '../domain/signup-rules.js';
+
+export type { Locale, Role };
 
 export interface Person {
   id: number;
@@ -60,11 +61,6 @@ function toPeople(db: Conn, rows: (typeof people.$inferSelect)[]): Person[] {
 
 export function getPerson(db: Conn, id: number): Person | null {
   return toPeople(db, db.select().from(people).where(eq(people.id, id)).all())[0] ?? null;
-}
-
-export function personByAccessHash(db: Conn, hash: string): Person | null {
-  const rows = db.select().from(people).where(and(eq(people.accessTokenHash, hash), isNull(people.archivedAt))).all();
-  return toPeople(db, rows)[0] ?? null;
 }
 
 export function personByFeedToken(db: Conn, token: string): Person | null {

@@ -17,6 +17,8 @@ export interface Rota {
   requireApproval: boolean;
   contactPersonId: number | null;
   feedToken: string;
+  /** The coordinator who created it, when known. */
+  createdBy: number | null;
   archived: boolean;
   updatedAt: number;
 }
@@ -40,6 +42,7 @@ function toRota(r: typeof rotas.$inferSelect): Rota {
     requireApproval: r.requireApproval,
     contactPersonId: r.contactPersonId,
     feedToken: r.feedToken,
+    createdBy: r.createdBy,
     archived: r.archivedAt !== null,
     updatedAt: r.updatedAt,
   };

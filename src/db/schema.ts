@@ -68,6 +68,8 @@ export const rotas = sqliteTable(
     /** The coordinator volunteers call about this rota (inside the lock window changes go through them). */
     contactPersonId: integer('contact_person_id').references(() => people.id),
     feedToken: text('feed_token').notNull(),
+    /** The coordinator who created the rota; its feeds name them while they are an active coordinator. */
+    createdBy: integer('created_by').references(() => people.id),
     archivedAt: integer('archived_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
@@ -195,6 +197,11 @@ export const signups = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     cancelledAt: integer('cancelled_at'),
+    /**
+     * Why a cancelled sign-up ended: the person left, a coordinator took them off, the place was
+     * given to a claimer, or the shift was cancelled, moved or removed (feeds show only the last).
+     */
+    cancelReason: text('cancel_reason', { enum: ['left', 'removed', 'given_away', 'shift_changed'] }),
     /** Check-in at the post (issue 15): when the person checked in and out, UTC ms. */
     checkedInAt: integer('checked_in_at'),
     checkedOutAt: integer('checked_out_at'),
@@ -267,6 +274,17 @@ export const unavailability = sqliteTable(
  */
 export const dataRevision = sqliteTable('data_revision', {
   id: integer('id').primaryKey(),
+  value: integer('value').notNull(),
+});
+
+/**
+ * A counter per rota, bumped by triggers on every change to that rota's own data (the rota, its
+ * teams, series, versions, calendars, overrides and sign-ups; migrations/0004), so a listing or
+ * feed cache keyed by it survives changes in other rotas. `data_revision` row 2 counts changes to
+ * what rotas share (people, teams, day calendars, unavailability).
+ */
+export const rotaRevisions = sqliteTable('rota_revisions', {
+  rotaId: integer('rota_id').primaryKey(),
   value: integer('value').notNull(),
 });
 

@@ -136,7 +136,7 @@ export function insertSignup(db: Conn, values: NewSignup, now: number): number {
 export function updateSignup(
   db: Conn,
   id: number,
-  set: Partial<Pick<typeof signups.$inferInsert, 'status' | 'attendance' | 'walkIn' | 'personId' | 'cancelledAt'>>,
+  set: Partial<Pick<typeof signups.$inferInsert, 'status' | 'attendance' | 'walkIn' | 'personId' | 'cancelledAt' | 'cancelReason'>>,
   now: number,
 ): void {
   db.update(signups).set({ ...set, updatedAt: now }).where(eq(signups.id, id)).run();

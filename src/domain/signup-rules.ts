@@ -5,7 +5,8 @@ import { DAY_MS, formatDate, instantToWall } from './time.js';
 
 const HOUR_MS = 3_600_000;
 
-type Role = 'volunteer' | 'coordinator';
+export type Role = 'volunteer' | 'coordinator';
+export type Locale = 'zh-CN' | 'en';
 
 export interface ActorFacts {
   id: number;

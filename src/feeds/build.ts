@@ -1,13 +1,11 @@
 // Builds each feed's events from the schedule: shifts as their rota computes them, the sign-ups on
 // them, and when each thing last changed (DTSTAMP, LAST-MODIFIED and SEQUENCE come from the data).
-import { and, asc, eq, gte, inArray, isNull, lte, max, sql, type SQL } from 'drizzle-orm';
-import type { Conn } from '../db/connection.js';
-import { personByFeedToken, teamByFeedToken, type Person, type Team } from '../db/people.js';
-import { getRota, loadSeries, rotaByFeedToken, type Rota, type SeriesRecord } from '../db/schedule.js';
-import { auditLog, people, shiftOverrides, signups } from '../db/schema.js';
-import { MAX_WINDOW_DAYS, shiftDate, shiftId as shiftIdOf, type DateWindow } from '../domain/recurrence.js';
+// It reads nothing itself: a FeedSource (src/services/feeds.ts) hands it domain records.
+import type { PersonRow, SignupRow } from '../db/feeds.js';
+import type { Person, Team } from '../db/people.js';
+import type { Rota, SeriesRecord } from '../db/schedule.js';
+import { shiftDate, type DateWindow, type Shift } from '../domain/recurrence.js';
 import { formatDate, localToday } from '../domain/time.js';
-import { listShifts } from '../services/shifts.js';
 import type { EventStatus, FeedDocument, FeedEvent } from './ical.js';
 import { LABELS, type FeedLocale, type Labels } from './labels.js';
 
@@ -27,19 +25,33 @@ export interface FeedOptions {
   locale: FeedLocale;
 }
 
-interface PersonRow {
-  id: number;
-  name: string;
-  phone: string | null;
-  email: string | null;
-  role: 'volunteer' | 'coordinator';
-  archived: boolean;
-  updatedAt: number;
-}
-
 interface Ref {
   id: number;
   name: string;
+}
+
+/** A shift as computed now, with its live sign-ups in sign-up order. */
+export interface FilledShift {
+  shift: Shift;
+  confirmed: Ref[];
+  waitlisted: Ref[];
+}
+
+/** Everything a render reads, as domain records. */
+export interface FeedSource {
+  people(ids: number[]): PersonRow[];
+  /** The first active coordinator, for rotas whose creator is no longer one. */
+  firstCoordinator(): PersonRow | null;
+  rota(id: number): Rota | null;
+  series(rotaId: number): SeriesRecord[];
+  /** Notes and change times of a rota's overridden shifts, by shift id. */
+  overrides(rotaId: number): Map<string, { note: string | null; updatedAt: number }>;
+  /** The latest sign-up change on each shift of a rota with local dates in [from, to]. */
+  signupChanges(rotaId: number, from: string, to: string): Map<string, number>;
+  /** The rota's shifts with local dates in the window, and their fill. */
+  shifts(rotaId: number, window: DateWindow): FilledShift[];
+  /** Sign-ups of these people on local dates [from, to], in id order. */
+  signupsOf(personIds: number[], from: string, to: string): SignupRow[];
 }
 
 /** One shift as a feed shows it. */
@@ -81,7 +93,7 @@ class Loader {
   private rotas = new Map<number, RotaData>();
 
   constructor(
-    readonly db: Conn,
+    readonly source: FeedSource,
     readonly now: Date,
   ) {}
 
@@ -92,19 +104,8 @@ class Loader {
    */
   people(ids: Iterable<number>): Map<number, PersonRow> {
     const missing = [...new Set(ids)].filter((id) => !this.peopleById.has(id));
-    for (let i = 0; i < missing.length; i += 500) {
-      for (const r of this.personRows(inArray(people.id, missing.slice(i, i + 500)))) this.peopleById.set(r.id, r);
-    }
+    if (missing.length > 0) for (const r of this.source.people(missing)) this.peopleById.set(r.id, r);
     return this.peopleById;
-  }
-
-  private personRows(where: SQL, limit?: number): PersonRow[] {
-    const query = this.db
-      .select({ id: people.id, name: people.name, phone: people.phone, email: people.email, role: people.role, archivedAt: people.archivedAt, updatedAt: people.updatedAt })
-      .from(people)
-      .where(where)
-      .orderBy(asc(people.id));
-    return (limit === undefined ? query.all() : query.limit(limit).all()).map((r) => ({ ...r, archived: r.archivedAt !== null }));
   }
 
   rota(rota: Rota): RotaData {
@@ -118,28 +119,12 @@ class Loader {
 
   private load(rota: Rota): RotaData {
     const window = windowOf(rota, this.now);
-    const series = new Map(loadSeries(this.db, { rotaIds: [rota.id] }).map((s) => [s.id, s]));
-    const overrides = new Map<string, { note: string | null; updatedAt: number }>();
-    if (series.size > 0) {
-      const rows = this.db
-        .select({ seriesId: shiftOverrides.seriesId, key: shiftOverrides.key, note: shiftOverrides.note, updatedAt: shiftOverrides.updatedAt })
-        .from(shiftOverrides)
-        .where(inArray(shiftOverrides.seriesId, [...series.keys()]))
-        .all();
-      for (const r of rows) overrides.set(shiftIdOf(r.seriesId, r.key), { note: r.note, updatedAt: r.updatedAt });
-    }
+    const series = new Map(this.source.series(rota.id).map((s) => [s.id, s]));
+    const overrides = this.source.overrides(rota.id);
     // Any sign-up change on a shift (someone joins, leaves, moves up) changes what its events show.
-    const signupChanges = new Map(
-      this.db
-        .select({ shiftId: signups.shiftId, at: max(signups.updatedAt) })
-        .from(signups)
-        .where(and(eq(signups.rotaId, rota.id), gte(signups.localDate, shiftDate(window.from, -1)), lte(signups.localDate, shiftDate(window.to, 1))))
-        .groupBy(signups.shiftId)
-        .all()
-        .map((r) => [r.shiftId, r.at ?? 0] as const),
-    );
+    const signupChanges = this.source.signupChanges(rota.id, shiftDate(window.from, -1), shiftDate(window.to, 1));
     const data: RotaData = { rota, window, slots: new Map(), series, overrides, signupChanges, coordinator: this.coordinatorOf(rota) };
-    const views = chunks(window.from, window.to).flatMap((part) => listShifts(this.db, { rotaId: rota.id, ...part }, this.now).shifts);
+    const views = this.source.shifts(rota.id, window);
     const known = this.people(views.flatMap((v) => [...v.confirmed, ...v.waitlisted].map((p) => p.id)));
     for (const v of views) {
       const s = v.shift;
@@ -158,36 +143,18 @@ class Loader {
     return data;
   }
 
-  /**
-   * Rotas have no owner column: the coordinator who created the rota, while still an active
-   * coordinator, else the first active coordinator.
-   */
+  /** The coordinator who created the rota, while still an active coordinator, else the first active coordinator. */
   private coordinatorOf(rota: Rota): PersonRow | null {
-    const created = this.db
-      .select({ actorId: auditLog.actorId })
-      .from(auditLog)
-      .where(and(eq(auditLog.entity, 'rota'), eq(auditLog.entityId, String(rota.id)), eq(auditLog.action, 'rota.create')))
-      .get();
     const active = (p: PersonRow | undefined) => p !== undefined && p.role === 'coordinator' && !p.archived;
-    const creator = created?.actorId == null ? undefined : this.people([created.actorId]).get(created.actorId);
+    const creator = rota.createdBy === null ? undefined : this.people([rota.createdBy]).get(rota.createdBy);
     if (active(creator)) return creator!;
-    return this.personRows(and(eq(people.role, 'coordinator'), isNull(people.archivedAt))!, 1)[0] ?? null;
+    return this.source.firstCoordinator();
   }
 }
 
 function windowOf(rota: Rota, now: Date): RotaWindow {
   const today = formatDate(localToday(now, rota.timezone));
   return { today, from: shiftDate(today, -DAYS_BACK), to: shiftDate(today, DAYS_AHEAD) };
-}
-
-/** A window split into parts listShifts accepts (at most 366 days each). */
-function chunks(from: string, to: string): DateWindow[] {
-  const parts: DateWindow[] = [];
-  for (let start = from; start <= to; start = shiftDate(start, MAX_WINDOW_DAYS)) {
-    const end = shiftDate(start, MAX_WINDOW_DAYS - 1);
-    parts.push({ from: start, to: end < to ? end : to });
-  }
-  return parts;
 }
 
 /** What a shift's events share whether or not the rule still produces it: names, note, changes. */
@@ -273,9 +240,9 @@ function byStart(a: FeedEvent, b: FeedEvent): number {
 // ---------- rota and open-shift feeds ----------
 
 /** Every shift of the rota with its fill ("2/4") and names; cancelled ones for a while. */
-function rotaFeed(db: Conn, rota: Rota, opts: FeedOptions): FeedDocument {
+function rotaFeed(source: FeedSource, rota: Rota, opts: FeedOptions): FeedDocument {
   const L = LABELS[opts.locale];
-  const data = new Loader(db, opts.now).rota(rota);
+  const data = new Loader(source, opts.now).rota(rota);
   const events = [...data.slots.values()]
     .filter((slot) => !slot.cancelled || stillVisible(slot.localDate, data.window.today))
     .map((slot) =>
@@ -290,9 +257,9 @@ function rotaFeed(db: Conn, rota: Rota, opts: FeedOptions): FeedDocument {
 }
 
 /** Shifts from today on that are below their minimum, for anyone who likes to help. */
-function openShiftsFeed(db: Conn, rota: Rota, opts: FeedOptions): FeedDocument {
+function openShiftsFeed(source: FeedSource, rota: Rota, opts: FeedOptions): FeedDocument {
   const L = LABELS[opts.locale];
-  const data = new Loader(db, opts.now).rota(rota);
+  const data = new Loader(source, opts.now).rota(rota);
   const events = [...data.slots.values()]
     .filter((slot) => !slot.cancelled && slot.localDate >= data.window.today && slot.fill !== null && slot.fill.confirmed.length < slot.fill.min)
     .map((slot) =>
@@ -308,46 +275,12 @@ function openShiftsFeed(db: Conn, rota: Rota, opts: FeedOptions): FeedDocument {
 
 // ---------- personal and team feeds ----------
 
-interface SignupRow {
-  id: number;
-  shiftId: string;
-  seriesId: number;
-  rotaId: number;
-  personId: number;
-  status: 'confirmed' | 'waitlisted' | 'cancelled';
-  startAt: number;
-  endAt: number;
-  localDate: string;
-}
-
 /** What a group of people (one person, or a team's members) holds on one shift. */
 interface Holding {
   slot: Slot;
   status: 'confirmed' | 'waitlisted' | 'cancelled';
   /** The people of the group concerned: those on the shift, or those whose place was cancelled with it. */
   people: Ref[];
-}
-
-/**
- * Sign-ups that ended because the coordinator cancelled, removed or moved their shift. Only
- * reconcileSignups (src/services/reconcile.ts) records a `change` in a `signup.cancel` audit entry;
- * a person leaving, or giving their place away, does not.
- */
-function cancelledWithShift(db: Conn, ids: number[]): Set<number> {
-  if (ids.length === 0) return new Set();
-  const rows = db
-    .select({ id: auditLog.entityId })
-    .from(auditLog)
-    .where(
-      and(
-        eq(auditLog.entity, 'signup'),
-        eq(auditLog.action, 'signup.cancel'),
-        inArray(auditLog.entityId, ids.map(String)),
-        sql`json_extract(${auditLog.detail}, '$.change') is not null`,
-      ),
-    )
-    .all();
-  return new Set(rows.map((r) => Number(r.id)));
 }
 
 /**
@@ -359,36 +292,17 @@ function holdingsOf(loader: Loader, personIds: number[]): Holding[] {
   if (personIds.length === 0) return [];
   const todayUtc = formatDate(localToday(loader.now, 'UTC'));
   // Every zone's window lies within a day of the UTC one; each rota's own window is applied below.
-  const rows: SignupRow[] = loader.db
-    .select({
-      id: signups.id,
-      shiftId: signups.shiftId,
-      seriesId: signups.seriesId,
-      rotaId: signups.rotaId,
-      personId: signups.personId,
-      status: signups.status,
-      startAt: signups.startAt,
-      endAt: signups.endAt,
-      localDate: signups.localDate,
-    })
-    .from(signups)
-    .where(and(inArray(signups.personId, personIds), gte(signups.localDate, shiftDate(todayUtc, -DAYS_BACK - 1)), lte(signups.localDate, shiftDate(todayUtc, DAYS_AHEAD + 1))))
-    .orderBy(asc(signups.id))
-    .all();
+  const rows = loader.source.signupsOf(personIds, shiftDate(todayUtc, -DAYS_BACK - 1), shiftDate(todayUtc, DAYS_AHEAD + 1));
   const byShift = new Map<string, SignupRow[]>();
   const rotas = new Map<number, Rota | null>();
   for (const row of rows) {
-    if (!rotas.has(row.rotaId)) rotas.set(row.rotaId, getRota(loader.db, row.rotaId));
+    if (!rotas.has(row.rotaId)) rotas.set(row.rotaId, loader.source.rota(row.rotaId));
     const rota = rotas.get(row.rotaId);
     if (!rota || rota.archived) continue;
     const { from, to } = loader.rota(rota).window;
     if (row.localDate < from || row.localDate > to) continue;
     byShift.set(row.shiftId, [...(byShift.get(row.shiftId) ?? []), row]);
   }
-  const withShift = cancelledWithShift(
-    loader.db,
-    rows.filter((r) => r.status === 'cancelled').map((r) => r.id),
-  );
   const known = loader.people(rows.map((r) => r.personId));
   const nameOf = (id: number): Ref => ({ id, name: known.get(id)?.name ?? '' });
   const holdings: Holding[] = [];
@@ -405,7 +319,7 @@ function holdingsOf(loader: Loader, personIds: number[]): Holding[] {
     // Each person's latest sign-up on the shift decides: left (hidden) or cancelled with the shift.
     const latest = new Map<number, SignupRow>();
     for (const r of list) latest.set(r.personId, r);
-    const cancelled = [...latest.values()].filter((r) => withShift.has(r.id));
+    const cancelled = [...latest.values()].filter((r) => r.cancelReason === 'shift_changed');
     const first = cancelled[0];
     if (!first || !stillVisible(first.localDate, data.window.today)) continue;
     holdings.push({ slot: slotFromSignup(data, first, true), status: 'cancelled', people: cancelled.map((r) => nameOf(r.personId)) });
@@ -421,10 +335,10 @@ function slotFromSignup(data: RotaData, row: SignupRow, cancelled: boolean): Slo
 }
 
 /** A person's feed: their confirmed shifts, waitlisted ones as TENTATIVE, and ones cancelled on them. */
-function personFeed(db: Conn, person: Person, opts: FeedOptions): FeedDocument {
+function personFeed(source: FeedSource, person: Person, opts: FeedOptions): FeedDocument {
   const L = LABELS[person.locale];
   const personId = person.id;
-  const loader = new Loader(db, opts.now);
+  const loader = new Loader(source, opts.now);
   const events = holdingsOf(loader, [personId]).map(({ slot, status }) => {
     const others = slot.fill?.confirmed.filter((p) => p.id !== personId) ?? [];
     const summary = status === 'cancelled' ? `${L.cancelledPrefix}${title(slot)}` : `${title(slot)}${status === 'waitlisted' ? L.waitlistSuffix : ''}`;
@@ -446,9 +360,9 @@ function personFeed(db: Conn, person: Person, opts: FeedOptions): FeedDocument {
 }
 
 /** A team's feed: the shifts its members are on, with the members named in the title. */
-function teamFeed(db: Conn, team: Team, opts: FeedOptions): FeedDocument {
+function teamFeed(source: FeedSource, team: Team, opts: FeedOptions): FeedDocument {
   const L = LABELS[opts.locale];
-  const events = holdingsOf(new Loader(db, opts.now), team.memberIds).map(({ slot, status, people: members }) =>
+  const events = holdingsOf(new Loader(source, opts.now), team.memberIds).map(({ slot, status, people: members }) =>
     event(slot, `${slot.shiftId}-team-${team.id}@${opts.host}`, {
       summary: `${status === 'cancelled' ? L.cancelledPrefix : ''}${title(slot)}${L.colon}${names(members, L)}${status === 'waitlisted' ? L.waitlistSuffix : ''}`,
       description: describe(L, [...fillLines(slot, L), ...commonLines(slot, L)]),
@@ -471,29 +385,15 @@ export type FeedSubject =
   | { kind: 'teams'; team: Team }
   | { kind: 'rotas' | 'open'; rota: Rota };
 
-/** The owner of a feed token, or null for an unknown or replaced token (or an archived owner). */
-export function findFeed(db: Conn, kind: FeedKind, token: string): FeedSubject | null {
-  if (kind === 'people') {
-    const person = personByFeedToken(db, token);
-    return person && { kind, person };
-  }
-  if (kind === 'teams') {
-    const team = teamByFeedToken(db, token);
-    return team && { kind, team };
-  }
-  const rota = rotaByFeedToken(db, token);
-  return rota && { kind, rota };
-}
-
-export function buildFeed(db: Conn, subject: FeedSubject, opts: FeedOptions): FeedDocument {
+export function buildFeed(source: FeedSource, subject: FeedSubject, opts: FeedOptions): FeedDocument {
   switch (subject.kind) {
     case 'people':
-      return personFeed(db, subject.person, opts);
+      return personFeed(source, subject.person, opts);
     case 'teams':
-      return teamFeed(db, subject.team, opts);
+      return teamFeed(source, subject.team, opts);
     case 'rotas':
-      return rotaFeed(db, subject.rota, opts);
+      return rotaFeed(source, subject.rota, opts);
     case 'open':
-      return openShiftsFeed(db, subject.rota, opts);
+      return openShiftsFeed(source, subject.rota, opts);
   }
 }

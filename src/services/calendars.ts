@@ -1,4 +1,5 @@
 // Day calendars: a school's term breaks, a community's own closed days; the preset is read-only.
+import { transaction } from '../db/store.js';
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Conn, Db } from '../db/connection.js';
@@ -43,12 +44,11 @@ export function getCalendar(db: Conn, id: string): CalendarDetail {
 export function createCalendar(db: Db, actor: Actor, input: { name: string }, now: Date): CalendarDetail {
   const name = requireName(input.name);
   const id = `cal-${randomBytes(6).toString('hex')}`;
-  db.transaction(
+  transaction(db,
     (tx) => {
       tx.insert(dayCalendars).values({ id, name, createdAt: now.getTime(), updatedAt: now.getTime() }).run();
       writeAudit(tx, now, { actorId: actor.id, action: 'calendar.create', entity: 'calendar', entityId: id, detail: { name } });
     },
-    { behavior: 'immediate' },
   );
   return getCalendar(db, id);
 }
@@ -75,7 +75,7 @@ export function putDays(db: Db, actor: Actor, id: string, days: DayInput[], mode
   days.forEach((d, i) => requireDate(d.date, `days[${i}].date`));
   const dates = days.map((d) => d.date);
   if (new Set(dates).size !== dates.length) throw new RotaError('VALIDATION', 'A date appears twice in days; give each date once.', { field: 'days' });
-  const affected = db.transaction(
+  const affected = transaction(db,
     (tx) => {
       requireWritable(tx, id);
       const rows = days.map((d, i) => ({ calendarId: id, date: d.date, kind: d.kind, label: optionalText(d.label, `days[${i}].label`) }));
@@ -90,14 +90,13 @@ export function putDays(db: Db, actor: Actor, id: string, days: DayInput[], mode
       writeAudit(tx, now, { actorId: actor.id, action: 'calendar.days.put', entity: 'calendar', entityId: id, detail: { count: days.length } });
       return reconcileSignups(tx, actor, seriesUsing(tx, id), now, mode);
     },
-    { behavior: 'immediate' },
   );
   return { calendar: getCalendar(db, id), affected };
 }
 
 export function removeDays(db: Db, actor: Actor, id: string, dates: string[], mode: AffectedMode | undefined, now: Date): { calendar: CalendarDetail; affected: AffectedSignup[] } {
   dates.forEach((d, i) => requireDate(d, `dates[${i}]`));
-  const affected = db.transaction(
+  const affected = transaction(db,
     (tx) => {
       requireWritable(tx, id);
       tx.delete(dayCalendarDays).where(and(eq(dayCalendarDays.calendarId, id), inArray(dayCalendarDays.date, dates))).run();
@@ -105,7 +104,6 @@ export function removeDays(db: Db, actor: Actor, id: string, dates: string[], mo
       writeAudit(tx, now, { actorId: actor.id, action: 'calendar.days.remove', entity: 'calendar', entityId: id, detail: { dates } });
       return reconcileSignups(tx, actor, seriesUsing(tx, id), now, mode);
     },
-    { behavior: 'immediate' },
   );
   return { calendar: getCalendar(db, id), affected };
 }

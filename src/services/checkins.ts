@@ -1,6 +1,7 @@
 // Check-in at the post (issue 15): the poster's code, the shift leader's rotating code, checking
 // oneself in and out, the desk's view of today, and audited corrections. Each write loads,
 // decides with src/domain/checkin.ts and writes in one IMMEDIATE transaction.
+import { transaction } from '../db/store.js';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { writeAudit } from '../db/audit.js';
 import {
@@ -48,14 +49,14 @@ function ensureCode(tx: Conn, seriesId: number, now: Date): SeriesCode {
 export function seriesCode(db: Db, actor: Actor, seriesId: number, now: Date): string {
   requireCoordinatorActor(actor);
   requireSeries(db, seriesId);
-  return db.transaction((tx) => ensureCode(tx, seriesId, now).code, { behavior: 'immediate' });
+  return transaction(db, (tx) => ensureCode(tx, seriesId, now).code);
 }
 
 /** Replaces a series' code: posters (and photos of them) with the old one stop working. */
 export function replaceCode(db: Db, actor: Actor, seriesId: number, now: Date): string {
   requireCoordinatorActor(actor);
   requireSeries(db, seriesId);
-  return db.transaction(
+  return transaction(db,
     (tx) => {
       const old = ensureCode(tx, seriesId, now);
       const code = newToken();
@@ -63,7 +64,6 @@ export function replaceCode(db: Db, actor: Actor, seriesId: number, now: Date): 
       writeAudit(tx, now, { actorId: actor.id, action: 'checkin.code.replace', entity: 'series', entityId: seriesId, detail: {} });
       return code;
     },
-    { behavior: 'immediate' },
   );
 }
 
@@ -76,7 +76,7 @@ export function getCheckinSettings(db: Db, actor: Actor, rotaId: number): Checki
 /** Changes a rota's check-in settings; a post position needs both coordinates. */
 export function updateCheckinSettings(db: Db, actor: Actor, rotaId: number, change: Partial<CheckinSettings>, now: Date): CheckinSettings {
   requireCoordinatorActor(actor);
-  return db.transaction(
+  return transaction(db,
     (tx) => {
       requireRota(tx, rotaId);
       const next = { ...checkinSettings(tx, rotaId), ...change };
@@ -91,7 +91,6 @@ export function updateCheckinSettings(db: Db, actor: Actor, rotaId: number, chan
       writeAudit(tx, now, { actorId: actor.id, action: 'checkin.settings', entity: 'rota', entityId: rotaId, detail: { ...change } });
       return next;
     },
-    { behavior: 'immediate' },
   );
 }
 
@@ -123,7 +122,7 @@ function mayLead(actor: Actor, settings: CheckinSettings): boolean {
 export function leaderCode(db: Db, actor: Actor, seriesId: number, now: Date): { code: string; validUntil: number; stepSeconds: number } {
   const series = requireSeries(db, seriesId);
   if (!mayLead(actor, checkinSettings(db, series.rotaId))) throw new RotaError('FORBIDDEN', 'Only a coordinator or a shift leader of this rota sees its leader code.');
-  const { leaderSecret } = db.transaction((tx) => ensureCode(tx, seriesId, now), { behavior: 'immediate' });
+  const { leaderSecret } = transaction(db, (tx) => ensureCode(tx, seriesId, now));
   const step = Math.floor(now.getTime() / STEP_MS);
   return { code: codeAt(leaderSecret, step), validUntil: (step + 2) * STEP_MS, stepSeconds: STEP_MS / 1000 };
 }
@@ -192,7 +191,7 @@ interface CheckinInput {
  * answers `created: false`. Only the actor's own sign-up is ever touched.
  */
 export function checkIn(db: Db, actor: Actor, input: CheckinInput, now: Date): { record: CheckinRecord; created: boolean } {
-  return db.transaction(
+  return transaction(db,
     (tx) => {
       const post = postOf(tx, input.code, now);
       const chosen = chooseShift(post.shifts, now.getTime(), post.settings.windowMinutesBefore, input.shiftId);
@@ -228,13 +227,12 @@ export function checkIn(db: Db, actor: Actor, input: CheckinInput, now: Date): {
       writeAudit(tx, now, { actorId: actor.id, action: 'checkin.in', entity: 'signup', entityId: signupId, detail: { shiftId: shift.id, walkIn, flags, distanceMetres: distance } });
       return { record: checkinRecord(tx, signupId)!, created: true };
     },
-    { behavior: 'immediate' },
   );
 }
 
 /** Records the end of service on one's own checked-in sign-up (or anyone's, for a coordinator). */
 export function checkOut(db: Db, actor: Actor, signupId: number, now: Date): CheckinRecord {
-  return db.transaction(
+  return transaction(db,
     (tx) => {
       const record = checkinRecord(tx, signupId);
       if (!record) throw new RotaError('NOT_FOUND', `No sign-up has id ${signupId}.`);
@@ -245,7 +243,6 @@ export function checkOut(db: Db, actor: Actor, signupId: number, now: Date): Che
       writeAudit(tx, now, { actorId: actor.id, action: 'checkin.out', entity: 'signup', entityId: signupId, detail: { shiftId: record.shiftId } });
       return checkinRecord(tx, signupId)!;
     },
-    { behavior: 'immediate' },
   );
 }
 
@@ -261,7 +258,7 @@ interface CheckinCorrection {
  */
 export function correctCheckin(db: Db, actor: Actor, signupId: number, change: CheckinCorrection, now: Date): CheckinRecord {
   requireCoordinatorActor(actor);
-  return db.transaction(
+  return transaction(db,
     (tx) => {
       const before = checkinRecord(tx, signupId);
       if (!before || before.status === 'cancelled') throw new RotaError('NOT_FOUND', `No live sign-up has id ${signupId}.`);
@@ -297,7 +294,6 @@ export function correctCheckin(db: Db, actor: Actor, signupId: number, change: C
       });
       return after;
     },
-    { behavior: 'immediate' },
   );
 }
 

@@ -1,5 +1,6 @@
 // Cancelling a whole day (a typhoon or rainstorm warning): every shift of one rota, or of all
 // rotas, on a local date, cancelled in one transaction through the "this shift only" override.
+import { transaction } from '../db/store.js';
 import type { Db } from '../db/connection.js';
 import { RotaError } from '../domain/errors.js';
 import { requireDate } from '../domain/time.js';
@@ -31,7 +32,7 @@ export interface CancelledDay {
 export function cancelDay(db: Db, actor: Actor, input: CancelDayInput, now: Date): CancelledDay {
   requireDate(input.date, 'date');
   // editShift's own transactions become savepoints inside this one: the day is cancelled whole or not at all.
-  const ids = db.transaction(
+  const ids = transaction(db,
     () => {
       const { shifts } = listShifts(db, { from: input.date, to: input.date, ...(input.rotaId !== undefined ? { rotaId: input.rotaId } : {}) }, now);
       const open = shifts.filter((v) => !v.shift.cancelled && v.shift.end > now.getTime());
@@ -45,7 +46,6 @@ export function cancelDay(db: Db, actor: Actor, input: CancelDayInput, now: Date
       }
       return { shiftIds: open.map((v) => v.shift.id), affected };
     },
-    { behavior: 'immediate' },
   );
   return { date: input.date, shifts: ids.shiftIds.map((id) => getShift(db, id)), affected: ids.affected };
 }

@@ -1,6 +1,7 @@
 // Filling gaps fairly (issue 6): the gap list, ranked candidates with their reasons in words,
 // auto-fill (dry run, stored proposal, apply) and a person's preferences. Each use case loads,
 // decides with src/domain/fairness.ts and, when it writes, writes in one IMMEDIATE transaction.
+import { transaction } from '../db/store.js';
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, gte, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Conn, Db } from '../db/connection.js';
@@ -342,7 +343,7 @@ export function autofill(db: Db, store: ProposalStore, actor: Actor, rotaId: num
     store.put(proposalId, { result: out, fingerprints });
     return out;
   }
-  const out = db.transaction(
+  const out = transaction(db,
     (tx) => {
       const { sit, result } = plan(tx, rotaId, window, target, now);
       const res = resultOf(proposalId, rotaId, window, target, sit, result, true);
@@ -350,7 +351,6 @@ export function autofill(db: Db, store: ProposalStore, actor: Actor, rotaId: num
       auditAutofill(tx, actor, res, now);
       return res;
     },
-    { behavior: 'immediate' },
   );
   store.put(proposalId, { result: out, fingerprints: new Map() });
   return out;
@@ -403,7 +403,7 @@ function applyProposal(db: Db, store: ProposalStore, actor: Actor, rotaId: numbe
   }
   // Applying twice (a double tap) answers the first result again.
   if (p.applied) return p;
-  const out = db.transaction(
+  const out = transaction(db,
     (tx) => {
       const sit = situation(tx, rotaId, p, now);
       const unchanged = sit.shifts.filter((s) => proposal.fingerprints.get(s.id) === fingerprint(sit.views.get(s.id)!));
@@ -424,7 +424,6 @@ function applyProposal(db: Db, store: ProposalStore, actor: Actor, rotaId: numbe
       auditAutofill(tx, actor, res, now);
       return res;
     },
-    { behavior: 'immediate' },
   );
   store.put(out.proposalId, { ...proposal, result: out });
   return out;
@@ -439,13 +438,12 @@ export function getPreferences(db: Db, personId: number): Preferences {
 /** Replaces a person's preferred weekdays and times and their limits. */
 export function setPreferences(db: Db, actor: Actor, personId: number, input: PreferencesInput, now: Date): Preferences {
   const prefs = checkPreferences(input);
-  db.transaction(
+  transaction(db,
     (tx) => {
       requirePerson(tx, personId);
       tx.update(people).set({ preferences: prefs, updatedAt: now.getTime() }).where(eq(people.id, personId)).run();
       writeAudit(tx, now, { actorId: actor.id, action: 'person.preferences', entity: 'person', entityId: personId, detail: { ...prefs } });
     },
-    { behavior: 'immediate' },
   );
   return prefs;
 }

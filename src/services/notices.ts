@@ -1,6 +1,7 @@
 // Notices (issue 8): change notices written into the outbox inside the transaction of the change
 // (`enqueue`), scheduled ones (reminders, the daily roster post, shifts short within 48 hours)
 // generated idempotently from the schedule, and the coordinator's settings and view of the outbox.
+import { transaction } from '../db/store.js';
 import type { Conn, Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
 import {
@@ -180,7 +181,7 @@ export async function configureRotaNotices(db: Db, actor: Actor, rotaId: number,
     throw new RotaError('VALIDATION', 'remindHoursBefore must be a whole number of hours from 0 (no reminders) to 336.', { field: 'remindHoursBefore' });
   }
   const group = input.kind === 'none' ? null : { kind: input.kind, url: await requireTargetUrl(input.url, allowLoopback), secret: input.secret || null };
-  db.transaction(
+  transaction(db,
     (tx) => {
       requireRota(tx, rotaId);
       const current = noticeSettings(tx, rotaId);
@@ -199,7 +200,6 @@ export async function configureRotaNotices(db: Db, actor: Actor, rotaId: number,
       // Field names only: the URL and secret never reach the audit log.
       writeAudit(tx, now, { actorId: actor.id, action: 'rota.notices', entity: 'rota', entityId: rotaId, detail: { kind: input.kind, fields: Object.keys(input) } });
     },
-    { behavior: 'immediate' },
   );
   return noticeSettings(db, rotaId);
 }
@@ -211,7 +211,7 @@ export function rotaNotices(db: Db, rotaId: number): NoticeSettings {
 
 /** A person chooses where their own notices go: email (they need an address) or the rota's group. */
 export function choosePersonChannel(db: Db, actor: Actor, personId: number, channel: 'email' | 'group', now: Date): 'email' | 'group' {
-  db.transaction(
+  transaction(db,
     (tx) => {
       const person = requirePerson(tx, personId);
       if (channel === 'email' && !person.email) {
@@ -220,7 +220,6 @@ export function choosePersonChannel(db: Db, actor: Actor, personId: number, chan
       savePersonChannel(tx, personId, channel, now.getTime());
       writeAudit(tx, now, { actorId: actor.id, action: 'person.notices', entity: 'person', entityId: personId, detail: { channel } });
     },
-    { behavior: 'immediate' },
   );
   return personChannel(db, personId);
 }
@@ -241,7 +240,7 @@ export function outbox(db: Db, query: { status?: NoticeStatus; rotaId?: number; 
 
 /** A coordinator sends a failed notice again (with the same key, so receivers can tell). */
 export function retryNotice(db: Db, actor: Actor, id: number, now: Date): { notice: Notice; timezone: string } {
-  db.transaction(
+  transaction(db,
     (tx) => {
       const notice = getNotice(tx, id);
       if (!notice) throw new RotaError('NOT_FOUND', `No notice has id ${id}.`);
@@ -249,7 +248,6 @@ export function retryNotice(db: Db, actor: Actor, id: number, now: Date): { noti
       requeue(tx, id, now.getTime());
       writeAudit(tx, now, { actorId: actor.id, action: 'notice.retry', entity: 'notice', entityId: id });
     },
-    { behavior: 'immediate' },
   );
   const notice = getNotice(db, id)!;
   return { notice, timezone: getRota(db, notice.rotaId)!.timezone };

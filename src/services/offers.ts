@@ -1,6 +1,7 @@
 // Cover offers: a volunteer offers their place; the first eligible person waiting for the shift
 // takes it at once, or else the first claim wins. The owner's sign-up ends and the claimer's
 // begins in one transaction (invariant 2), so the shift never loses a volunteer in between.
+import { transaction } from '../db/store.js';
 import type { Conn, Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
 import { getPerson, type Person } from '../db/people.js';
@@ -69,7 +70,7 @@ export function getOfferView(db: Db, id: number, now: Date): OfferView {
  * (a waitlisted one moved up, or a new one) confirmed, in the caller's transaction.
  */
 function transfer(tx: Conn, actor: ActorFacts, offer: Offer, owned: Signup, place: Place, claimerId: number, now: Date): number {
-  updateSignup(tx, owned.id, { status: 'cancelled', cancelledAt: now.getTime() }, now.getTime());
+  updateSignup(tx, owned.id, { status: 'cancelled', cancelledAt: now.getTime(), cancelReason: 'given_away' }, now.getTime());
   writeAudit(tx, now, { actorId: actor.id, action: 'signup.cancel', entity: 'signup', entityId: owned.id, detail: { shiftId: owned.shiftId, personId: owned.personId, offerId: offer.id, to: claimerId } });
   const waiting = liveSignup(tx, place.shift.id, claimerId);
   let claimSignupId: number;
@@ -96,7 +97,7 @@ function transfer(tx: Conn, actor: ActorFacts, offer: Offer, owned: Signup, plac
  * otherwise the offer stays open until claimed, withdrawn, or the shift starts.
  */
 export function offerSignup(db: Db, actor: ActorFacts, signupId: number, now: Date): OfferView {
-  const id = db.transaction(
+  const id = transaction(db,
     (tx) => {
       const owned = requireSignup(tx, signupId);
       const refusal = checkOffer({ actor, signup: signupFacts(owned), rota: requireRota(tx, owned.rotaId), now: now.getTime() });
@@ -116,7 +117,6 @@ export function offerSignup(db: Db, actor: ActorFacts, signupId: number, now: Da
       }
       return offerId;
     },
-    { behavior: 'immediate' },
   );
   return getOfferView(db, id, now);
 }
@@ -129,7 +129,7 @@ type ClaimResult = { signup: Signup } | { pending: OfferView };
  * coordinator, and the owner keeps the place until then.
  */
 export function claimOffer(db: Db, actor: ActorFacts, offerId: number, claimerId: number, now: Date): ClaimResult {
-  const result = db.transaction(
+  const result = transaction(db,
     (tx): { signupId: number } | { pendingOfferId: number } => {
       const current = view(tx, requireOffer(tx, offerId), now);
       if (current.status !== 'open') throw refusalError(offerClosed(current.status));
@@ -144,14 +144,13 @@ export function claimOffer(db: Db, actor: ActorFacts, offerId: number, claimerId
       }
       return { signupId: transfer(tx, actor, current.offer, current.signup, place, claimer.id, now) };
     },
-    { behavior: 'immediate' },
   );
   return 'signupId' in result ? { signup: getSignup(db, result.signupId)! } : { pending: getOfferView(db, result.pendingOfferId, now) };
 }
 
 /** A coordinator approves a claim waiting for approval; the claimer is checked again now. */
 export function approveOffer(db: Db, actor: ActorFacts, offerId: number, now: Date): Signup {
-  const signupId = db.transaction(
+  const signupId = transaction(db,
     (tx) => {
       const current = view(tx, requireOffer(tx, offerId), now);
       if (current.status !== 'pending_approval') throw refusalError(offerClosed(current.status));
@@ -163,14 +162,13 @@ export function approveOffer(db: Db, actor: ActorFacts, offerId: number, now: Da
       writeAudit(tx, now, { actorId: actor.id, action: 'offer.approve', entity: 'offer', entityId: offerId, detail: { claimedBy: claimer.id } });
       return transfer(tx, actor, current.offer, current.signup, place, claimer.id, now);
     },
-    { behavior: 'immediate' },
   );
   return getSignup(db, signupId)!;
 }
 
 /** Ends an offer without moving the place: withdrawn by its owner, or a claim rejected by a coordinator. */
 export function closeOffer(db: Db, actor: ActorFacts, offerId: number, how: 'withdraw' | 'reject', now: Date): OfferView {
-  db.transaction(
+  transaction(db,
     (tx) => {
       const current = view(tx, requireOffer(tx, offerId), now);
       if (how === 'withdraw' && actor.role !== 'coordinator' && actor.id !== current.offer.personId) {
@@ -183,7 +181,6 @@ export function closeOffer(db: Db, actor: ActorFacts, offerId: number, how: 'wit
       updateOffer(tx, offerId, { status: how === 'withdraw' ? 'withdrawn' : 'rejected', closedAt: now.getTime() });
       writeAudit(tx, now, { actorId: actor.id, action: `offer.${how}`, entity: 'offer', entityId: offerId, detail: { signupId: current.signup.id } });
     },
-    { behavior: 'immediate' },
   );
   return getOfferView(db, offerId, now);
 }

@@ -1,6 +1,7 @@
 // Bulk import of people: read the list with the domain parser, then create everyone (and the
 // teams named that do not exist yet) in one transaction, answering each person's new link. Each
 // person and team gets its own audit entry from createPerson / createTeam.
+import { transaction } from '../db/store.js';
 import type { Db } from '../db/connection.js';
 import { listPeople, listTeams } from '../db/people.js';
 import { RotaError } from '../domain/errors.js';
@@ -54,7 +55,7 @@ export function importPeople(db: Db, actor: Actor, input: { text: string; dryRun
   }
   // createTeam and createPerson open their own transactions: inside this one they become
   // savepoints, so one refusal rolls back the whole import.
-  return db.transaction(
+  return transaction(db,
     () => {
       const { teams, names } = existing(db);
       const result = plan(teams, names);
@@ -67,6 +68,5 @@ export function importPeople(db: Db, actor: Actor, input: { text: string; dryRun
       }
       return { dryRun: false, format: parsed.format, ...result };
     },
-    { behavior: 'immediate' },
   );
 }

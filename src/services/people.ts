@@ -2,16 +2,16 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db, Conn } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
-import { countCoordinators, getPerson, getTeam, personByAccessHash, type Locale, type Person, type Role, type Team } from '../db/people.js';
+import { storeOf, transaction } from '../db/store.js';
+import { countCoordinators, getPerson, getTeam, type Locale, type Person, type Role, type Team } from '../db/people.js';
 import { people, teamMembers, teams } from '../db/schema.js';
 import { hashToken, newToken } from '../db/tokens.js';
 import { RotaError } from '../domain/errors.js';
+import type { ActorFacts } from '../domain/signup-rules.js';
 import { optionalPhone, optionalText, requireName } from '../domain/validate.js';
 
-export interface Actor {
-  id: number;
-  role: Role;
-}
+/** Who acts: the domain's ActorFacts. */
+export type Actor = ActorFacts;
 
 export interface PersonInput {
   name: string;
@@ -54,7 +54,7 @@ export function createPerson(db: Db, actor: Actor | null, input: PersonInput, no
   const teamIds = [...new Set(input.teamIds ?? [])];
   const phone = optionalPhone(input.phone);
   const email = requireEmail(optionalText(input.email, 'email'));
-  const id = db.transaction(
+  const id = transaction(db,
     (tx) => {
       requireTeams(tx, teamIds);
       const homeTeamId = input.homeTeamId ?? teamIds[0] ?? null;
@@ -81,7 +81,6 @@ export function createPerson(db: Db, actor: Actor | null, input: PersonInput, no
       writeAudit(tx, now, { actorId: actor?.id ?? null, action: 'person.create', entity: 'person', entityId: row.id, detail: { name, role: input.role ?? 'volunteer' } });
       return row.id;
     },
-    { behavior: 'immediate' },
   );
   return { person: getPerson(db, id)!, accessToken };
 }
@@ -93,7 +92,7 @@ export function requirePerson(db: Conn, id: number): Person {
 }
 
 export function updatePerson(db: Db, actor: Actor, id: number, input: Partial<PersonInput>, now: Date): Person {
-  db.transaction(
+  transaction(db,
     (tx) => {
       const current = requirePerson(tx, id);
       const set: Partial<typeof people.$inferInsert> = { updatedAt: now.getTime() };
@@ -122,13 +121,12 @@ export function updatePerson(db: Db, actor: Actor, id: number, input: Partial<Pe
       tx.update(people).set(set).where(eq(people.id, id)).run();
       writeAudit(tx, now, { actorId: actor.id, action: 'person.update', entity: 'person', entityId: id, detail: { fields: Object.keys(input) } });
     },
-    { behavior: 'immediate' },
   );
   return getPerson(db, id)!;
 }
 
 export function archivePerson(db: Db, actor: Actor, id: number, now: Date): Person {
-  db.transaction(
+  transaction(db,
     (tx) => {
       const current = requirePerson(tx, id);
       if (current.role === 'coordinator' && !current.archived && countCoordinators(tx) <= 1) {
@@ -137,7 +135,6 @@ export function archivePerson(db: Db, actor: Actor, id: number, now: Date): Pers
       tx.update(people).set({ archivedAt: now.getTime(), updatedAt: now.getTime() }).where(eq(people.id, id)).run();
       writeAudit(tx, now, { actorId: actor.id, action: 'person.archive', entity: 'person', entityId: id });
     },
-    { behavior: 'immediate' },
   );
   return getPerson(db, id)!;
 }
@@ -145,20 +142,19 @@ export function archivePerson(db: Db, actor: Actor, id: number, now: Date): Pers
 /** A new access or feed token; the old one stops working at once. Returns the new token. */
 export function rotateToken(db: Db, actor: Actor | null, id: number, kind: 'access' | 'feed', now: Date): string {
   const token = newToken();
-  db.transaction(
+  transaction(db,
     (tx) => {
       requirePerson(tx, id);
       const set = kind === 'access' ? { accessTokenHash: hashToken(token) } : { feedToken: token };
       tx.update(people).set({ ...set, updatedAt: now.getTime() }).where(eq(people.id, id)).run();
       writeAudit(tx, now, { actorId: actor?.id ?? null, action: `person.token.${kind}`, entity: 'person', entityId: id });
     },
-    { behavior: 'immediate' },
   );
   return token;
 }
 
 export function authenticate(db: Db, token: string): Person | null {
-  return personByAccessHash(db, hashToken(token));
+  return storeOf(db).personByAccessHash(hashToken(token));
 }
 
 /**
@@ -179,7 +175,7 @@ export interface TeamInput {
 export function createTeam(db: Db, actor: Actor, input: TeamInput, now: Date): Team {
   const name = requireName(input.name);
   const memberIds = [...new Set(input.memberIds ?? [])];
-  const id = db.transaction(
+  const id = transaction(db,
     (tx) => {
       requirePeople(tx, memberIds, 'memberIds');
       const row = tx.insert(teams).values({ name, feedToken: newToken(), createdAt: now.getTime(), updatedAt: now.getTime() }).returning({ id: teams.id }).get();
@@ -187,7 +183,6 @@ export function createTeam(db: Db, actor: Actor, input: TeamInput, now: Date): T
       writeAudit(tx, now, { actorId: actor.id, action: 'team.create', entity: 'team', entityId: row.id, detail: { name } });
       return row.id;
     },
-    { behavior: 'immediate' },
   );
   return getTeam(db, id)!;
 }
@@ -207,7 +202,7 @@ export function requireTeam(db: Conn, id: number): Team {
 }
 
 export function updateTeam(db: Db, actor: Actor, id: number, input: { name?: string; addMemberIds?: number[]; removeMemberIds?: number[] }, now: Date): Team {
-  db.transaction(
+  transaction(db,
     (tx) => {
       requireTeam(tx, id);
       if (input.name !== undefined) tx.update(teams).set({ name: requireName(input.name), updatedAt: now.getTime() }).where(eq(teams.id, id)).run();
@@ -221,31 +216,28 @@ export function updateTeam(db: Db, actor: Actor, id: number, input: { name?: str
       }
       writeAudit(tx, now, { actorId: actor.id, action: 'team.update', entity: 'team', entityId: id, detail: { ...input } });
     },
-    { behavior: 'immediate' },
   );
   return getTeam(db, id)!;
 }
 
 export function archiveTeam(db: Db, actor: Actor, id: number, now: Date): Team {
-  db.transaction(
+  transaction(db,
     (tx) => {
       requireTeam(tx, id);
       tx.update(teams).set({ archivedAt: now.getTime(), updatedAt: now.getTime() }).where(eq(teams.id, id)).run();
       writeAudit(tx, now, { actorId: actor.id, action: 'team.archive', entity: 'team', entityId: id });
     },
-    { behavior: 'immediate' },
   );
   return getTeam(db, id)!;
 }
 
 export function rotateTeamFeed(db: Db, actor: Actor, id: number, now: Date): Team {
-  db.transaction(
+  transaction(db,
     (tx) => {
       requireTeam(tx, id);
       tx.update(teams).set({ feedToken: newToken(), updatedAt: now.getTime() }).where(eq(teams.id, id)).run();
       writeAudit(tx, now, { actorId: actor.id, action: 'team.token.feed', entity: 'team', entityId: id });
     },
-    { behavior: 'immediate' },
   );
   return getTeam(db, id)!;
 }

@@ -113,7 +113,7 @@ export function reconcileSignups(tx: Conn, actor: Actor, seriesIds: number[], no
 }
 
 function cancel(tx: Conn, id: number, now: Date): void {
-  tx.update(signups).set({ status: 'cancelled', cancelledAt: now.getTime(), updatedAt: now.getTime() }).where(eq(signups.id, id)).run();
+  tx.update(signups).set({ status: 'cancelled', cancelledAt: now.getTime(), cancelReason: 'shift_changed', updatedAt: now.getTime() }).where(eq(signups.id, id)).run();
 }
 
 /** The series' first live shift on a local date, if the schedule still has one that day. */

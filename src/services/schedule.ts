@@ -1,4 +1,5 @@
 // Rotas and their series: create, edit "this shift only" or "this and all future", end.
+import { transaction } from '../db/store.js';
 import { and, eq, gte, inArray } from 'drizzle-orm';
 import type { Conn, Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
@@ -72,7 +73,7 @@ export function createRota(db: Db, actor: Actor, input: RotaInput, now: Date): R
   const name = requireName(input.name);
   const timezone = requireTimeZone(input.timezone);
   checkHours(input.cancelClosesHoursBefore);
-  const id = db.transaction(
+  const id = transaction(db,
     (tx) => {
       const row = tx
         .insert(rotas)
@@ -87,6 +88,7 @@ export function createRota(db: Db, actor: Actor, input: RotaInput, now: Date): R
           requireApproval: input.requireApproval ?? false,
           contactPersonId: checkContact(tx, input.contactPersonId) ?? null,
           feedToken: newToken(),
+          createdBy: actor.id,
           createdAt: now.getTime(),
           updatedAt: now.getTime(),
         })
@@ -96,14 +98,13 @@ export function createRota(db: Db, actor: Actor, input: RotaInput, now: Date): R
       writeAudit(tx, now, { actorId: actor.id, action: 'rota.create', entity: 'rota', entityId: row.id, detail: { name, timezone } });
       return row.id;
     },
-    { behavior: 'immediate' },
   );
   return getRota(db, id)!;
 }
 
 export function updateRota(db: Db, actor: Actor, id: number, input: Partial<Omit<RotaInput, 'timezone'>>, now: Date): Rota {
   checkHours(input.cancelClosesHoursBefore);
-  db.transaction(
+  transaction(db,
     (tx) => {
       requireRota(tx, id);
       const set: Partial<typeof rotas.$inferInsert> = { updatedAt: now.getTime() };
@@ -119,31 +120,28 @@ export function updateRota(db: Db, actor: Actor, id: number, input: Partial<Omit
       if (input.teamIds !== undefined) setRotaTeams(tx, id, input.teamIds);
       writeAudit(tx, now, { actorId: actor.id, action: 'rota.update', entity: 'rota', entityId: id, detail: { fields: Object.keys(input) } });
     },
-    { behavior: 'immediate' },
   );
   return getRota(db, id)!;
 }
 
 export function archiveRota(db: Db, actor: Actor, id: number, now: Date): Rota {
-  db.transaction(
+  transaction(db,
     (tx) => {
       requireRota(tx, id);
       tx.update(rotas).set({ archivedAt: now.getTime(), updatedAt: now.getTime() }).where(eq(rotas.id, id)).run();
       writeAudit(tx, now, { actorId: actor.id, action: 'rota.archive', entity: 'rota', entityId: id });
     },
-    { behavior: 'immediate' },
   );
   return getRota(db, id)!;
 }
 
 export function rotateRotaFeed(db: Db, actor: Actor, id: number, now: Date): Rota {
-  db.transaction(
+  transaction(db,
     (tx) => {
       requireRota(tx, id);
       tx.update(rotas).set({ feedToken: newToken(), updatedAt: now.getTime() }).where(eq(rotas.id, id)).run();
       writeAudit(tx, now, { actorId: actor.id, action: 'rota.token.feed', entity: 'rota', entityId: id });
     },
-    { behavior: 'immediate' },
   );
   return getRota(db, id)!;
 }
@@ -206,7 +204,7 @@ export function createSeries(db: Db, actor: Actor, rotaId: number, input: Series
     minVolunteers: input.minVolunteers,
     maxVolunteers: input.maxVolunteers,
   };
-  const id = db.transaction(
+  const id = transaction(db,
     (tx) => {
       const rota = requireRota(tx, rotaId);
       const spec = checkVersion(version, rota.timezone);
@@ -223,7 +221,6 @@ export function createSeries(db: Db, actor: Actor, rotaId: number, input: Series
       writeAudit(tx, now, { actorId: actor.id, action: 'series.create', entity: 'series', entityId: row.id, detail: { rotaId, ...input } });
       return row.id;
     },
-    { behavior: 'immediate' },
   );
   return requireSeries(db, id);
 }
@@ -247,7 +244,7 @@ export interface SeriesEdit {
  * the series keeps its id, and shifts before `from` keep theirs.
  */
 export function editSeries(db: Db, actor: Actor, id: number, edit: SeriesEdit, now: Date): { series: SeriesRecord; affected: AffectedSignup[] } {
-  const affected = db.transaction(
+  const affected = transaction(db,
     (tx) => {
       const current = requireSeries(tx, id);
       const first = current.versions[0]!;
@@ -285,7 +282,6 @@ export function editSeries(db: Db, actor: Actor, id: number, edit: SeriesEdit, n
       writeAudit(tx, now, { actorId: actor.id, action: 'series.edit', entity: 'series', entityId: id, detail: { ...detail, from } });
       return reconcileSignups(tx, actor, [id], now, affectedSignups);
     },
-    { behavior: 'immediate' },
   );
   return { series: requireSeries(db, id), affected };
 }
@@ -308,7 +304,7 @@ export function editShift(db: Db, actor: Actor, shiftId: string, edit: ShiftEdit
   if (edit.start !== undefined && parseLocal(edit.start) === null) {
     throw new RotaError('VALIDATION', `start must be a local date and time written YYYY-MM-DDTHH:MM, got "${edit.start}".`, { field: 'start' });
   }
-  const affected = db.transaction(
+  const affected = transaction(db,
     (tx) => {
       const current = loadSeries(tx, { seriesIds: [ref.seriesId] })[0];
       if (!current) throw new RotaError('NOT_FOUND', `No shift has id ${shiftId}.`);
@@ -335,7 +331,6 @@ export function editShift(db: Db, actor: Actor, shiftId: string, edit: ShiftEdit
       writeAudit(tx, now, { actorId: actor.id, action: 'shift.edit', entity: 'shift', entityId: shiftId, detail });
       return reconcileSignups(tx, actor, [ref.seriesId], now, affectedSignups, [shift.id]);
     },
-    { behavior: 'immediate' },
   );
   return { seriesId: ref.seriesId, affected };
 }

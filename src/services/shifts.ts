@@ -1,8 +1,7 @@
 // Shifts in a window: computed from the series, with the sign-ups that fill them.
-import { and, asc, eq, gte, inArray, lte, ne } from 'drizzle-orm';
 import type { Conn } from '../db/connection.js';
-import { dayRulesFor, listRotas, loadSeries, overridesFor, type Rota, type SeriesRecord } from '../db/schedule.js';
-import { people, signups } from '../db/schema.js';
+import { listRotas, type Rota, type SeriesRecord } from '../db/schedule.js';
+import { storeOf, type FillRow } from '../db/store.js';
 import { RotaError } from '../domain/errors.js';
 import { checkWindow, expandSeries, findShift, parseShiftId, seriesShiftsPerDay, shiftDate, type Shift } from '../domain/recurrence.js';
 import { daysBetween, formatDate, localToday, parseDate } from '../domain/time.js';
@@ -30,15 +29,7 @@ interface Fill {
   waitlisted: { id: number; name: string }[];
 }
 
-/** Live sign-ups of the given shifts, confirmed and waitlisted, in sign-up order. */
-function fills(db: Conn, rotaIds: number[], fromDate: string, toDate: string): Map<string, Fill> {
-  const rows = db
-    .select({ shiftId: signups.shiftId, status: signups.status, id: people.id, name: people.name })
-    .from(signups)
-    .innerJoin(people, eq(people.id, signups.personId))
-    .where(and(inArray(signups.rotaId, rotaIds), gte(signups.localDate, fromDate), lte(signups.localDate, toDate), ne(signups.status, 'cancelled')))
-    .orderBy(asc(signups.id))
-    .all();
+function fillsOf(rows: FillRow[]): Map<string, Fill> {
   const map = new Map<string, Fill>();
   for (const r of rows) {
     let f = map.get(r.shiftId);
@@ -70,20 +61,18 @@ function tooMany(limit: number, query: ShiftQuery, from: string, to: string): Ro
  */
 export function listShifts(db: Conn, query: ShiftQuery, now: Date): { shifts: ShiftView[]; warnings: Warning[] } {
   if (query.from !== undefined && query.to !== undefined) checkWindow({ from: query.from, to: query.to });
-  const rotas = query.rotaId !== undefined ? [requireRota(db, query.rotaId)] : listRotas(db, false);
-  const seriesAll = loadSeries(db, { rotaIds: rotas.map((r) => r.id) });
-  const days = dayRulesFor(db, seriesAll);
-  const overrides = overridesFor(db, seriesAll.map((s) => s.id));
+  const store = storeOf(db);
+  const rotaIds = query.rotaId !== undefined ? [requireRota(db, query.rotaId).id] : listRotas(db, false).map((r) => r.id);
   const views: ShiftView[] = [];
   const warnings = new Map<string, Warning>();
-  for (const rota of rotas) {
+  for (const rotaId of rotaIds) {
+    const { rota, series, days, overrides } = store.schedule(rotaId)!;
     const from = query.from ?? formatDate(localToday(now, rota.timezone));
     const to = query.to ?? shiftDate(from, 13);
     checkWindow({ from, to });
-    const mine = seriesAll.filter((s) => s.rotaId === rota.id);
-    const fill = fills(db, [rota.id], shiftDate(from, -1), shiftDate(to, 1));
+    const fill = fillsOf(store.fills(rota.id, shiftDate(from, -1), shiftDate(to, 1)));
     const limit = query.maxShifts ?? Infinity;
-    for (const s of mine) {
+    for (const s of series) {
       for (const w of windowWarnings(s.dayCalendarIds, Number(from.slice(0, 4)), Number(to.slice(0, 4)))) warnings.set(`${w.calendarId}|${w.year}`, w);
       // An hourly series is refused before it is expanded: a year of one is 8,784 shifts.
       const perDay = seriesShiftsPerDay(s);
@@ -103,14 +92,21 @@ function toView(shift: Shift, rota: Rota, series: SeriesRecord, fill: Fill | und
   return { shift, rota, series, confirmed, waitlisted: fill?.waitlisted ?? [], status: shiftStatus(shift, confirmed.length) };
 }
 
-/** One shift by id, with its fill, or NOT_FOUND. */
-export function getShift(db: Conn, id: string): ShiftView {
+/** One shift by id with its rota and series, without its fill, or NOT_FOUND. */
+export function getShiftOnly(db: Conn, id: string): Omit<ShiftView, 'confirmed' | 'waitlisted' | 'status'> {
   const ref = parseShiftId(id);
   if (!ref) throw new RotaError('NOT_FOUND', `"${id}" is not a shift id.`);
-  const series = loadSeries(db, { seriesIds: [ref.seriesId] })[0];
-  const shift = series && findShift(series, ref.key, dayRulesFor(db, [series]).get(series.id)!, overridesFor(db, [series.id]).get(series.id)?.find((o) => o.key === ref.key));
+  const store = storeOf(db);
+  const rotaId = store.rotaOfSeries(ref.seriesId);
+  const schedule = rotaId === null ? null : store.schedule(rotaId);
+  const series = schedule?.series.find((s) => s.id === ref.seriesId);
+  const shift = series && findShift(series, ref.key, schedule!.days.get(series.id)!, schedule!.overrides.get(series.id)?.find((o) => o.key === ref.key));
   if (!series || !shift) throw new RotaError('NOT_FOUND', `No shift has id ${id}.`);
-  const rota = requireRota(db, series.rotaId);
-  const fill = fills(db, [rota.id], shift.localDate, shift.localDate).get(shift.id);
-  return toView(shift, rota, series, fill);
+  return { shift, rota: schedule!.rota, series };
+}
+
+/** One shift by id, with its fill, or NOT_FOUND. */
+export function getShift(db: Conn, id: string): ShiftView {
+  const { shift, rota, series } = getShiftOnly(db, id);
+  return toView(shift, rota, series, fillsOf(storeOf(db).shiftFill(shift.id)).get(shift.id));
 }

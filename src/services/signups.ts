@@ -36,11 +36,11 @@ import {
   type SignupFacts,
   type WaitingCandidate,
 } from '../domain/signup-rules.js';
-import type { Rota } from '../db/schedule.js';
+import { storeOf, transaction, type RotaSchedule } from '../db/store.js';
 import { enqueue } from './notices.js';
 import { requirePerson } from './people.js';
-import { requireRota, rotaTeamIds } from './schedule.js';
-import { getShift } from './shifts.js';
+import { requireRota } from './schedule.js';
+import { getShift, getShiftOnly } from './shifts.js';
 
 /** A shift as it is now, with its rota's settings. */
 export interface Place {
@@ -50,16 +50,18 @@ export interface Place {
 
 export function loadPlace(db: Conn, shiftId: string): Place {
   const { shift, rota } = getShift(db, shiftId);
-  return { shift, settings: settingsOf(db, rota) };
+  return { shift, settings: settingsOf(storeOf(db).schedule(rota.id)!) };
 }
 
 export function rotaSettings(db: Conn, rotaId: number): RotaSettings {
-  return settingsOf(db, requireRota(db, rotaId));
+  const schedule = storeOf(db).schedule(rotaId);
+  if (!schedule) throw new RotaError('NOT_FOUND', `No rota has id ${rotaId}.`);
+  return settingsOf(schedule);
 }
 
-function settingsOf(db: Conn, rota: Rota): RotaSettings {
+function settingsOf({ rota, teamIds }: RotaSchedule): RotaSettings {
   const { waitlist, cancelClosesHoursBefore, requireApproval, archived } = rota;
-  return { waitlist, cancelClosesHoursBefore, requireApproval, archived, teamIds: rotaTeamIds(db, rota.id) };
+  return { waitlist, cancelClosesHoursBefore, requireApproval, archived, teamIds };
 }
 
 /** What stands in the way of a person taking a shift: their confirmed places then, and dates away. */
@@ -93,28 +95,52 @@ export function addSignup(tx: Conn, actor: ActorFacts, shift: Shift, personId: n
   return id;
 }
 
-/** Signs a person up: a confirmed place, a place on the waitlist, or a refusal with its reason. */
+/**
+ * Signs a person up: a confirmed place, a place on the waitlist, or a refusal with its reason.
+ * The hot path: statements prepared once, the shift computed from the rota's cached schedule,
+ * capacity and the person's own sign-up read together, and the answer built from what was read.
+ */
 export function signUp(db: Db, actor: ActorFacts, shiftId: string, personId: number, now: Date): Signup {
-  const id = db.transaction(
-    (tx) => {
-      const { shift, settings } = loadPlace(tx, shiftId);
-      const person = requirePerson(tx, personId);
-      const outcome = decideSignUp({
-        actor,
-        person,
-        shift,
-        rota: settings,
-        existing: liveRef(liveSignup(tx, shift.id, person.id)),
-        confirmed: countConfirmed(tx, shift.id),
-        ...circumstances(tx, person.id, shift),
-        now: now.getTime(),
-      });
-      if ('refusal' in outcome) throw refusalError(outcome.refusal);
-      return addSignup(tx, actor, shift, person.id, outcome.status, now);
-    },
-    { behavior: 'immediate' },
-  );
-  return getSignup(db, id)!;
+  const store = storeOf(db);
+  const at = now.getTime();
+  return transaction(db, () => {
+    const { shift, rota } = getShiftOnly(db, shiftId);
+    const person = store.person(personId);
+    if (!person) throw new RotaError('NOT_FOUND', `No person has id ${personId}.`);
+    const dates = shiftDates(shift);
+    const outcome = decideSignUp({
+      actor,
+      person,
+      shift,
+      rota: settingsOf(store.schedule(rota.id)!),
+      ...store.placeFacts(shift.id, person.id),
+      bookings: store.bookingsDuring(person.id, shift),
+      unavailable: store.unavailableBetween(person.id, dates.first, dates.last),
+      now: at,
+    });
+    if ('refusal' in outcome) throw refusalError(outcome.refusal);
+    const row = { shiftId: shift.id, seriesId: shift.seriesId, rotaId: shift.rotaId, personId: person.id, status: outcome.status, startAt: shift.start, endAt: shift.end, localDate: shift.localDate, createdBy: actor.id, now: at };
+    const id = store.insertSignup(row);
+    store.audit(at, actor.id, 'signup.create', 'signup', id, { shiftId: shift.id, personId: person.id, status: outcome.status });
+    return {
+      id,
+      shiftId: shift.id,
+      seriesId: shift.seriesId,
+      rotaId: shift.rotaId,
+      rotaName: rota.name,
+      timezone: rota.timezone,
+      personId: person.id,
+      personName: person.name,
+      status: outcome.status,
+      attendance: null,
+      walkIn: false,
+      startAt: shift.start,
+      endAt: shift.end,
+      localDate: shift.localDate,
+      createdAt: at,
+      cancelledAt: null,
+    };
+  });
 }
 
 /**
@@ -122,7 +148,7 @@ export function signUp(db: Db, actor: ActorFacts, shiftId: string, personId: num
  * Cancelling an already cancelled sign-up answers it unchanged, so a double tap is harmless.
  */
 export function cancelSignup(db: Db, actor: ActorFacts, signupId: number, now: Date): Signup {
-  db.transaction(
+  transaction(db,
     (tx) => {
       const signup = requireSignup(tx, signupId);
       const refusal = checkCancel({ actor, signup: signupFacts(signup), rota: requireRota(tx, signup.rotaId), now: now.getTime() });
@@ -131,14 +157,13 @@ export function cancelSignup(db: Db, actor: ActorFacts, signupId: number, now: D
         return;
       }
       if (refusal) throw refusalError(refusal);
-      updateSignup(tx, signup.id, { status: 'cancelled', cancelledAt: now.getTime() }, now.getTime());
+      updateSignup(tx, signup.id, { status: 'cancelled', cancelledAt: now.getTime(), cancelReason: actor.id === signup.personId ? 'left' : 'removed' }, now.getTime());
       writeAudit(tx, now, { actorId: actor.id, action: 'signup.cancel', entity: 'signup', entityId: signup.id, detail: { shiftId: signup.shiftId, personId: signup.personId, was: signup.status } });
       // Someone else (a coordinator) took the person off: they hear of it.
       if (actor.id !== signup.personId) enqueue(tx, { kind: 'signup-cancelled', signupId: signup.id, personId: signup.personId, rotaId: signup.rotaId, seriesId: signup.seriesId, start: signup.startAt }, now);
       closeDependents(tx, actor, signup.id, now);
       if (signup.status === 'confirmed' && !signup.walkIn) promoteWaitlist(tx, actor, signup.shiftId, now);
     },
-    { behavior: 'immediate' },
   );
   return getSignup(db, signupId)!;
 }
@@ -187,7 +212,7 @@ interface AttendanceInput {
 
 /** Records attended or no-show (coordinators only, checked by the route); walk-ins count as attended. */
 export function recordAttendance(db: Db, actor: ActorFacts, shiftId: string, input: AttendanceInput, now: Date): Signup {
-  const id = db.transaction(
+  const id = transaction(db,
     (tx) => {
       const { shift } = loadPlace(tx, shiftId);
       const person = requirePerson(tx, input.personId);
@@ -231,7 +256,6 @@ export function recordAttendance(db: Db, actor: ActorFacts, shiftId: string, inp
       writeAudit(tx, now, { actorId: actor.id, action: 'signup.attendance', entity: 'signup', entityId: signupId, detail: { shiftId: shift.id, personId: person.id, status: input.status, walkIn: outcome.action === 'walk-in' } });
       return signupId;
     },
-    { behavior: 'immediate' },
   );
   return getSignup(db, id)!;
 }

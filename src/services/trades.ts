@@ -1,6 +1,7 @@
 // Trades: A proposes to exchange her place for B's; B accepts or declines. On acceptance (or a
 // coordinator's approval, where the rota requires one) both places change hands in one
 // transaction, checked again at that moment (invariant 2): both move, or neither.
+import { transaction } from '../db/store.js';
 import type { Conn, Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
 import { getSignup, getTrade, insertTrade, listTrades, liveSignup, updateSignup, updateTrade, type Signup, type Trade } from '../db/signups.js';
@@ -127,7 +128,7 @@ function check(
 
 /** Proposes exchanging the proposer's place (`signupId`) for someone else's (`withSignupId`). */
 export function proposeTrade(db: Db, actor: ActorFacts, signupId: number, withSignupId: number, now: Date): TradeView {
-  const id = db.transaction(
+  const id = transaction(db,
     (tx) => {
       const mine = requireSignup(tx, signupId);
       const theirs = requireSignup(tx, withSignupId);
@@ -137,7 +138,6 @@ export function proposeTrade(db: Db, actor: ActorFacts, signupId: number, withSi
       writeAudit(tx, now, { actorId: actor.id, action: 'trade.propose', entity: 'trade', entityId: tradeId, detail: { signupId: mine.id, withSignupId: theirs.id } });
       return tradeId;
     },
-    { behavior: 'immediate' },
   );
   return getTradeView(db, id, now);
 }
@@ -170,7 +170,7 @@ function swap(tx: Conn, actor: ActorFacts, v: TradeView, now: Date): void {
  * requires approval a volunteer's acceptance waits for a coordinator, and nobody moves until then.
  */
 export function acceptTrade(db: Db, actor: ActorFacts, tradeId: number, now: Date): TradeView {
-  db.transaction(
+  transaction(db,
     (tx) => {
       const v = view(tx, requireTrade(tx, tradeId), now);
       if (v.status !== 'proposed') throw tradeClosed(v.status);
@@ -184,14 +184,13 @@ export function acceptTrade(db: Db, actor: ActorFacts, tradeId: number, now: Dat
       }
       swap(tx, actor, v, now);
     },
-    { behavior: 'immediate' },
   );
   return getTradeView(db, tradeId, now);
 }
 
 /** A coordinator approves an accepted trade waiting for approval; it is checked again now. */
 export function approveTrade(db: Db, actor: ActorFacts, tradeId: number, now: Date): TradeView {
-  db.transaction(
+  transaction(db,
     (tx) => {
       const v = view(tx, requireTrade(tx, tradeId), now);
       if (v.status !== 'pending_approval') throw tradeClosed(v.status);
@@ -199,7 +198,6 @@ export function approveTrade(db: Db, actor: ActorFacts, tradeId: number, now: Da
       if (refusal) throw refusalError(refusal);
       swap(tx, actor, v, now);
     },
-    { behavior: 'immediate' },
   );
   return getTradeView(db, tradeId, now);
 }
@@ -216,7 +214,7 @@ const ENDINGS = {
  */
 export function endTrade(db: Db, actor: ActorFacts, tradeId: number, how: keyof typeof ENDINGS, now: Date): TradeView {
   const ending = ENDINGS[how];
-  db.transaction(
+  transaction(db,
     (tx) => {
       const v = view(tx, requireTrade(tx, tradeId), now);
       const allowedPerson = ending.who === 'responder' ? v.trade.responderId : ending.who === 'proposer' ? v.trade.proposerId : null;
@@ -229,7 +227,6 @@ export function endTrade(db: Db, actor: ActorFacts, tradeId: number, how: keyof 
       updateTrade(tx, tradeId, { status: ending.status, decidedAt: now.getTime(), decidedBy: actor.id });
       writeAudit(tx, now, { actorId: actor.id, action: `trade.${how}`, entity: 'trade', entityId: tradeId });
     },
-    { behavior: 'immediate' },
   );
   return getTradeView(db, tradeId, now);
 }
@@ -262,7 +259,7 @@ export interface SwapOption {
  * for with this sign-up are left out. Read in one transaction, so the list is one moment's.
  */
 export function swapOptions(db: Db, actor: ActorFacts, signupId: number, now: Date): SwapOption[] {
-  return db.transaction((tx) => {
+  return transaction(db, (tx) => {
     const mine = requireSignup(tx, signupId);
     if (actor.role !== 'coordinator' && actor.id !== mine.personId) {
       throw new RotaError('FORBIDDEN', 'You can only look for swaps for your own duties; a coordinator can do it for others.');

@@ -1,5 +1,6 @@
 // Unavailability: dates a person cannot serve. They are not signed up, promoted or handed an
 // offer on those dates; places they already hold stay theirs (and are listed) until they cancel.
+import { transaction } from '../db/store.js';
 import type { Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
 import {
@@ -27,14 +28,13 @@ interface UnavailabilityInput {
 export function addUnavailability(db: Db, actor: ActorFacts, personId: number, input: UnavailabilityInput, now: Date): { unavailability: Unavailability; signups: Signup[] } {
   checkWindow({ from: input.from, to: input.to });
   const note = optionalText(input.note, 'note');
-  const id = db.transaction(
+  const id = transaction(db,
     (tx) => {
       requirePerson(tx, personId);
       const id = insertUnavailability(tx, { personId, from: input.from, to: input.to, note }, now.getTime());
       writeAudit(tx, now, { actorId: actor.id, action: 'unavailability.create', entity: 'unavailability', entityId: id, detail: { personId, from: input.from, to: input.to } });
       return id;
     },
-    { behavior: 'immediate' },
   );
   return { unavailability: getUnavailability(db, id)!, signups: signupsOfPerson(db, personId, { from: input.from, to: input.to, includeCancelled: false }) };
 }
@@ -45,7 +45,7 @@ export function personUnavailability(db: Db, personId: number): Unavailability[]
 }
 
 export function removeUnavailability(db: Db, actor: ActorFacts, personId: number, id: number, now: Date): Unavailability {
-  return db.transaction(
+  return transaction(db,
     (tx) => {
       const found = getUnavailability(tx, id);
       if (!found || found.personId !== personId) throw new RotaError('NOT_FOUND', `Person ${personId} has no unavailability with id ${id}.`);
@@ -53,6 +53,5 @@ export function removeUnavailability(db: Db, actor: ActorFacts, personId: number
       writeAudit(tx, now, { actorId: actor.id, action: 'unavailability.delete', entity: 'unavailability', entityId: id, detail: { personId, from: found.from, to: found.to } });
       return found;
     },
-    { behavior: 'immediate' },
   );
 }

@@ -4,7 +4,7 @@ import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RotaError } from '../../domain/errors.js';
 import type { FeedKind } from '../../feeds/build.js';
-import { FeedCache } from '../../feeds/cache.js';
+import { FeedCache } from '../../services/feeds.js';
 import { ErrorBody } from '../schemas.js';
 
 const TOKEN_RE = /^[A-Za-z0-9_-]{1,100}$/;

@@ -18,8 +18,15 @@ import { RotaError } from '../../domain/errors.js';
 import { actorOf } from '../auth.js';
 import { errors } from '../schemas.js';
 
-// Three levels up from src/http/routes (tsx) and from dist/http/routes (compiled) alike.
-const WEB_DIR = fileURLToPath(new URL('../../../web/', import.meta.url));
+/** The web folder at the project's top, found by walking up from this module (src, dist or the bundle's chunks). */
+function webDir(): string {
+  for (let dir = new URL('./', import.meta.url), i = 0; i < 6; dir = new URL('../', dir), i++) {
+    if (existsSync(new URL('web/me.html', dir))) return fileURLToPath(new URL('web/', dir));
+  }
+  throw new Error('Cannot find the web folder above Rota\'s code.');
+}
+
+const WEB_DIR = webDir();
 
 const PAGES: Record<string, string> = { '/': 'index.html', '/me': 'me.html', '/desk': 'desk.html', '/checkin': 'checkin.html' };
 const HEAD_MARK = '<!--#head-->';

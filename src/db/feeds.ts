@@ -1,0 +1,63 @@
+// What feeds show, read as plain records: the people they name, overridden shifts' notes, when
+// each shift's sign-ups last changed, a group's sign-ups, and which rotas a feed depends on.
+import type Database from 'better-sqlite3';
+import { shiftId } from '../domain/recurrence.js';
+
+/** A person as a feed names them. */
+export interface PersonRow {
+  id: number;
+  name: string;
+  phone: string | null;
+  email: string | null;
+  role: 'volunteer' | 'coordinator';
+  archived: boolean;
+  updatedAt: number;
+}
+
+/** A sign-up as a feed shows it. */
+export interface SignupRow {
+  id: number;
+  shiftId: string;
+  seriesId: number;
+  rotaId: number;
+  personId: number;
+  status: 'confirmed' | 'waitlisted' | 'cancelled';
+  startAt: number;
+  endAt: number;
+  localDate: string;
+  cancelReason: 'left' | 'removed' | 'given_away' | 'shift_changed' | null;
+}
+
+type Row = Omit<PersonRow, 'archived'> & { archivedAt: number | null };
+
+const PERSON = 'SELECT id, name, phone, email, role, archived_at AS archivedAt, updated_at AS updatedAt FROM people';
+
+export function feedStatements(c: Database.Database) {
+  const people = c.prepare<[string], Row>(`${PERSON} WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`);
+  const firstCoordinator = c.prepare<[], Row>(`${PERSON} WHERE role = 'coordinator' AND archived_at IS NULL ORDER BY id LIMIT 1`);
+  const overrides = c.prepare<[number], { seriesId: number; key: string; note: string | null; updatedAt: number }>(
+    'SELECT o.series_id AS seriesId, o.key AS key, o.note AS note, o.updated_at AS updatedAt FROM shift_overrides o JOIN series s ON s.id = o.series_id WHERE s.rota_id = ?',
+  );
+  const signupChanges = c.prepare<[number, string, string], { shiftId: string; at: number }>(
+    'SELECT shift_id AS shiftId, max(updated_at) AS at FROM signups WHERE rota_id = ? AND local_date >= ? AND local_date <= ? GROUP BY shift_id',
+  );
+  const signupsOf = c.prepare<[string, string, string], SignupRow>(
+    `SELECT id, shift_id AS shiftId, series_id AS seriesId, rota_id AS rotaId, person_id AS personId, status, start_at AS startAt, end_at AS endAt,
+            local_date AS localDate, cancel_reason AS cancelReason
+     FROM signups WHERE person_id IN (SELECT value FROM json_each(?)) AND local_date >= ? AND local_date <= ? ORDER BY id`,
+  );
+  const rotasOf = c.prepare<[string, number], number>('SELECT DISTINCT rota_id FROM signups WHERE person_id IN (SELECT value FROM json_each(?)) AND start_at >= ? ORDER BY rota_id').pluck();
+  const toPerson = (r: Row): PersonRow => ({ id: r.id, name: r.name, phone: r.phone, email: r.email, role: r.role, archived: r.archivedAt !== null, updatedAt: r.updatedAt });
+  return {
+    people: (ids: number[]) => people.all(JSON.stringify(ids)).map(toPerson),
+    firstCoordinator: () => {
+      const r = firstCoordinator.get();
+      return r ? toPerson(r) : null;
+    },
+    overrides: (rotaId: number) => new Map(overrides.all(rotaId).map((r) => [shiftId(r.seriesId, r.key), { note: r.note, updatedAt: r.updatedAt }])),
+    signupChanges: (rotaId: number, from: string, to: string) => new Map(signupChanges.all(rotaId, from, to).map((r) => [r.shiftId, r.at] as const)),
+    signupsOf: (personIds: number[], from: string, to: string) => signupsOf.all(JSON.stringify(personIds), from, to),
+    /** The rotas in which these people have sign-ups starting at or after an instant. */
+    rotasOf: (personIds: number[], since: number) => rotasOf.all(JSON.stringify(personIds), since),
+  };
+}

@@ -1,0 +1,159 @@
+// Rendered feeds kept per data version, so a morning of calendar polling costs little, and the
+// source that hands src/feeds the records it renders.
+//
+// How it works: every change to a rota's own data (the rota, its series, overrides, sign-ups...)
+// changes that rota's revision, and every change to people, teams or day calendars changes a
+// shared one (SQLite triggers, migrations/0004), in whichever process made it. A feed depends on
+// the shared revisions, on the revisions of the rotas it shows (a person's or team's feed: the
+// rotas its people have sign-ups in; one query on the person index), and on today's date in
+// those rotas' zones. A version tag is a digest of those, so a sign-up in one community
+// re-renders only the feeds that show that community; a second process, or this one after a
+// restart, computes the same tag. A replaced token changes a revision too, so a hit needs no token
+// lookup. On a miss, token, revisions and data are read in one read transaction, so a cached
+// text is never older than the version it is filed under.
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { Conn, Db } from '../db/connection.js';
+import { feedStatements } from '../db/feeds.js';
+import { personByFeedToken, teamByFeedToken } from '../db/people.js';
+import { rotaByFeedToken } from '../db/schedule.js';
+import { storeOf } from '../db/store.js';
+import { MAX_WINDOW_DAYS, shiftDate, type DateWindow } from '../domain/recurrence.js';
+import { DAY_MS, formatDate, localToday } from '../domain/time.js';
+import { buildFeed, type FeedKind, type FeedSource, type FeedSubject } from '../feeds/build.js';
+import { renderCalendar } from '../feeds/ical.js';
+import type { FeedLocale } from '../feeds/labels.js';
+import { listShifts } from './shifts.js';
+
+/** Bump when the rendering changes, so that every client fetches the new form once. */
+const FORMAT = 2;
+/** Sign-ups that started more than this long ago are outside every feed's window (60 days back, a day's margin). */
+const LOOKBACK_MS = 62 * DAY_MS;
+
+export interface CachedFeed {
+  /** The version's tag, without quotes or coding suffix. */
+  tag: string;
+  body: Buffer;
+  gzipped(): Buffer;
+}
+
+export type FeedAnswer = { found: false } | { found: true; tag: string; feed: CachedFeed | null };
+
+export interface FeedRequest {
+  kind: FeedKind;
+  token: string;
+  locale: FeedLocale;
+  now: Date;
+}
+
+interface Entry {
+  feed: CachedFeed;
+  /** Whose feed: the rota shown, or the people whose sign-ups are shown. */
+  rotaId: number | null;
+  personIds: number[];
+}
+
+/** A window split into parts listShifts accepts (at most 366 days each). */
+function chunks(from: string, to: string): DateWindow[] {
+  const parts: DateWindow[] = [];
+  for (let start = from; start <= to; start = shiftDate(start, MAX_WINDOW_DAYS)) {
+    const end = shiftDate(start, MAX_WINDOW_DAYS - 1);
+    parts.push({ from: start, to: end < to ? end : to });
+  }
+  return parts;
+}
+
+function feedSource(db: Db, now: Date): FeedSource {
+  const q = feedStatements(db.$client);
+  const store = storeOf(db);
+  return {
+    people: q.people,
+    firstCoordinator: q.firstCoordinator,
+    rota: (id) => store.schedule(id)?.rota ?? null,
+    series: (rotaId) => store.schedule(rotaId)?.series ?? [],
+    overrides: q.overrides,
+    signupChanges: q.signupChanges,
+    shifts: (rotaId, window) => chunks(window.from, window.to).flatMap((part) => listShifts(db, { rotaId, ...part }, now).shifts),
+    signupsOf: q.signupsOf,
+  };
+}
+
+/** The owner of a feed token, or null for an unknown or replaced token (or an archived owner). */
+function findFeed(db: Conn, kind: FeedKind, token: string): FeedSubject | null {
+  if (kind === 'people') {
+    const person = personByFeedToken(db, token);
+    return person && { kind, person };
+  }
+  if (kind === 'teams') {
+    const team = teamByFeedToken(db, token);
+    return team && { kind, team };
+  }
+  const rota = rotaByFeedToken(db, token);
+  return rota && { kind, rota };
+}
+
+export class FeedCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly q: ReturnType<typeof feedStatements>;
+  private readonly host: string;
+
+  constructor(
+    private readonly db: Db,
+    publicUrl: string,
+    private readonly limit = 256,
+  ) {
+    this.q = feedStatements(db.$client);
+    this.host = new URL(publicUrl).hostname;
+  }
+
+  /**
+   * The feed a token opens as of now. `clientHas(tag)` says whether the client already holds that
+   * version (If-None-Match); then nothing is rendered and `feed` is null.
+   */
+  open(request: FeedRequest, clientHas: (tag: string) => boolean): FeedAnswer {
+    const key = `${request.kind}/${request.locale}/${request.token}`;
+    const cached = this.entries.get(key);
+    if (cached) {
+      const tag = this.tagOf(request, cached.rotaId, cached.personIds);
+      if (cached.feed.tag === tag) {
+        this.entries.delete(key);
+        this.entries.set(key, cached);
+        return { found: true, tag, feed: clientHas(tag) ? null : cached.feed };
+      }
+    }
+    return this.db.transaction((tx) => {
+      const subject = findFeed(tx, request.kind, request.token);
+      if (!subject) {
+        this.entries.delete(key);
+        return { found: false };
+      }
+      const rotaId = subject.kind === 'rotas' || subject.kind === 'open' ? subject.rota.id : null;
+      const personIds = subject.kind === 'people' ? [subject.person.id] : subject.kind === 'teams' ? subject.team.memberIds : [];
+      const tag = this.tagOf(request, rotaId, personIds);
+      if (clientHas(tag)) return { found: true, tag, feed: null };
+      const text = renderCalendar(buildFeed(feedSource(this.db, request.now), subject, { now: request.now, host: this.host, locale: request.locale }));
+      const feed = cachedFeed(tag, text);
+      this.entries.set(key, { feed, rotaId, personIds });
+      if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
+      return { found: true, tag, feed };
+    });
+  }
+
+  /** The version tag: the shared revisions, each rota's revision, and today's date in its zone. */
+  private tagOf(request: FeedRequest, rotaId: number | null, personIds: number[]): string {
+    const store = storeOf(this.db);
+    const rotaIds = rotaId !== null ? [rotaId] : personIds.length > 0 ? this.q.rotasOf(personIds, request.now.getTime() - LOOKBACK_MS) : [];
+    let version = `${FORMAT}|${request.kind}|${request.locale}|${this.host}|${store.peopleRevision()}|${store.calendarRevision()}`;
+    for (const id of rotaIds) {
+      const zone = store.schedule(id)?.rota.timezone ?? 'UTC';
+      version += `|${id}:${store.rotaRevision(id) ?? 0}:${formatDate(localToday(request.now, zone))}`;
+    }
+    return createHash('sha256').update(version).digest('base64url').slice(0, 22);
+  }
+}
+
+function cachedFeed(tag: string, text: string): CachedFeed {
+  const body = Buffer.from(text, 'utf8');
+  let gzipped: Buffer | null = null;
+  return { tag, body, gzipped: () => (gzipped ??= gzipSync(body)) };
+}
