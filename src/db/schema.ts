@@ -214,8 +214,9 @@ export const signups = sqliteTable(
     index('signups_shift').on(t.shiftId, t.status),
     index('signups_person_start').on(t.personId, t.startAt),
     index('signups_rota_date').on(t.rotaId, t.localDate),
-    // Covers the person-shift statistics query (window, counting rule, grouping) without touching rows.
-    index('signups_stats').on(t.localDate, t.status, t.attendance, t.endAt, t.rotaId, t.personId),
+    // Covers the person-shift statistics query (window, counting rule, grouping, and service time
+    // from start, check-in and check-out) without touching rows.
+    index('signups_stats').on(t.localDate, t.status, t.attendance, t.endAt, t.rotaId, t.personId, t.startAt, t.checkedInAt, t.checkedOutAt),
     uniqueIndex('signups_one_live_per_person').on(t.shiftId, t.personId).where(sql`status <> 'cancelled'`),
   ],
 );

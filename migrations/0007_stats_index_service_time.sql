@@ -1,0 +1,2 @@
+DROP INDEX `signups_stats`;--> statement-breakpoint
+CREATE INDEX `signups_stats` ON `signups` (`local_date`,`status`,`attendance`,`end_at`,`rota_id`,`person_id`,`start_at`,`checked_in_at`,`checked_out_at`);
