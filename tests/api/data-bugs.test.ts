@@ -27,7 +27,7 @@ describe('cancelling a past shift', () => {
       signups.push(res.body.id as number);
     }
     const stats = async () => (await t.call('GET', `/api/v1/stats/person-shifts?groupBy=rota&from=2026-03-01&to=2026-03-31&rotaId=${rota.rotaId}`)).body.total;
-    expect(await stats()).toEqual({ personShifts: 2, people: 2 });
+    expect(await stats()).toEqual({ personShifts: 2, people: 2, minutes: 120, hours: 2 });
 
     const unsaid = await t.call('PATCH', `/api/v1/shifts/${past}`, { body: { cancelled: true } });
     expect(unsaid.status).toBe(409);
@@ -44,7 +44,7 @@ describe('cancelling a past shift', () => {
       const theirs = (await t.call('GET', `/api/v1/people/${p.id}/signups?from=2026-03-01&to=2026-03-31&includeCancelled=true`)).body.signups;
       expect(theirs.map((s: { shiftId: string; status: string }) => [s.shiftId, s.status])).toEqual([[past, 'cancelled']]);
     }
-    expect(await stats()).toEqual({ personShifts: 0, people: 0 });
+    expect(await stats()).toEqual({ personShifts: 0, people: 0, minutes: 0, hours: 0 });
   });
 });
 

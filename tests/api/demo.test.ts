@@ -31,7 +31,8 @@ describe('the demo community', () => {
     expect(output).toContain('Last term (2025-09-01 to 2026-01-23) is on record: 192 attended person-shifts');
     const stats = await t.call('GET', '/api/v1/stats/person-shifts?groupBy=month&from=2025-04-01&to=2026-03-06');
     expect(stats.status).toBe(200);
-    expect(stats.body.total).toEqual({ personShifts: 192, people: 75 });
+    // 45 minutes a duty, none checked in: 192 × 45 min.
+    expect(stats.body.total).toEqual({ personShifts: 192, people: 75, minutes: 8640, hours: 144 });
     expect(stats.body.rows.map((r: { key: string }) => r.key)).toEqual(['2025-09', '2025-10', '2025-11', '2025-12', '2026-01']);
     const q = (sql: string) => t.db.$client.prepare(sql).all();
     expect(q("SELECT id FROM signups WHERE attendance IS NOT 'attended' OR status <> 'confirmed'")).toEqual([]);

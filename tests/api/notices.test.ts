@@ -287,7 +287,7 @@ describe('shortage calls', () => {
 
     expect(await worker.runOnce()).toMatchObject({ generated: 1, sent: 0 });
     const [n] = await notices(t);
-    expect(n).toMatchObject({ kind: 'shift-short', nextAttemptAt: '2026-03-03T07:00:00+08:00', text: '[Safe route] Today (Tue 3 Mar) 07:15: 1 more needed; sign up on your page.' });
+    expect(n).toMatchObject({ kind: 'shift-short', nextAttemptAt: '2026-03-03T07:00:00+08:00', text: '[Safe route] Today (Tue 3 Mar) 07:15 School gate: 1 more needed; sign up on your page.' });
     t.setNow('2026-03-02T23:00:00Z');
     expect(await worker.runOnce()).toMatchObject({ generated: 0, sent: 1 });
     expect(r.all[0]!.body).toMatchObject({ key: n.key, kind: 'shift-short', personId: null, text: `${n.text}\nOpen: https://rota.example.org/me` });

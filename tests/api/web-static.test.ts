@@ -27,7 +27,8 @@ describe('the page\'s files', () => {
 
   it('answers a fingerprinted asset compressed, cached for a year, and the same text in every encoding', async () => {
     const page = (await get('/me')).body;
-    const script = /src="(\/assets\/v-[0-9a-f]{12}\/js\/me\.js)"/.exec(page)![1]!;
+    // The page preloads its main module under this version's folder.
+    const script = /href="(\/assets\/v-[0-9a-f]{12}\/js\/me\.js)"/.exec(page)![1]!;
     const plain = await get(script);
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.headers['content-type']).toBe('text/javascript; charset=utf-8');
