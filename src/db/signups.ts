@@ -111,7 +111,7 @@ export function signupsOfPerson(db: Conn, personId: number, w: SignupWindow): Si
   return selectSignups(db, and(...where)).orderBy(asc(signups.startAt), asc(signups.id)).limit(1000).all().map(toSignup);
 }
 
-interface NewSignup {
+export interface NewSignup {
   shiftId: string;
   seriesId: number;
   rotaId: number;

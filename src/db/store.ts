@@ -7,7 +7,8 @@ import type { ShiftOverride } from '../domain/recurrence.js';
 import type { Booking, DateRange } from '../domain/signup-rules.js';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { Conn, Db } from './connection.js';
-import type { Locale, Person, Role } from './people.js';
+import type { Person } from './people.js';
+import type { NewSignup } from './signups.js';
 import { dayRulesFor, getRota, loadSeries, overridesFor, type Rota, type SeriesRecord } from './schedule.js';
 import * as schema from './schema.js';
 import type { PersonPreferences } from './schema.js';
@@ -28,31 +29,11 @@ export interface FillRow {
   name: string;
 }
 
-export interface NewSignupRow {
-  shiftId: string;
-  seriesId: number;
-  rotaId: number;
-  personId: number;
-  status: 'confirmed' | 'waitlisted';
-  startAt: number;
-  endAt: number;
-  localDate: string;
-  createdBy: number;
-  now: number;
-}
+/** A new sign-up as the prepared insert takes it: what `insertSignup` of signups.ts takes, and its clock. */
+export type NewSignupRow = Omit<NewSignup, 'walkIn' | 'attendance'> & { now: number };
 
-interface PersonRow {
-  id: number;
-  name: string;
-  phone: string | null;
-  email: string | null;
-  locale: Locale;
-  role: Role;
-  homeTeamId: number | null;
-  preferences: string;
-  feedToken: string;
-  archivedAt: number | null;
-}
+/** A person as the prepared statements read them: the stored columns before `toPerson` shapes them. */
+type PersonRow = Omit<Person, 'teamIds' | 'preferences' | 'archived'> & { preferences: string; archivedAt: number | null };
 
 const PERSON_COLUMNS = 'id, name, phone, email, locale, role, home_team_id AS homeTeamId, preferences, feed_token AS feedToken, archived_at AS archivedAt';
 
