@@ -6,7 +6,7 @@ import type { Locale } from '../db/people.js';
 import { safeCell } from '../domain/person-shifts.js';
 import { checkWindow, shiftDate } from '../domain/recurrence.js';
 import { DAY_MS, formatDate, isoWeekday, localToday, parseDate } from '../domain/time.js';
-import { requireRota } from './schedule.js';
+import { requireRota } from './rotas.js';
 import { listShifts } from './shifts.js';
 
 export interface SheetCell {
