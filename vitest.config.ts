@@ -6,6 +6,9 @@ const zones = ['UTC', 'America/New_York'];
 export default defineConfig({
   test: {
     pool: 'forks',
+    // Vitest's default is one worker less than the cores: a single worker on these 2-core machines,
+    // which then sits idle while a test waits on its server, its browser or an fsync.
+    maxWorkers: 2,
     testTimeout: 30_000,
     projects: [
       ...zones.map((TZ) => ({
