@@ -57,7 +57,7 @@ async function serve(config: Config): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   loopDelay?.enable();
   if (requests) stalls = watchStalls(app, requests);
-  worker.start();
+  worker.start(config.noticeIntervalSeconds * 1000);
 }
 
 /** Most the event loop may lag before the requests then running are logged (with ROTA_REPORT_LOOP_DELAY=1). */
