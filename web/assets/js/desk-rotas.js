@@ -11,11 +11,27 @@ addStrings({
     seriesSize: '{minutes} 分钟，{min}–{max} 人',
     zonesCommon: '常用时区',
     zonesAll: '其他时区（按字母）',
+    rotaContact: '联系人（开始前不能再改时，志愿者打电话给这位协调员）',
+    contactNobody: '暂不指定',
+    contactHint: '只能选填了电话的协调员；没有的话，先在“人员”里给协调员填上电话。',
+    contactLine: '联系人：{name}，{phone}',
+    contactMissing: '还没有联系人：临近开始时，志愿者的页面不知道该让他们打给谁。',
+    changeContact: '更改联系人',
+    saveContact: '保存联系人',
+    contactSaved: '“{rota}”的联系人已保存。',
   },
   en: {
     seriesSize: '{minutes} minutes, {min}–{max} people',
     zonesCommon: 'Common time zones',
     zonesAll: 'Other time zones (A–Z)',
+    rotaContact: 'Contact (the coordinator volunteers call once a duty can no longer be changed here)',
+    contactNobody: 'Nobody yet',
+    contactHint: 'Only coordinators with a phone number can be chosen; if there is none, add a phone number under People first.',
+    contactLine: 'Contact: {name}, {phone}',
+    contactMissing: 'No contact yet: close to a duty, volunteers\' pages cannot tell them whom to call.',
+    changeContact: 'Change the contact',
+    saveContact: 'Save the contact',
+    contactSaved: 'The contact of "{rota}" is saved.',
   },
 });
 
@@ -125,6 +141,48 @@ export function rotasSection(ctx) {
     );
   }
 
+  /** Who can be a rota's contact: a coordinator with a phone number (the API refuses others). */
+  const contacts = () => ctx.people().filter((p) => p.role === 'coordinator' && p.phone && !p.archived);
+
+  /** The contact choices, `selected` (a person's id, or null) chosen; kept current as people change. */
+  function fillContacts(select, selected) {
+    select.replaceChildren(
+      h('option', { value: '', 'data-i18n': 'contactNobody' }, t('contactNobody')),
+      ...contacts().map((p) => h('option', { value: String(p.id), selected: p.id === selected }, `${p.name}, ${p.phone}`)),
+    );
+    return select;
+  }
+
+  function contactField(selected) {
+    const select = fillContacts(h('select', { name: 'contact' }), selected);
+    return [field('rotaContact', select), h('p', { class: 'muted', 'data-i18n': 'contactHint' }, t('contactHint'))];
+  }
+
+  const contactOf = (value) => (value ? Number(value) : null);
+
+  function contactForm(rota) {
+    const submit = h('button', { type: 'submit', class: 'button primary' }, t('saveContact'));
+    const form = h('form', { class: 'contact-form' }, contactField(rota.contactPersonId), submit);
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      busy(submit, async () => {
+        try {
+          await api('PATCH', `/rotas/${rota.id}`, { contactPersonId: contactOf(form.elements.contact.value) });
+          notify('ok', t('contactSaved', { rota: rota.name }));
+          await ctx.rotasChanged();
+        } catch (error) {
+          notify('error', errorText(error));
+        }
+      });
+    });
+    return h('details', {}, h('summary', {}, t('changeContact')), form);
+  }
+
+  function contactLine(rota) {
+    const person = ctx.people().find((p) => p.id === rota.contactPersonId);
+    return person ? h('p', { class: 'contact' }, t('contactLine', { name: person.name, phone: person.phone })) : h('p', { class: 'warning' }, t('contactMissing'));
+  }
+
   function newRotaForm() {
     const series = seriesFieldset();
     const submit = h('button', { type: 'submit', class: 'button primary', 'data-i18n': 'createRota' }, t('createRota'));
@@ -134,6 +192,7 @@ export function rotasSection(ctx) {
       field('rotaName', h('input', { type: 'text', name: 'name', required: true, maxlength: '200' })),
       field('rotaLocation', h('input', { type: 'text', name: 'location', maxlength: '2000' })),
       field('rotaZone', zoneSelect()),
+      contactField(null),
       series,
       submit,
     );
@@ -144,8 +203,9 @@ export function rotasSection(ctx) {
         if (problem) return notify('error', problem);
         const name = form.elements.name.value.trim();
         const location = form.elements.location.value.trim();
+        const contactPersonId = contactOf(form.elements.contact.value);
         try {
-          const rota = await api('POST', '/rotas', { name, timezone: form.elements.timezone.value, ...(location ? { location } : {}) });
+          const rota = await api('POST', '/rotas', { name, timezone: form.elements.timezone.value, ...(location ? { location } : {}), ...(contactPersonId ? { contactPersonId } : {}) });
           await api('POST', `/rotas/${rota.id}/series`, body);
           form.reset();
           series.dispatchEvent(new Event('reset-rule'));
@@ -231,6 +291,8 @@ export function rotasSection(ctx) {
     // The new-rota form is kept (what was typed stays); its rule's words follow the language.
     newRota.querySelector('fieldset.series-fields').dispatchEvent(new Event('reset-rule'));
     for (const group of newRota.querySelectorAll('optgroup[data-zones]')) group.label = t(group.dataset.zones);
+    const contact = newRota.querySelector('select[name="contact"]');
+    fillContacts(contact, contactOf(contact.value));
     if (ctx.rotas().length === 0) {
       list.replaceChildren(h('p', { class: 'empty' }, t('noRotas')));
       newRota.open = true;
@@ -250,6 +312,8 @@ export function rotasSection(ctx) {
             h('h3', {}, rota.name),
             rota.location ? h('p', {}, t('place', { place: rota.location })) : null,
             h('p', { class: 'muted' }, `${t('rotaZone')}: ${rota.timezone}`),
+            contactLine(rota),
+            contactForm(rota),
             h('ul', {}, series.map((s) => h('li', {}, seriesText(s)))),
             [...warnings.values()].map((w) => h('p', { class: 'warning' }, t('warning'), ' ', warningText(w))),
             addSeriesForm(rota),
