@@ -103,7 +103,7 @@ function buildParts() {
 }
 
 async function start() {
-  const { me, failure } = await startPage();
+  const { answer: me, failure } = await startPage();
   if (failure) {
     main.replaceChildren(h('h1', {}, t('deskTitle')), h('p', { class: 'warning' }, errorText(failure)));
     return;
