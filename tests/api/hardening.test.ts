@@ -489,3 +489,21 @@ describe('the request log at its default level', () => {
     expect(entries(a.log).filter((e) => e.reqId).map((e) => e.msg)).toEqual(['incoming request', 'request completed']);
   });
 });
+
+describe('signing in, route by route', () => {
+  let a: Awaited<ReturnType<typeof appWith>>;
+  beforeAll(async () => {
+    a = await appWith({});
+  });
+  afterAll(() => a.close());
+
+  it('asks for a token on the HEAD twin Fastify adds to each API GET, and not on public routes or feeds', async () => {
+    const head = async (url: string, token?: string) => (await a.app.inject({ method: 'HEAD', url, headers: token ? bearer(token) : {} })).statusCode;
+    expect(await head('/api/v1/me')).toBe(401);
+    expect(await head('/%61pi/v1/me')).toBe(401);
+    expect(await head('/api/v1/me', COORDINATOR)).toBe(200);
+    expect(await head('/api/v1/health')).toBe(200);
+    const feedUrl = (await a.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(COORDINATOR) })).json().feedUrl as string;
+    expect((await a.app.inject({ method: 'GET', url: new URL(feedUrl).pathname })).statusCode).toBe(200);
+  });
+});
