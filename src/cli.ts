@@ -52,7 +52,7 @@ async function serve(config: Config): Promise<void> {
   });
   await app.listen({ port: config.port, host: config.host });
   loopDelay?.enable();
-  worker.start();
+  worker.start(config.noticeIntervalSeconds * 1000);
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -4,9 +4,9 @@ import { and, eq, gte, inArray } from 'drizzle-orm';
 import type { Conn, Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
 import { getPerson } from '../db/people.js';
-import { calendarDays, dayRulesFor, getRota, loadSeries, type Rota, type SeriesRecord } from '../db/schedule.js';
+import { calendarDays, dayRulesFor, getRota, listRotas as readRotas, loadSeries, type Rota, type SeriesRecord } from '../db/schedule.js';
 import { rotaTeams, rotas, series, seriesCalendars, seriesVersions, shiftOverrides, teams } from '../db/schema.js';
-import { newToken } from '../db/tokens.js';
+import { newToken } from './tokens.js';
 import { PRESET_CALENDARS, missingPresetYears } from '../domain/day-calendar.js';
 import { RotaError } from '../domain/errors.js';
 import { LIMITS, checkShape, checkVersion, findShift, parseShiftId, seriesShiftsPerDay, seriesSpan, shiftsPerDay, type RuleVersion } from '../domain/recurrence.js';
@@ -15,6 +15,8 @@ import { formatDate, localToday, parseLocal, requireDate, requireTimeZone } from
 import { optionalLabel, optionalText, requireName } from '../domain/validate.js';
 import type { Actor } from './people.js';
 import { reconcileSignups, type AffectedMode, type AffectedSignup } from './reconcile.js';
+
+export type { SeriesRecord };
 
 export interface RotaInput {
   name: string;
@@ -33,6 +35,16 @@ export function requireRota(db: Conn, id: number): Rota {
   const rota = getRota(db, id);
   if (!rota) throw new RotaError('NOT_FOUND', `No rota has id ${id}.`);
   return rota;
+}
+
+export function listRotas(db: Conn, includeArchived: boolean): Rota[] {
+  return readRotas(db, includeArchived);
+}
+
+/** The series of one rota; 404 when there is no such rota. */
+export function listSeries(db: Conn, rotaId: number): SeriesRecord[] {
+  requireRota(db, rotaId);
+  return loadSeries(db, { rotaIds: [rotaId] });
 }
 
 export function rotaTeamIds(db: Conn, rotaId: number): number[] {
