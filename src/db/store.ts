@@ -78,6 +78,12 @@ function statements(c: Database.Database) {
               o.max_volunteers AS maxVolunteers
        FROM series s JOIN shift_overrides o ON o.series_id = s.id WHERE s.rota_id = ? ORDER BY o.series_id, o.key`,
     ),
+    sharedRevisions: c.prepare<[], { calendars: number; people: number }>(
+      'SELECT (SELECT value FROM data_revision WHERE id = 2) AS calendars, (SELECT value FROM data_revision WHERE id = 3) AS people',
+    ),
+    rotaVersion: c.prepare<[number], { revision: number; timezone: string }>(
+      'SELECT v.value AS revision, r.timezone AS timezone FROM rota_revisions v JOIN rotas r ON r.id = v.rota_id WHERE v.rota_id = ?',
+    ),
     seriesRota: c.prepare<[number], number>('SELECT rota_id FROM series WHERE id = ?').pluck(),
     rotaTeams: c.prepare<[number], number>('SELECT team_id FROM rota_teams WHERE rota_id = ?').pluck(),
     personByHash: c.prepare<[string], PersonRow>(`SELECT ${PERSON_COLUMNS} FROM people WHERE access_token_hash = ? AND archived_at IS NULL`),
@@ -268,20 +274,17 @@ export class Store {
     return this.q.shiftFill.all(shiftId);
   }
 
-  /** Revisions a cached feed depends on: its rotas' and the people's. */
-  rotaRevision(rotaId: number): number | undefined {
-    return this.q.rotaRevision.get(rotaId);
+  /** What a cached feed depends on besides its rotas: the day calendars' and the people's revisions, in one read. */
+  sharedRevisions(): string {
+    const r = this.q.sharedRevisions.get()!;
+    return `${r.people}|${r.calendars}`;
   }
 
-  peopleRevision(): number {
-    return this.q.peopleRevision.get()!;
-  }
-
-  calendarRevision(): number {
-    return this.q.calendarRevision.get()!;
+  /** A rota's revision and zone, in one read (a feed's tag needs both); null when no rota has that id. */
+  rotaVersion(rotaId: number): { revision: number; timezone: string } | null {
+    return this.q.rotaVersion.get(rotaId) ?? null;
   }
 }
-
 
 /** Rows by their series, in the order read. */
 function groupBy<T extends { seriesId: number }>(rows: T[]): Map<number, T[]> {
