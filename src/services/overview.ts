@@ -8,7 +8,7 @@ import { signupsOfPerson, type Signup } from '../db/signups.js';
 import { shiftDate } from '../domain/recurrence.js';
 import { formatDate, localToday } from '../domain/time.js';
 import { claimableOffers, offersOfPerson, type OfferView } from './offers.js';
-import { rotaTeamIds } from './schedule.js';
+import { rotaTeamIds } from './rotas.js';
 import { getShift, listShifts, type ShiftView } from './shifts.js';
 import { openTrades, type TradeView } from './trades.js';
 
