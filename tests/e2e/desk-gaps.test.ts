@@ -34,7 +34,8 @@ describe('the desk\'s gap tools on the demo community', () => {
 
   it('shows last term\'s 192 person-shifts in the report and its chart on first look', async () => {
     const table = o.page.locator('#stats table');
-    await expect.poll(() => table.locator('tbody tr').count()).toBe(5);
+    // The report is computed on a worker thread, which may take a moment to start.
+    await expect.poll(() => table.locator('tbody tr').count(), { timeout: 20_000 }).toBe(5);
     expect(await table.locator('tbody th').allTextContents()).toEqual(['2025-09', '2025-10', '2025-11', '2025-12', '2026-01']);
     expect(await table.locator('tfoot').innerText()).toMatch(/合计\s+192\s+75/);
     expect(await o.page.locator('#stats canvas').getAttribute('aria-label')).toMatch(/^人次: 2025-09 \d+, /);

@@ -207,8 +207,6 @@ export function importSection(ctx) {
     }
     box.value = '';
     notify('ok', t('importDone', { n: done.people.length }));
-    await ctx.peopleChanged();
-    ctx.linkShown();
     const cards = done.people.map((p) => ({ name: p.name, team: p.team, url: p.accessUrl }));
     const print = h('button', { type: 'button', class: 'button primary', onclick: () => openAndPrint(() => qrSheet(cards)) }, t('qrSheetNew'));
     out.replaceChildren(
@@ -216,6 +214,9 @@ export function importSection(ctx) {
       h('div', { class: 'buttons' }, print),
       table(['colName', 'colTeam', 'colLink'], done.people.map((p) => [p.name, p.team, h('input', { type: 'text', readOnly: true, value: p.accessUrl, class: 'link-input', 'aria-label': p.name })])),
     );
+    ctx.linkShown();
+    // The links first: the other sections (the report among them) may take a moment to refresh.
+    await ctx.peopleChanged();
   }
 
   const section = h('section', { id: 'import', 'aria-labelledby': 'import-h' }, h('h2', { id: 'import-h' }, t('importTitle')), form, out);
