@@ -7,11 +7,10 @@ import type { ShiftOverride } from '../domain/recurrence.js';
 import type { Booking, DateRange } from '../domain/signup-rules.js';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { Conn, Db } from './connection.js';
-import type { Person } from './people.js';
 import type { NewSignup } from './signups.js';
-import { dayRulesFor, getRota, loadSeries, overridesFor, type Rota, type SeriesRecord } from './schedule.js';
+import { dayRulesFor, getRota, loadSeries, overridesFor } from './schedule.js';
 import * as schema from './schema.js';
-import type { PersonPreferences } from './schema.js';
+import type { Person, PersonPreferences, Rota, SeriesRecord } from '../domain/types.js';
 
 /** A rota and everything its shifts are computed from, as of one revision. */
 export interface RotaSchedule {
@@ -200,7 +199,6 @@ export class Store {
     return this.q.calendarRevision.get()!;
   }
 }
-
 
 const stores = new WeakMap<Database.Database, Store>();
 
