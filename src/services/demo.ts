@@ -52,6 +52,8 @@ export function seedDemo(db: Db, now: Date): string {
     ...dateRange('2026-07-11', '2026-08-31').map((date) => ({ date, kind: 'closed' as const, label: '暑假' })),
   ];
   putDays(db, actor, term.id, breaks, undefined, now);
+  // The rota's contact: the coordinator captains call inside the lock window (issue 14, item 4).
+  const contact = createPerson(db, actor, { name: '社区网格员 陈老师', role: 'coordinator', phone: '13800138000', locale: 'zh-CN' }, now).person;
   const rota = createRota(
     db,
     actor,
@@ -63,6 +65,7 @@ export function seedDemo(db: Db, now: Date): string {
       // The building captains staff it: restricting the rota to their teams keeps the
       // coordinator's own account out of candidate lists and auto-fill.
       teamIds: teams.map((t) => t.id),
+      contactPersonId: contact.id,
     },
     now,
   );
