@@ -8,8 +8,6 @@ import { seriesSpan } from '../domain/recurrence.js';
 import { formatDate, localToday } from '../domain/time.js';
 import type { Rota, SeriesRecord } from '../domain/types.js';
 
-export type { SeriesRecord };
-
 export function requireRota(db: Conn, id: number): Rota {
   const rota = getRota(db, id);
   if (!rota) throw new RotaError('NOT_FOUND', `No rota has id ${id}.`);
