@@ -1,34 +1,10 @@
 // What feeds show, read as plain records: the people they name, overridden shifts' notes, when
 // each shift's sign-ups last changed, a group's sign-ups, and which rotas a feed depends on.
 import { shiftId } from '../domain/recurrence.js';
+import type { FeedPerson, FeedSignup } from '../domain/types.js';
 import type { Db } from './connection.js';
 
-/** A person as a feed names them. */
-export interface PersonRow {
-  id: number;
-  name: string;
-  phone: string | null;
-  email: string | null;
-  role: 'volunteer' | 'coordinator';
-  archived: boolean;
-  updatedAt: number;
-}
-
-/** A sign-up as a feed shows it. */
-export interface SignupRow {
-  id: number;
-  shiftId: string;
-  seriesId: number;
-  rotaId: number;
-  personId: number;
-  status: 'confirmed' | 'waitlisted' | 'cancelled';
-  startAt: number;
-  endAt: number;
-  localDate: string;
-  cancelReason: 'left' | 'removed' | 'given_away' | 'shift_changed' | null;
-}
-
-type Row = Omit<PersonRow, 'archived'> & { archivedAt: number | null };
+type Row = Omit<FeedPerson, 'archived'> & { archivedAt: number | null };
 
 const PERSON = 'SELECT id, name, phone, email, role, archived_at AS archivedAt, updated_at AS updatedAt FROM people';
 
@@ -42,13 +18,13 @@ export function feedStatements(db: Db) {
   const signupChanges = c.prepare<[number, string, string], { shiftId: string; at: number }>(
     'SELECT shift_id AS shiftId, max(updated_at) AS at FROM signups WHERE rota_id = ? AND local_date >= ? AND local_date <= ? GROUP BY shift_id',
   );
-  const signupsOf = c.prepare<[string, string, string], SignupRow>(
+  const signupsOf = c.prepare<[string, string, string], FeedSignup>(
     `SELECT id, shift_id AS shiftId, series_id AS seriesId, rota_id AS rotaId, person_id AS personId, status, start_at AS startAt, end_at AS endAt,
             local_date AS localDate, cancel_reason AS cancelReason
      FROM signups WHERE person_id IN (SELECT value FROM json_each(?)) AND local_date >= ? AND local_date <= ? ORDER BY id`,
   );
   const rotasOf = c.prepare<[string, number], number>('SELECT DISTINCT rota_id FROM signups WHERE person_id IN (SELECT value FROM json_each(?)) AND start_at >= ? ORDER BY rota_id').pluck();
-  const toPerson = (r: Row): PersonRow => ({ id: r.id, name: r.name, phone: r.phone, email: r.email, role: r.role, archived: r.archivedAt !== null, updatedAt: r.updatedAt });
+  const toPerson = (r: Row): FeedPerson => ({ id: r.id, name: r.name, phone: r.phone, email: r.email, role: r.role, archived: r.archivedAt !== null, updatedAt: r.updatedAt });
   return {
     people: (ids: number[]) => people.all(JSON.stringify(ids)).map(toPerson),
     firstCoordinator: () => {

@@ -2,9 +2,10 @@
 // UPDATE ... RETURNING, so two workers (or two processes) never hold the same row at once.
 import { transaction } from './store.js';
 import { and, desc, eq, max, sql, type SQL } from 'drizzle-orm';
-import type { NoticeLocale, QuietHours } from '../domain/notices.js';
+import type { QuietHours } from '../domain/notices.js';
 import type { Conn, Db } from './connection.js';
 import { auditLog, noticePreferences, notices, people, rotaNoticeSettings, series, signups } from './schema.js';
+import type { Locale } from '../domain/types.js';
 
 export type NoticeStatus = 'pending' | 'sent' | 'failed';
 export type GroupKind = 'wecom' | 'dingtalk' | 'webhook';
@@ -14,7 +15,7 @@ export type Notice = typeof notices.$inferSelect;
 export interface NoticeSettings {
   rotaId: number;
   group: { kind: GroupKind; url: string; secret: string | null } | null;
-  locale: NoticeLocale;
+  locale: Locale;
   rosterAt: string | null;
   remindHoursBefore: number;
   quiet: QuietHours | null;

@@ -1,33 +1,8 @@
 // People and teams as domain records; drizzle rows stop here.
 import { and, asc, count, eq, inArray, isNull } from 'drizzle-orm';
 import type { Conn } from './connection.js';
-import { people, teamMembers, teams, type PersonPreferences } from './schema.js';
-
-import type { Locale, Role } from '../domain/signup-rules.js';
-
-export type { Locale, Role };
-
-export interface Person {
-  id: number;
-  name: string;
-  phone: string | null;
-  email: string | null;
-  locale: Locale;
-  role: Role;
-  homeTeamId: number | null;
-  teamIds: number[];
-  preferences: PersonPreferences;
-  feedToken: string;
-  archived: boolean;
-}
-
-export interface Team {
-  id: number;
-  name: string;
-  memberIds: number[];
-  feedToken: string;
-  archived: boolean;
-}
+import { people, teamMembers, teams } from './schema.js';
+import type { Person, Team } from '../domain/types.js';
 
 function teamIdsOf(db: Conn, personIds: number[]): Map<number, number[]> {
   const map = new Map<number, number[]>();

@@ -1,33 +1,10 @@
 // Rotas, series, day calendars and overrides, loaded as the domain's records.
 import { and, asc, eq, gte, inArray, isNull } from 'drizzle-orm';
 import { PRESET_CALENDARS, mergeCalendars, type CalendarDay, type DayRules } from '../domain/day-calendar.js';
-import type { RuleVersion, SeriesDef, ShiftOverride } from '../domain/recurrence.js';
+import type { RuleVersion, ShiftOverride } from '../domain/recurrence.js';
+import type { Rota, SeriesRecord } from '../domain/types.js';
 import type { Conn } from './connection.js';
 import { dayCalendarDays, dayCalendars, rotaTeams, rotas, series, seriesCalendars, seriesVersions, shiftOverrides } from './schema.js';
-
-export interface Rota {
-  id: number;
-  name: string;
-  timezone: string;
-  location: string | null;
-  description: string | null;
-  waitlist: boolean;
-  countUnmarked: boolean;
-  cancelClosesHoursBefore: number;
-  requireApproval: boolean;
-  contactPersonId: number | null;
-  feedToken: string;
-  /** The coordinator who created it, when known. */
-  createdBy: number | null;
-  archived: boolean;
-  updatedAt: number;
-}
-
-export interface SeriesRecord extends SeriesDef {
-  label: string | null;
-  dayCalendarIds: string[];
-  updatedAt: number;
-}
 
 function toRota(r: typeof rotas.$inferSelect): Rota {
   return {

@@ -2,6 +2,7 @@
 // wall times are text (`YYYY-MM-DD`, `YYYY-MM-DDTHH:MM`) in the rota's zone.
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { PersonPreferences } from '../domain/types.js';
 
 export const people = sqliteTable(
   'people',
@@ -22,13 +23,6 @@ export const people = sqliteTable(
   },
   (t) => [uniqueIndex('people_access_token_hash').on(t.accessTokenHash), uniqueIndex('people_feed_token').on(t.feedToken)],
 );
-
-export interface PersonPreferences {
-  weekdays?: number[];
-  times?: string[];
-  maxPerWeek?: number | null;
-  maxPerMonth?: number | null;
-}
 
 export const teams = sqliteTable(
   'teams',

@@ -1,29 +1,10 @@
 // Sign-ups, offers, trades and unavailability as domain records; drizzle rows stop here.
 import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Duty } from '../domain/fairness.js';
-import type { Booking, DateRange, OfferState, SignupStatus, TradeState } from '../domain/signup-rules.js';
+import type { Booking, DateRange, OfferState, TradeState } from '../domain/signup-rules.js';
+import type { Signup } from '../domain/types.js';
 import type { Conn } from './connection.js';
 import { offers, people, rotas, signups, trades, unavailability } from './schema.js';
-
-export interface Signup {
-  id: number;
-  shiftId: string;
-  seriesId: number;
-  rotaId: number;
-  rotaName: string;
-  timezone: string;
-  personId: number;
-  personName: string;
-  status: SignupStatus;
-  attendance: 'attended' | 'no_show' | null;
-  walkIn: boolean;
-  /** The shift's UTC start and end (ms) and its local date, copied when the sign-up was made. */
-  startAt: number;
-  endAt: number;
-  localDate: string;
-  createdAt: number;
-  cancelledAt: number | null;
-}
 
 const signupColumns = { s: signups, rotaName: rotas.name, timezone: rotas.timezone, personName: people.name };
 

@@ -6,10 +6,8 @@ import { PRESET_CALENDARS, mergeCalendars, type CalendarDay, type DayRules } fro
 import type { RuleVersion, ShiftOverride } from '../domain/recurrence.js';
 import type { Booking, DateRange } from '../domain/signup-rules.js';
 import type { Conn, Db } from './connection.js';
-import type { Person } from './people.js';
 import type { NewSignup } from './signups.js';
-import type { Rota, SeriesRecord } from './schedule.js';
-import type { PersonPreferences } from './schema.js';
+import type { Person, PersonPreferences, Rota, SeriesRecord } from '../domain/types.js';
 
 /** A rota and everything its shifts are computed from, as of one revision. */
 export interface RotaSchedule {

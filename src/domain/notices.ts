@@ -1,8 +1,7 @@
 // Notices (issue 8), the pure part: what a change tells whom, in which words, when it may go out
 // (quiet hours), when a failed delivery is tried again, and when scheduled notices are due.
 import { DAY_MS, MINUTE_MS, formatDate, instantToWall, isoWeekday, parseTime, wallToInstant } from './time.js';
-
-export type NoticeLocale = 'zh-CN' | 'en';
+import type { Locale } from './types.js';
 
 /** A change that someone should hear about. `personId` null: a post to the rota's group. */
 export type NoticeEvent =
@@ -42,7 +41,7 @@ const MONTH = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'O
 const dayOf = (wall: number) => wall - (((wall % DAY_MS) + DAY_MS) % DAY_MS);
 
 /** "3月3日 周二" or "Tue 3 Mar", for a floating wall time. */
-function dateWords(wall: number, locale: NoticeLocale): string {
+function dateWords(wall: number, locale: Locale): string {
   const d = new Date(wall);
   const weekday = WEEKDAY[locale][isoWeekday(dayOf(wall)) - 1]!;
   return locale === 'zh-CN' ? `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${weekday}` : `${weekday} ${d.getUTCDate()} ${MONTH[d.getUTCMonth()]}`;
@@ -55,7 +54,7 @@ function timeWords(wall: number): string {
 }
 
 /** "3月3日 周二 07:15" or "Tue 3 Mar 07:15", in the rota's zone. */
-export function when(instant: number, zone: string, locale: NoticeLocale): string {
+export function when(instant: number, zone: string, locale: Locale): string {
   const wall = instantToWall(instant, zone);
   return `${dateWords(wall, locale)} ${timeWords(wall)}`;
 }
@@ -79,7 +78,7 @@ function plain(text: string): string {
 
 /** What a notice's words need besides the event: names and places, loaded by the caller. */
 export interface NoticeContext {
-  locale: NoticeLocale;
+  locale: Locale;
   zone: string;
   rotaName: string;
   /** The post (series label), if it has one. */
@@ -168,7 +167,7 @@ export function renderShortage(start: number, missing: number, sendAt: number, c
 }
 
 /** The daily post: a heading, then the duty sheet's own lines for tomorrow (names, and gaps called out). */
-export function renderRoster(typedRotaName: string, sheetLines: string[], locale: NoticeLocale): Words {
+export function renderRoster(typedRotaName: string, sheetLines: string[], locale: Locale): Words {
   const zh = locale === 'zh-CN';
   const rotaName = plain(typedRotaName);
   const heading = zh ? `【${rotaName}】明天的值班：` : `[${rotaName}] Tomorrow's duties:`;
@@ -176,7 +175,7 @@ export function renderRoster(typedRotaName: string, sheetLines: string[], locale
 }
 
 /** The last line of every message: the personal page (never with anyone's token). */
-export function linkLine(publicUrl: string, locale: NoticeLocale): string {
+export function linkLine(publicUrl: string, locale: Locale): string {
   return locale === 'zh-CN' ? `查看：${publicUrl}/me` : `Open: ${publicUrl}/me`;
 }
 

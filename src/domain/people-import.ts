@@ -2,11 +2,10 @@
 // CSV file with a header row (name, phone, email, team, locale). Pure: text in, rows or
 // row-numbered problems out; the whole import is refused when any row is bad.
 import { NAME_MAX, nameProblem, phoneProblem } from './validate.js';
+import type { Locale } from './types.js';
 
 export const IMPORT_MAX_ROWS = 1000;
 const EMAIL_MAX = 200;
-
-export type ImportLocale = 'zh-CN' | 'en';
 
 export interface ImportRow {
   /** The line of the text the row came from (1-based, counting the header). */
@@ -15,7 +14,7 @@ export interface ImportRow {
   phone: string | null;
   email: string | null;
   team: string | null;
-  locale: ImportLocale | null;
+  locale: Locale | null;
 }
 
 export interface ImportProblem {
@@ -89,7 +88,7 @@ function csvRecords(text: string): { line: number; fields: string[] }[] {
   return records.filter((r) => r.fields.some((f) => f.trim() !== ''));
 }
 
-function readLocale(value: string): ImportLocale | null | undefined {
+function readLocale(value: string): Locale | null | undefined {
   const v = value.trim().toLowerCase();
   if (v === '') return null;
   if (v === 'zh' || v === 'zh-cn' || v === '中文') return 'zh-CN';

@@ -1,3 +1,4 @@
+import type { Locale } from './types.js';
 // Person-shifts (人次): the unit of every report. One person on one shift counts 1 when
 // attended (walk-ins included), or when confirmed, ended and not marked no-show on a rota that
 // counts unmarked shifts. Distinct people (人数) are counted on their own: they do not add up.
@@ -44,7 +45,7 @@ export function hoursOf(minutes: number): number {
 }
 
 /** Header words for exports, in the reader's language. */
-export function statsHeaders(groupBy: GroupBy, locale: 'zh-CN' | 'en'): [string, string, string, string, string] {
+export function statsHeaders(groupBy: GroupBy, locale: Locale): [string, string, string, string, string] {
   const zh = locale === 'zh-CN';
   const group = {
     person: zh ? '志愿者' : 'Volunteer',
@@ -55,7 +56,7 @@ export function statsHeaders(groupBy: GroupBy, locale: 'zh-CN' | 'en'): [string,
   return [zh ? '编号' : 'Key', group, zh ? '人次' : 'Person-shifts', zh ? '人数' : 'People', zh ? '服务时长（小时）' : 'Hours'];
 }
 
-export function totalLabel(locale: 'zh-CN' | 'en'): string {
+export function totalLabel(locale: Locale): string {
   return locale === 'zh-CN' ? '合计' : 'Total';
 }
 
@@ -68,7 +69,7 @@ export function safeCell(text: string): string {
 }
 
 /** RFC 4180 CSV with a UTF-8 BOM, so Excel opens Chinese text correctly. */
-export function statsCsv(table: StatsTable, locale: 'zh-CN' | 'en'): string {
+export function statsCsv(table: StatsTable, locale: Locale): string {
   const quote = (v: string | number) => {
     const s = typeof v === 'number' ? String(v) : safeCell(v);
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

@@ -2,16 +2,9 @@
 // from the waitlist. Pure: the caller loads the facts (and `now`) and writes what is decided.
 import { RotaError, type ErrorCode } from './errors.js';
 import { DAY_MS, formatDate, instantToWall } from './time.js';
+import type { Actor } from './types.js';
 
 const HOUR_MS = 3_600_000;
-
-export type Role = 'volunteer' | 'coordinator';
-export type Locale = 'zh-CN' | 'en';
-
-export interface ActorFacts {
-  id: number;
-  role: Role;
-}
 
 /** The shift as it is now (after overrides). Instants are UTC ms. */
 export interface ShiftFacts {
@@ -141,7 +134,7 @@ export function checkEligible({ person, shift, rota, bookings, unavailable }: El
 }
 
 export interface SignUpInput extends EligibilityInput {
-  actor: ActorFacts;
+  actor: Actor;
   /** The person's live sign-up on this shift, if any. */
   existing: { id: number; status: 'confirmed' | 'waitlisted' } | null;
   /** Confirmed places taken on the shift (walk-ins are attendance, not places). */
@@ -181,18 +174,18 @@ export function decideSignUp(input: SignUpInput): SignUpOutcome {
 }
 
 interface LeaveInput {
-  actor: ActorFacts;
+  actor: Actor;
   signup: SignupFacts;
   rota: Pick<RotaSettings, 'cancelClosesHoursBefore'>;
   now: number;
 }
 
-function ownerOrCoordinator(actor: ActorFacts, signup: SignupFacts, doing: string): Refusal | null {
+function ownerOrCoordinator(actor: Actor, signup: SignupFacts, doing: string): Refusal | null {
   if (actor.role === 'coordinator' || actor.id === signup.personId) return null;
   return { code: 'FORBIDDEN', message: `You can only ${doing} your own sign-ups; a coordinator can do it for others.` };
 }
 
-function lockedForVolunteer(actor: ActorFacts, signup: SignupFacts, rota: Pick<RotaSettings, 'cancelClosesHoursBefore'>, now: number, doing: string): Refusal | null {
+function lockedForVolunteer(actor: Actor, signup: SignupFacts, rota: Pick<RotaSettings, 'cancelClosesHoursBefore'>, now: number, doing: string): Refusal | null {
   if (actor.role === 'coordinator') return null;
   if (now >= signup.start) return { code: 'PAST', message: 'This shift has already started.' };
   if (now >= lockStart(signup.start, rota)) {
@@ -336,7 +329,7 @@ export interface TradeSide extends TradeParty {
 }
 
 interface TradePartiesInput<P extends TradeParty = TradeParty> {
-  actor: ActorFacts;
+  actor: Actor;
   /** Whose move this is: the proposer proposes, the responder accepts. Coordinators act for either. */
   by: 'proposer' | 'responder';
   proposer: P;

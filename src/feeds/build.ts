@@ -1,15 +1,11 @@
 // Builds each feed's events from the schedule: shifts as their rota computes them, the sign-ups on
 // them, and when each thing last changed (DTSTAMP, LAST-MODIFIED and SEQUENCE come from the data).
 // It reads nothing itself: a FeedSource (src/services/feeds.ts) hands it domain records.
-import type { PersonRow, SignupRow } from '../db/feeds.js';
-import type { Person, Team } from '../db/people.js';
-import type { Rota, SeriesRecord } from '../db/schedule.js';
 import { shiftDate, type DateWindow, type Shift } from '../domain/recurrence.js';
 import { formatDate, localToday } from '../domain/time.js';
 import type { EventStatus, FeedDocument, FeedEvent } from './ical.js';
-import { LABELS, type FeedLocale, type Labels } from './labels.js';
-
-export type FeedKind = 'people' | 'teams' | 'rotas' | 'open';
+import { LABELS, type Labels } from './labels.js';
+import type { FeedPerson, FeedSignup, Locale, Person, Rota, SeriesRecord, Team } from '../domain/types.js';
 
 /** Feeds roll with the local date: about two months back, a year ahead. */
 const DAYS_BACK = 60;
@@ -22,7 +18,7 @@ export interface FeedOptions {
   /** UIDs are scoped to the service's host name (RFC 5545 §3.8.4.7). */
   host: string;
   /** Words for team, rota and open-shift feeds; a person's feed speaks the person's own locale. */
-  locale: FeedLocale;
+  locale: Locale;
 }
 
 interface Ref {
@@ -39,9 +35,9 @@ export interface FilledShift {
 
 /** Everything a render reads, as domain records. */
 export interface FeedSource {
-  people(ids: number[]): PersonRow[];
+  people(ids: number[]): FeedPerson[];
   /** The first active coordinator, for rotas whose creator is no longer one. */
-  firstCoordinator(): PersonRow | null;
+  firstCoordinator(): FeedPerson | null;
   rota(id: number): Rota | null;
   series(rotaId: number): SeriesRecord[];
   /** Notes and change times of a rota's overridden shifts, by shift id. */
@@ -51,7 +47,7 @@ export interface FeedSource {
   /** The rota's shifts with local dates in the window, and their fill. */
   shifts(rotaId: number, window: DateWindow): FilledShift[];
   /** Sign-ups of these people on local dates [from, to], in id order. */
-  signupsOf(personIds: number[], from: string, to: string): SignupRow[];
+  signupsOf(personIds: number[], from: string, to: string): FeedSignup[];
 }
 
 /** One shift as a feed shows it. */
@@ -66,7 +62,7 @@ interface Slot {
   fill: { min: number; max: number; confirmed: Ref[]; waitlisted: Ref[] } | null;
   cancelled: boolean;
   note: string | null;
-  coordinator: PersonRow | null;
+  coordinator: FeedPerson | null;
   lastModified: number;
 }
 
@@ -84,12 +80,12 @@ interface RotaData {
   series: Map<number, SeriesRecord>;
   overrides: Map<string, { note: string | null; updatedAt: number }>;
   signupChanges: Map<string, number>;
-  coordinator: PersonRow | null;
+  coordinator: FeedPerson | null;
 }
 
 /** The state of one render: the people it names (each loaded once) and each rota's data. */
 class Loader {
-  private peopleById = new Map<number, PersonRow>();
+  private peopleById = new Map<number, FeedPerson>();
   private rotas = new Map<number, RotaData>();
 
   constructor(
@@ -102,7 +98,7 @@ class Loader {
    * district has tens of thousands of people, and reading them all made each render take ~0.3 s
    * and ~100 MB (bench/, issue 7).
    */
-  people(ids: Iterable<number>): Map<number, PersonRow> {
+  people(ids: Iterable<number>): Map<number, FeedPerson> {
     const missing = [...new Set(ids)].filter((id) => !this.peopleById.has(id));
     if (missing.length > 0) for (const r of this.source.people(missing)) this.peopleById.set(r.id, r);
     return this.peopleById;
@@ -144,8 +140,8 @@ class Loader {
   }
 
   /** The coordinator who created the rota, while still an active coordinator, else the first active coordinator. */
-  private coordinatorOf(rota: Rota): PersonRow | null {
-    const active = (p: PersonRow | undefined) => p !== undefined && p.role === 'coordinator' && !p.archived;
+  private coordinatorOf(rota: Rota): FeedPerson | null {
+    const active = (p: FeedPerson | undefined) => p !== undefined && p.role === 'coordinator' && !p.archived;
     const creator = rota.createdBy === null ? undefined : this.people([rota.createdBy]).get(rota.createdBy);
     if (active(creator)) return creator!;
     return this.source.firstCoordinator();
@@ -191,7 +187,7 @@ function names(list: Ref[], L: Labels): string {
   return list.length === 0 ? L.nobody : list.map((p) => p.name).join(L.listSeparator);
 }
 
-function contact(p: PersonRow): string {
+function contact(p: FeedPerson): string {
   return [p.name, p.phone, p.email].filter(Boolean).join(' · ');
 }
 
@@ -293,7 +289,7 @@ function holdingsOf(loader: Loader, personIds: number[]): Holding[] {
   const todayUtc = formatDate(localToday(loader.now, 'UTC'));
   // Every zone's window lies within a day of the UTC one; each rota's own window is applied below.
   const rows = loader.source.signupsOf(personIds, shiftDate(todayUtc, -DAYS_BACK - 1), shiftDate(todayUtc, DAYS_AHEAD + 1));
-  const byShift = new Map<string, SignupRow[]>();
+  const byShift = new Map<string, FeedSignup[]>();
   const rotas = new Map<number, Rota | null>();
   for (const row of rows) {
     if (!rotas.has(row.rotaId)) rotas.set(row.rotaId, loader.source.rota(row.rotaId));
@@ -317,7 +313,7 @@ function holdingsOf(loader: Loader, personIds: number[]): Holding[] {
       continue;
     }
     // Each person's latest sign-up on the shift decides: left (hidden) or cancelled with the shift.
-    const latest = new Map<number, SignupRow>();
+    const latest = new Map<number, FeedSignup>();
     for (const r of list) latest.set(r.personId, r);
     const cancelled = [...latest.values()].filter((r) => r.cancelReason === 'shift_changed');
     const first = cancelled[0];
@@ -328,7 +324,7 @@ function holdingsOf(loader: Loader, personIds: number[]): Holding[] {
 }
 
 /** A shift as its sign-up remembers it: the times it had then (it may since be gone or moved). */
-function slotFromSignup(data: RotaData, row: SignupRow, cancelled: boolean): Slot {
+function slotFromSignup(data: RotaData, row: FeedSignup, cancelled: boolean): Slot {
   const base = baseSlot(data, row.shiftId, row.seriesId);
   const current = data.slots.get(row.shiftId);
   return { ...base, start: row.startAt, end: row.endAt, localDate: row.localDate, fill: null, cancelled, lastModified: Math.max(base.lastModified, current?.lastModified ?? 0) };

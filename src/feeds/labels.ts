@@ -1,6 +1,6 @@
+import type { Locale } from '../domain/types.js';
 // The words of a feed, in the subscriber's language: a person's feed speaks their locale; team,
 // rota and open-shift feeds default to Chinese and take `?lang=en`.
-export type FeedLocale = 'zh-CN' | 'en';
 
 export interface Labels {
   personCalendar(name: string): string;
@@ -83,4 +83,4 @@ const en: Labels = {
   nobody: 'nobody yet',
 };
 
-export const LABELS: Record<FeedLocale, Labels> = { 'zh-CN': zh, en };
+export const LABELS: Record<Locale, Labels> = { 'zh-CN': zh, en };

@@ -1,9 +1,9 @@
 // Bearer tokens: an access token acts for one person; feed tokens never open the API.
 import type { FastifyInstance, FastifyReply, FastifyRequest, preParsingAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Person } from '../db/people.js';
 import { RotaError } from '../domain/errors.js';
 import { authenticate } from '../services/people.js';
+import type { Person } from '../domain/types.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,6 +1,6 @@
 // Links handed to people: the personal page (token in the fragment, never sent to a server) and feeds.
 import type { Config } from '../config.js';
-import type { FeedKind } from '../feeds/build.js';
+import type { FeedKind } from '../domain/types.js';
 
 export function accessUrl(config: Config, token: string): string {
   return `${config.publicUrl}/me#${token}`;

@@ -1,11 +1,10 @@
 // The printable poster for a post: a large QR code that opens the check-in page, the place, the
 // usual time, one line of instructions and the link as text. Print CSS for A4 or A5, one page.
 import QRCode from 'qrcode';
-import type { Rota, SeriesRecord } from '../db/schedule.js';
 import type { RuleVersion } from '../domain/recurrence.js';
+import type { Locale, Rota, SeriesRecord } from '../domain/types.js';
 
 export type PosterSize = 'a4' | 'a5';
-type Locale = 'zh-CN' | 'en';
 
 const WORDS = {
   'zh-CN': {

@@ -1,14 +1,12 @@
 // TypeBox schemas shared by several routes, and the mappers from domain records to wire objects.
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import type { Config } from '../config.js';
-import type { Person, Team } from '../db/people.js';
-import type { Rota, SeriesRecord } from '../db/schedule.js';
-import type { Signup } from '../db/signups.js';
 import { NAME_MAX, TEXT_MAX } from '../domain/validate.js';
 import { formatInstant } from '../domain/time.js';
 import type { ShiftView } from '../services/shifts.js';
 import type { Warning } from '../services/rotas.js';
 import { feedLinks } from './links.js';
+import type { Person, Rota, SeriesRecord, Signup, Team } from '../domain/types.js';
 
 export const Name = Type.String({ minLength: 1, maxLength: NAME_MAX });
 export const Text = Type.String({ maxLength: TEXT_MAX });

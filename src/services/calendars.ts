@@ -9,8 +9,8 @@ import { PRESET_CALENDARS, type CalendarDay } from '../domain/day-calendar.js';
 import { RotaError } from '../domain/errors.js';
 import { requireDate } from '../domain/time.js';
 import { optionalText, requireName } from '../domain/validate.js';
-import type { Actor } from './people.js';
 import { reconcileSignups, type AffectedMode, type AffectedSignup } from './reconcile.js';
+import type { Actor } from '../domain/types.js';
 
 export interface CalendarSummary {
   id: string;

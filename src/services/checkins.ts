@@ -21,16 +21,16 @@ import {
 } from '../db/checkins.js';
 import type { Conn, Db } from '../db/connection.js';
 import { getPerson } from '../db/people.js';
-import { dayRulesFor, overridesFor, type Rota, type SeriesRecord } from '../db/schedule.js';
+import { dayRulesFor, overridesFor } from '../db/schedule.js';
 import { newToken } from './tokens.js';
 import { chooseShift, checkinFlags, checkinWindow, decideCheckin, distanceMetres, type CheckinSettings } from '../domain/checkin.js';
 import { RotaError } from '../domain/errors.js';
 import { expandSeries, shiftDate, type RuleVersion, type Shift } from '../domain/recurrence.js';
 import { refusalError } from '../domain/signup-rules.js';
 import { DAY_MS, formatDate, localToday } from '../domain/time.js';
-import type { Actor } from './people.js';
 import { requireRota, requireSeries } from './rotas.js';
 import { listShifts } from './shifts.js';
+import type { Actor, Rota, SeriesRecord } from '../domain/types.js';
 
 export type { CheckinRecord };
 

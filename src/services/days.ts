@@ -4,10 +4,10 @@ import { transaction } from '../db/store.js';
 import type { Db } from '../db/connection.js';
 import { RotaError } from '../domain/errors.js';
 import { requireDate } from '../domain/time.js';
-import type { Actor } from './people.js';
 import type { AffectedSignup } from './reconcile.js';
 import { editShift } from './schedule.js';
 import { getShift, listShifts, type ShiftView } from './shifts.js';
+import type { Actor } from '../domain/types.js';
 
 export interface CancelDayInput {
   /** The local date, in each rota's own zone. */

@@ -5,7 +5,7 @@ import { transaction } from '../db/store.js';
 import { randomUUID } from 'node:crypto';
 import type { Conn, Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
-import { listPeople, updatePersonRow, type Locale } from '../db/people.js';
+import { listPeople, updatePersonRow } from '../db/people.js';
 import { awayBetween, dutiesBetween, lastDutiesBefore } from '../db/signups.js';
 import { RotaError } from '../domain/errors.js';
 import {
@@ -28,11 +28,11 @@ import {
 } from '../domain/fairness.js';
 import { checkWindow, shiftDate } from '../domain/recurrence.js';
 import type { Refusal, RotaSettings } from '../domain/signup-rules.js';
-import type { Actor } from './people.js';
 import { requirePerson } from './people.js';
 import { runReport } from './report-pool.js';
 import { LISTING_LIMIT, getShift, listShifts, type ShiftQuery, type ShiftView } from './shifts.js';
 import { addSignup, rotaSettings } from './signups.js';
+import type { Actor, Locale } from '../domain/types.js';
 
 /** Duties this many days either side of a window decide load (4 weeks) and weekly and monthly limits. */
 const MARGIN_DAYS = 35;

@@ -20,10 +20,10 @@ import { rotaByFeedToken } from '../db/schedule.js';
 import { storeOf } from '../db/store.js';
 import { MAX_WINDOW_DAYS, shiftDate, type DateWindow } from '../domain/recurrence.js';
 import { DAY_MS, formatDate, localToday } from '../domain/time.js';
-import { buildFeed, type FeedKind, type FeedSource, type FeedSubject } from '../feeds/build.js';
+import { buildFeed, type FeedSource, type FeedSubject } from '../feeds/build.js';
 import { renderCalendar } from '../feeds/ical.js';
-import type { FeedLocale } from '../feeds/labels.js';
 import { listShifts } from './shifts.js';
+import type { FeedKind, Locale } from '../domain/types.js';
 
 /** Bump when the rendering changes, so that every client fetches the new form once. */
 const FORMAT = 2;
@@ -42,7 +42,7 @@ export type FeedAnswer = { found: false } | { found: true; tag: string; feed: Ca
 export interface FeedRequest {
   kind: FeedKind;
   token: string;
-  locale: FeedLocale;
+  locale: Locale;
   now: Date;
 }
 

@@ -39,16 +39,16 @@ import {
   renderShortage,
   shortageKey,
   type NoticeEvent,
-  type NoticeLocale,
   type QuietHours,
 } from '../domain/notices.js';
 import { shiftDate } from '../domain/recurrence.js';
 import { formatDate, localToday, requireTime } from '../domain/time.js';
-import { requirePerson, type Actor } from './people.js';
+import { requirePerson } from './people.js';
 import { requireRota } from './rotas.js';
 import { buildSheet, sheetText } from './sheets.js';
 import { checkTargetUrl, OutboundRefused } from './outbound.js';
 import { listShifts } from './shifts.js';
+import type { Actor, Locale } from '../domain/types.js';
 
 export type { Notice, NoticeSettings };
 
@@ -151,7 +151,7 @@ export interface ChannelInput {
   kind: GroupKind | 'none';
   url?: string;
   secret?: string | null;
-  locale?: NoticeLocale;
+  locale?: Locale;
   rosterAt?: string | null;
   remindHoursBefore?: number;
   quietHours?: QuietHours | null;

@@ -4,10 +4,10 @@
 import { transaction } from '../db/store.js';
 import type { Conn, Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
-import { getPerson, type Person } from '../db/people.js';
-import { getOffer, getSignup, insertOffer, liveOfferOf, liveSignup, offersByStatus, signupsOfPerson, updateOffer, updateSignup, type Offer, type Signup } from '../db/signups.js';
+import { getPerson } from '../db/people.js';
+import { getOffer, getSignup, insertOffer, liveOfferOf, liveSignup, offersByStatus, signupsOfPerson, updateOffer, updateSignup, type Offer } from '../db/signups.js';
 import { RotaError } from '../domain/errors.js';
-import { checkClaim, checkOffer, effectiveOfferStatus, eligibleInLine, offerClosed, refusalError, type ActorFacts, type OfferState, type Refusal } from '../domain/signup-rules.js';
+import { checkClaim, checkOffer, effectiveOfferStatus, eligibleInLine, offerClosed, refusalError, type OfferState, type Refusal } from '../domain/signup-rules.js';
 import { enqueue } from './notices.js';
 import { requirePerson } from './people.js';
 import { requireRota } from './rotas.js';
@@ -22,6 +22,7 @@ import {
   waitingCandidates,
   type Place,
 } from './signups.js';
+import type { Actor, Person, Signup } from '../domain/types.js';
 
 const OFFER_ALERT_MS = 48 * 3_600_000;
 
@@ -69,7 +70,7 @@ export function getOfferView(db: Db, id: number, now: Date): OfferView {
  * Moves an offered place to the claimer: the owner's sign-up is cancelled and the claimer's
  * (a waitlisted one moved up, or a new one) confirmed, in the caller's transaction.
  */
-function transfer(tx: Conn, actor: ActorFacts, offer: Offer, owned: Signup, place: Place, claimerId: number, now: Date): number {
+function transfer(tx: Conn, actor: Actor, offer: Offer, owned: Signup, place: Place, claimerId: number, now: Date): number {
   updateSignup(tx, owned.id, { status: 'cancelled', cancelledAt: now.getTime(), cancelReason: 'given_away' }, now.getTime());
   writeAudit(tx, now, { actorId: actor.id, action: 'signup.cancel', entity: 'signup', entityId: owned.id, detail: { shiftId: owned.shiftId, personId: owned.personId, offerId: offer.id, to: claimerId } });
   const waiting = liveSignup(tx, place.shift.id, claimerId);
@@ -96,7 +97,7 @@ function transfer(tx: Conn, actor: ActorFacts, offer: Offer, owned: Signup, plac
  * goes straight to the first of them (as a cancellation would give it; no approval needed);
  * otherwise the offer stays open until claimed, withdrawn, or the shift starts.
  */
-export function offerSignup(db: Db, actor: ActorFacts, signupId: number, now: Date): OfferView {
+export function offerSignup(db: Db, actor: Actor, signupId: number, now: Date): OfferView {
   const id = transaction(db,
     (tx) => {
       const owned = requireSignup(tx, signupId);
@@ -128,7 +129,7 @@ type ClaimResult = { signup: Signup } | { pending: OfferView };
  * later ones get OFFER_CLOSED. On a rota that requires approval a volunteer's claim waits for a
  * coordinator, and the owner keeps the place until then.
  */
-export function claimOffer(db: Db, actor: ActorFacts, offerId: number, claimerId: number, now: Date): ClaimResult {
+export function claimOffer(db: Db, actor: Actor, offerId: number, claimerId: number, now: Date): ClaimResult {
   const result = transaction(db,
     (tx): { signupId: number } | { pendingOfferId: number } => {
       const current = view(tx, requireOffer(tx, offerId), now);
@@ -149,7 +150,7 @@ export function claimOffer(db: Db, actor: ActorFacts, offerId: number, claimerId
 }
 
 /** A coordinator approves a claim waiting for approval; the claimer is checked again now. */
-export function approveOffer(db: Db, actor: ActorFacts, offerId: number, now: Date): Signup {
+export function approveOffer(db: Db, actor: Actor, offerId: number, now: Date): Signup {
   const signupId = transaction(db,
     (tx) => {
       const current = view(tx, requireOffer(tx, offerId), now);
@@ -167,7 +168,7 @@ export function approveOffer(db: Db, actor: ActorFacts, offerId: number, now: Da
 }
 
 /** Ends an offer without moving the place: withdrawn by its owner, or a claim rejected by a coordinator. */
-export function closeOffer(db: Db, actor: ActorFacts, offerId: number, how: 'withdraw' | 'reject', now: Date): OfferView {
+export function closeOffer(db: Db, actor: Actor, offerId: number, how: 'withdraw' | 'reject', now: Date): OfferView {
   transaction(db,
     (tx) => {
       const current = view(tx, requireOffer(tx, offerId), now);

@@ -2,15 +2,16 @@
 // offers waiting, the duties she could take, and each rota's contact, so the page can draw the
 // next duty before anything else loads.
 import type { Db } from '../db/connection.js';
-import { getPerson, type Person } from '../db/people.js';
-import { listRotas, type Rota } from '../db/schedule.js';
-import { signupsOfPerson, type Signup } from '../db/signups.js';
+import { getPerson } from '../db/people.js';
+import { listRotas } from '../db/schedule.js';
+import { signupsOfPerson } from '../db/signups.js';
 import { shiftDate } from '../domain/recurrence.js';
 import { formatDate, localToday } from '../domain/time.js';
 import { claimableOffers, offersOfPerson, type OfferView } from './offers.js';
 import { rotaTeamIds } from './rotas.js';
 import { getShift, listShifts, type ShiftView } from './shifts.js';
 import { openTrades, type TradeView } from './trades.js';
+import type { Person, Rota, Signup } from '../domain/types.js';
 
 /** Open duties are looked for this many days ahead (or up to her last duty, within a year). */
 const OPEN_DAYS = 30;

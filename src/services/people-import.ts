@@ -6,7 +6,8 @@ import type { Db } from '../db/connection.js';
 import { listPeople, listTeams } from '../db/people.js';
 import { RotaError } from '../domain/errors.js';
 import { parsePeopleImport, type ImportRow } from '../domain/people-import.js';
-import { createPerson, createTeam, type Actor } from './people.js';
+import { createPerson, createTeam } from './people.js';
+import type { Actor } from '../domain/types.js';
 
 export interface ImportedPerson extends ImportRow {
   /** The team's id; null while a new team is only planned (dry run) or when there is no team. */

@@ -17,19 +17,12 @@ import {
   setPersonTeams,
   updatePersonRow,
   updateTeamRow,
-  type Locale,
-  type Person,
   type PersonChanges,
-  type Role,
-  type Team,
 } from '../db/people.js';
 import { hashToken, newToken } from './tokens.js';
 import { RotaError } from '../domain/errors.js';
-import type { ActorFacts } from '../domain/signup-rules.js';
 import { optionalPhone, optionalText, requireName } from '../domain/validate.js';
-
-/** Who acts: the domain's ActorFacts. */
-export type Actor = ActorFacts;
+import type { Actor, Locale, Person, Role, Team } from '../domain/types.js';
 
 export function listPeople(db: Conn, opts: { includeArchived: boolean; teamId?: number }): Person[] {
   return readPeople(db, opts);

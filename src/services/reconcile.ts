@@ -2,16 +2,16 @@
 // import, every live future sign-up of the touched series is checked against its shift as it now is.
 import type { Conn } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
-import { dayRulesFor, loadSeries, overridesFor, type SeriesRecord } from '../db/schedule.js';
-import { bookingsDuring, liveSignupsOfSeries, moveSignup, updateSignup, type Signup } from '../db/signups.js';
+import { dayRulesFor, loadSeries, overridesFor } from '../db/schedule.js';
+import { bookingsDuring, liveSignupsOfSeries, moveSignup, updateSignup } from '../db/signups.js';
 import { storeOf } from '../db/store.js';
 import { RotaError } from '../domain/errors.js';
 import type { DayRules } from '../domain/day-calendar.js';
 import { expandSeries, findShift, parseShiftId, type Shift, type ShiftOverride } from '../domain/recurrence.js';
 import { formatInstant } from '../domain/time.js';
-import type { Actor } from './people.js';
 import { enqueue } from './notices.js';
 import { promoteWaitlist } from './signups.js';
+import type { Actor, SeriesRecord, Signup } from '../domain/types.js';
 
 /** What to do with sign-ups whose shift a change removes or moves: `cancel` them, or `move` them with it. */
 export type AffectedMode = 'cancel' | 'move';

@@ -6,10 +6,17 @@ import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type Database from 'better-sqlite3';
 import type { Db } from '../db/connection.js';
 import { RotaError, type ErrorCode } from '../domain/errors.js';
-import { runJob, type JobResult, type ReportJob } from './report-jobs.js';
+import type { JobResult, ReportJob } from './report-jobs.js';
+
+/** A rendered file: text, or bytes (which cross threads as a Uint8Array). */
+export type Body = string | Uint8Array;
+
+/** A body as Fastify sends it: text as it is, bytes as a Buffer (without copying them). */
+export function bytesOf(body: Body): string | Buffer {
+  return typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
 
 /** What a worker answers for one job. */
 export type JobAnswer =
@@ -118,7 +125,7 @@ export class ReportPool {
   }
 }
 
-const pools = new WeakMap<Database.Database, ReportPool>();
+const pools = new WeakMap<Db['$client'], ReportPool>();
 
 /** The pool of a database: made on the first report, one per open database. */
 export function reportPool(db: Db): ReportPool {
@@ -133,7 +140,8 @@ export function reportPool(db: Db): ReportPool {
  * run here, in the calling thread, through the same job function.
  */
 export async function runReport<J extends ReportJob>(db: Db, job: J): Promise<JobResult<J>> {
-  if (db.$client.memory) return runJob(db, job);
+  // Loaded when first needed: the jobs import the services that call this pool.
+  if (db.$client.memory) return (await import('./report-jobs.js')).runJob(db, job);
   return (await reportPool(db).run(job)) as JobResult<J>;
 }
 

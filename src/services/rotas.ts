@@ -1,13 +1,12 @@
 // Rota and series look-ups that every use case starts from, and the warnings a series carries.
 // A leaf of the services: it imports no other service, so any of them may use it.
 import type { Conn } from '../db/connection.js';
-import { getRota, listRotas as readRotas, loadSeries, rotaTeamIds as readRotaTeamIds, type Rota, type SeriesRecord } from '../db/schedule.js';
+import { getRota, listRotas as readRotas, loadSeries, rotaTeamIds as readRotaTeamIds } from '../db/schedule.js';
 import { PRESET_CALENDARS, missingPresetYears } from '../domain/day-calendar.js';
 import { RotaError } from '../domain/errors.js';
 import { seriesSpan } from '../domain/recurrence.js';
 import { formatDate, localToday } from '../domain/time.js';
-
-export type { SeriesRecord };
+import type { Rota, SeriesRecord } from '../domain/types.js';
 
 export function requireRota(db: Conn, id: number): Rota {
   const rota = getRota(db, id);

@@ -18,9 +18,7 @@ import {
   shiftOverride,
   updateRotaRow,
   updateSeriesRow,
-  type Rota,
   type RotaFields,
-  type SeriesRecord,
   type StoredOverride,
 } from '../db/schedule.js';
 import { newToken } from './tokens.js';
@@ -29,9 +27,9 @@ import { LIMITS, checkShape, checkVersion, findShift, parseShiftId, seriesShifts
 import type { RuleSpec } from '../domain/rule.js';
 import { formatDate, localToday, parseLocal, requireDate, requireTimeZone } from '../domain/time.js';
 import { optionalLabel, optionalText, requireName } from '../domain/validate.js';
-import type { Actor } from './people.js';
 import { reconcileSignups, type AffectedMode, type AffectedSignup } from './reconcile.js';
 import { requireRota, requireSeries } from './rotas.js';
+import type { Actor, Rota, SeriesRecord } from '../domain/types.js';
 
 export interface RotaInput {
   name: string;

@@ -2,14 +2,14 @@
 // names, in the reader's language — as a print-ready HTML page, an Excel workbook, or plain text
 // to paste into a chat group ("3月2日 周一 07:15 校园门口：张三、李四；小区门口：还缺 1 人").
 import type { Db } from '../db/connection.js';
-import type { Locale } from '../db/people.js';
 import { safeCell } from '../domain/person-shifts.js';
 import { checkWindow, shiftDate } from '../domain/recurrence.js';
 import { DAY_MS, formatDate, isoWeekday, localToday, parseDate } from '../domain/time.js';
-import { bytesOf, type SheetFormat } from './report-jobs.js';
-import { runReport } from './report-pool.js';
+import type { SheetFormat } from './report-jobs.js';
+import { bytesOf, runReport } from './report-pool.js';
 import { requireRota } from './rotas.js';
 import { listShifts } from './shifts.js';
+import type { Locale } from '../domain/types.js';
 
 export interface SheetCell {
   shiftId: string;

@@ -1,11 +1,12 @@
 // Shifts in a window: computed from the series, with the sign-ups that fill them.
 import type { Conn } from '../db/connection.js';
-import { listRotas, type Rota, type SeriesRecord } from '../db/schedule.js';
+import { listRotas } from '../db/schedule.js';
 import { storeOf, type FillRow, type Store } from '../db/store.js';
 import { RotaError } from '../domain/errors.js';
 import { checkWindow, expandSeries, findShift, parseShiftId, seriesShiftsPerDay, shiftDate, type Shift } from '../domain/recurrence.js';
 import { daysBetween, formatDate, localToday, parseDate } from '../domain/time.js';
 import { windowWarnings, type Warning } from './rotas.js';
+import type { Rota, SeriesRecord } from '../domain/types.js';
 
 export type ShiftStatus = 'cancelled' | 'gap' | 'ok' | 'full';
 

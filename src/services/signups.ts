@@ -17,7 +17,6 @@ import {
   updateSignup,
   updateTrade,
   waitlistOf,
-  type Signup,
 } from '../db/signups.js';
 import { RotaError } from '../domain/errors.js';
 import { checkWindow, type Shift } from '../domain/recurrence.js';
@@ -28,7 +27,6 @@ import {
   decideSignUp,
   refusalError,
   shiftDates,
-  type ActorFacts,
   type AttendanceMark,
   type Booking,
   type DateRange,
@@ -41,6 +39,7 @@ import { enqueue } from './notices.js';
 import { requirePerson } from './people.js';
 import { requireRota } from './rotas.js';
 import { getShift, getShiftOnly } from './shifts.js';
+import type { Actor, Signup } from '../domain/types.js';
 
 /** A shift as it is now, with its rota's settings. */
 export interface Place {
@@ -85,7 +84,7 @@ export function liveRef(s: Signup | null): { id: number; status: 'confirmed' | '
 }
 
 /** A new confirmed or waitlisted sign-up carrying the shift's UTC start, end and local date. */
-export function addSignup(tx: Conn, actor: ActorFacts, shift: Shift, personId: number, status: 'confirmed' | 'waitlisted', now: Date): number {
+export function addSignup(tx: Conn, actor: Actor, shift: Shift, personId: number, status: 'confirmed' | 'waitlisted', now: Date): number {
   const id = insertSignup(
     tx,
     { shiftId: shift.id, seriesId: shift.seriesId, rotaId: shift.rotaId, personId, status, startAt: shift.start, endAt: shift.end, localDate: shift.localDate, createdBy: actor.id },
@@ -100,7 +99,7 @@ export function addSignup(tx: Conn, actor: ActorFacts, shift: Shift, personId: n
  * The hot path: statements prepared once, the shift computed from the rota's cached schedule,
  * capacity and the person's own sign-up read together, and the answer built from what was read.
  */
-export function signUp(db: Db, actor: ActorFacts, shiftId: string, personId: number, now: Date): Signup {
+export function signUp(db: Db, actor: Actor, shiftId: string, personId: number, now: Date): Signup {
   const store = storeOf(db);
   const at = now.getTime();
   return transaction(db, () => {
@@ -147,7 +146,7 @@ export function signUp(db: Db, actor: ActorFacts, shiftId: string, personId: num
  * Cancels a sign-up. A freed confirmed place goes to the first eligible person on the waitlist.
  * Cancelling an already cancelled sign-up answers it unchanged, so a double tap is harmless.
  */
-export function cancelSignup(db: Db, actor: ActorFacts, signupId: number, now: Date): Signup {
+export function cancelSignup(db: Db, actor: Actor, signupId: number, now: Date): Signup {
   transaction(db,
     (tx) => {
       const signup = requireSignup(tx, signupId);
@@ -169,7 +168,7 @@ export function cancelSignup(db: Db, actor: ActorFacts, signupId: number, now: D
 }
 
 /** A place that is given up or changes hands ends its open offer and the open trades that name it. */
-export function closeDependents(tx: Conn, actor: ActorFacts, signupId: number, now: Date): void {
+export function closeDependents(tx: Conn, actor: Actor, signupId: number, now: Date): void {
   const offer = liveOfferOf(tx, signupId);
   if (offer) {
     updateOffer(tx, offer.id, { status: 'withdrawn', closedAt: now.getTime() });
@@ -211,7 +210,7 @@ interface AttendanceInput {
 }
 
 /** Records attended or no-show (coordinators only, checked by the route); walk-ins count as attended. */
-export function recordAttendance(db: Db, actor: ActorFacts, shiftId: string, input: AttendanceInput, now: Date): Signup {
+export function recordAttendance(db: Db, actor: Actor, shiftId: string, input: AttendanceInput, now: Date): Signup {
   const id = transaction(db,
     (tx) => {
       const { shift } = loadPlace(tx, shiftId);

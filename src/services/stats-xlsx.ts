@@ -1,7 +1,8 @@
 // The statistics table as an Excel workbook (exceljs is loaded on first use, to keep start-up fast).
 import { safeCell, statsHeaders, totalLabel, type StatsTable } from '../domain/person-shifts.js';
+import type { Locale } from '../domain/types.js';
 
-export async function statsXlsx(table: StatsTable & { from: string; to: string }, locale: 'zh-CN' | 'en'): Promise<Buffer> {
+export async function statsXlsx(table: StatsTable & { from: string; to: string }, locale: Locale): Promise<Buffer> {
   const { default: ExcelJS } = await import('exceljs');
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet(locale === 'zh-CN' ? '人次统计' : 'Person-shifts');

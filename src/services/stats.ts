@@ -6,9 +6,9 @@ import { requireRota } from './rotas.js';
 import type { GroupBy, StatsTable } from '../domain/person-shifts.js';
 import { checkWindow } from '../domain/recurrence.js';
 import { formatDate, localToday } from '../domain/time.js';
-import type { Locale } from '../db/people.js';
-import { runReport } from './report-pool.js';
-import { bytesOf, type StatsFormat } from './report-jobs.js';
+import type { StatsFormat } from './report-jobs.js';
+import { bytesOf, runReport } from './report-pool.js';
+import type { Locale } from '../domain/types.js';
 
 export interface StatsQuery {
   groupBy: GroupBy;

@@ -4,7 +4,7 @@
 import { transaction } from '../db/store.js';
 import type { Conn, Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
-import { getSignup, getTrade, insertTrade, listTrades, liveSignup, updateSignup, updateTrade, type Signup, type Trade } from '../db/signups.js';
+import { getSignup, getTrade, insertTrade, listTrades, liveSignup, updateSignup, updateTrade, type Trade } from '../db/signups.js';
 import { RotaError } from '../domain/errors.js';
 import { shiftDate } from '../domain/recurrence.js';
 import {
@@ -13,7 +13,6 @@ import {
   checkTradeParties,
   effectiveTradeStatus,
   refusalError,
-  type ActorFacts,
   type Refusal,
   type TradeParty,
   type TradeSide,
@@ -25,6 +24,7 @@ import { requirePerson } from './people.js';
 import { requireRota } from './rotas.js';
 import { LISTING_LIMIT, listShifts, type ShiftView } from './shifts.js';
 import { circumstances, closeDependents, liveRef, loadPlace, requireSignup, signupFacts } from './signups.js';
+import type { Actor, Signup } from '../domain/types.js';
 
 /** A trade with its two sign-ups as they are now, and its status as of now (open trades lapse). */
 export interface TradeView {
@@ -110,7 +110,7 @@ function side(tx: Conn, lookups: Lookups, p: TradeParty, gives: Signup, takes: S
  */
 function check(
   tx: Conn,
-  actor: ActorFacts,
+  actor: Actor,
   by: 'proposer' | 'responder',
   proposerId: number,
   responderId: number,
@@ -127,7 +127,7 @@ function check(
 }
 
 /** Proposes exchanging the proposer's place (`signupId`) for someone else's (`withSignupId`). */
-export function proposeTrade(db: Db, actor: ActorFacts, signupId: number, withSignupId: number, now: Date): TradeView {
+export function proposeTrade(db: Db, actor: Actor, signupId: number, withSignupId: number, now: Date): TradeView {
   const id = transaction(db,
     (tx) => {
       const mine = requireSignup(tx, signupId);
@@ -147,7 +147,7 @@ function tradeClosed(status: TradeState): RotaError {
 }
 
 /** Both places change hands: each sign-up keeps its shift and takes the other person. */
-function swap(tx: Conn, actor: ActorFacts, v: TradeView, now: Date): void {
+function swap(tx: Conn, actor: Actor, v: TradeView, now: Date): void {
   const { trade, signup, withSignup } = v;
   updateTrade(tx, trade.id, { status: 'accepted', decidedAt: now.getTime(), decidedBy: actor.id });
   // Offers and other trades of these two places end; this trade is no longer open, so it stays accepted.
@@ -169,7 +169,7 @@ function swap(tx: Conn, actor: ActorFacts, v: TradeView, now: Date): void {
  * The person asked accepts (or a coordinator for them). Checked again now; on a rota that
  * requires approval a volunteer's acceptance waits for a coordinator, and nobody moves until then.
  */
-export function acceptTrade(db: Db, actor: ActorFacts, tradeId: number, now: Date): TradeView {
+export function acceptTrade(db: Db, actor: Actor, tradeId: number, now: Date): TradeView {
   transaction(db,
     (tx) => {
       const v = view(tx, requireTrade(tx, tradeId), now);
@@ -189,7 +189,7 @@ export function acceptTrade(db: Db, actor: ActorFacts, tradeId: number, now: Dat
 }
 
 /** A coordinator approves an accepted trade waiting for approval; it is checked again now. */
-export function approveTrade(db: Db, actor: ActorFacts, tradeId: number, now: Date): TradeView {
+export function approveTrade(db: Db, actor: Actor, tradeId: number, now: Date): TradeView {
   transaction(db,
     (tx) => {
       const v = view(tx, requireTrade(tx, tradeId), now);
@@ -212,7 +212,7 @@ const ENDINGS = {
  * Ends a trade with nobody moving: declined by the person asked, withdrawn by the proposer,
  * rejected by a coordinator (coordinators may do any of these).
  */
-export function endTrade(db: Db, actor: ActorFacts, tradeId: number, how: keyof typeof ENDINGS, now: Date): TradeView {
+export function endTrade(db: Db, actor: Actor, tradeId: number, how: keyof typeof ENDINGS, now: Date): TradeView {
   const ending = ENDINGS[how];
   transaction(db,
     (tx) => {
@@ -258,7 +258,7 @@ export interface SwapOption {
  * by the same check as proposing, so every option listed can be proposed. Places already asked
  * for with this sign-up are left out. Read in one transaction, so the list is one moment's.
  */
-export function swapOptions(db: Db, actor: ActorFacts, signupId: number, now: Date): SwapOption[] {
+export function swapOptions(db: Db, actor: Actor, signupId: number, now: Date): SwapOption[] {
   return transaction(db, (tx) => {
     const mine = requireSignup(tx, signupId);
     if (actor.role !== 'coordinator' && actor.id !== mine.personId) {

@@ -9,14 +9,13 @@ import {
   insertUnavailability,
   listUnavailability,
   signupsOfPerson,
-  type Signup,
   type Unavailability,
 } from '../db/signups.js';
 import { RotaError } from '../domain/errors.js';
 import { checkWindow } from '../domain/recurrence.js';
-import type { ActorFacts } from '../domain/signup-rules.js';
 import { optionalText } from '../domain/validate.js';
 import { requirePerson } from './people.js';
+import type { Actor, Signup } from '../domain/types.js';
 
 interface UnavailabilityInput {
   from: string;
@@ -25,7 +24,7 @@ interface UnavailabilityInput {
 }
 
 /** Records the dates and answers them with the live sign-ups the person already holds on them. */
-export function addUnavailability(db: Db, actor: ActorFacts, personId: number, input: UnavailabilityInput, now: Date): { unavailability: Unavailability; signups: Signup[] } {
+export function addUnavailability(db: Db, actor: Actor, personId: number, input: UnavailabilityInput, now: Date): { unavailability: Unavailability; signups: Signup[] } {
   checkWindow({ from: input.from, to: input.to });
   const note = optionalText(input.note, 'note');
   const id = transaction(db,
@@ -44,7 +43,7 @@ export function personUnavailability(db: Db, personId: number): Unavailability[]
   return listUnavailability(db, personId);
 }
 
-export function removeUnavailability(db: Db, actor: ActorFacts, personId: number, id: number, now: Date): Unavailability {
+export function removeUnavailability(db: Db, actor: Actor, personId: number, id: number, now: Date): Unavailability {
   return transaction(db,
     (tx) => {
       const found = getUnavailability(tx, id);

@@ -1,6 +1,5 @@
 // Filling gaps fairly: gaps, ranked candidates, auto-fill, and a person's preferences and limits.
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
-import type { Locale } from '../../domain/signup-rules.js';
 import { MAX_PER_MONTH, MAX_PER_WEEK } from '../../domain/fairness.js';
 import { formatInstant } from '../../domain/time.js';
 import {
@@ -17,6 +16,7 @@ import {
 } from '../../services/fairness.js';
 import { actorOf, requireCoordinator, requireSelfOrCoordinator } from '../auth.js';
 import { DateString, IdParam, Nullable, ShiftSchema, errors, shiftOut } from '../schemas.js';
+import type { Locale } from '../../domain/types.js';
 
 const Lang = Type.Optional(Type.Union([Type.Literal('zh-CN'), Type.Literal('en')], { description: 'Language of the worded reasons; default the requester\'s' }));
 

@@ -3,9 +3,9 @@
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RotaError } from '../../domain/errors.js';
-import type { FeedKind } from '../../feeds/build.js';
 import { FeedCache } from '../../services/feeds.js';
 import { ErrorBody } from '../schemas.js';
+import type { FeedKind } from '../../domain/types.js';
 
 const TOKEN_RE = /^[A-Za-z0-9_-]{1,100}$/;
 
