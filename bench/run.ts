@@ -504,6 +504,10 @@ async function main(): Promise<void> {
     });
 
     log('Morning rush...');
+    // autocannon stops at the end of a round, not the server: the last statistics request (a second
+    // or more) may still hold the event loop. Start the rush once the server answers again, so its
+    // first level is not charged with the previous phase's work.
+    await plainGet(`${rota.url}/api/v1/health`);
     rows.push(await morningRush(rota.url, nextSignup, teams));
     resident.rush = rss();
 

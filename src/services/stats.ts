@@ -2,7 +2,7 @@
 import type { Db } from '../db/connection.js';
 import { personShiftTable } from '../db/stats.js';
 import { requireTeam } from './people.js';
-import { requireRota } from './schedule.js';
+import { requireRota } from './rotas.js';
 import type { GroupBy, StatsTable } from '../domain/person-shifts.js';
 import { checkWindow } from '../domain/recurrence.js';
 import { formatDate, localToday } from '../domain/time.js';
