@@ -160,8 +160,8 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<App>
 
   app.decorate('db', db);
   app.decorate('config', config);
-  // The report threads (statistics, sheets, auto-fill planning) end with the app.
-  app.addHook('onClose', () => closeReports(db));
+  // The report threads (statistics, sheets, auto-fill planning) close their connections to this database with the app.
+  app.addHook('onClose', async () => closeReports(db));
   await app.register(errors);
   if (config.rateLimitPerMinute > 0) {
     // Counted per token, not per address: a whole chat group may share one address. Requests

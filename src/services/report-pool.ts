@@ -40,8 +40,11 @@ function workerBootstrap(): string {
   throw new Error(`Cannot find workers/report-worker${ext} above ${fileURLToPath(import.meta.url)}.`);
 }
 
+/** What a worker is sent: a job on a database file, or to close its connection to one. */
+export type WorkerMessage = { file: string; job: ReportJob } | { close: string };
+
 interface Pending {
-  job: ReportJob;
+  message: WorkerMessage;
   resolve(answer: unknown): void;
   reject(error: Error): void;
 }
@@ -57,20 +60,20 @@ const CRASHED =
 /** One or two threads: the machine's cores less the one the service runs on. */
 const POOL_SIZE = Math.max(1, Math.min(2, availableParallelism() - 1));
 
+/**
+ * The process's report threads. Each keeps a read-only connection per database file it has been
+ * asked about (a process normally has one; tests open many), closed when that database closes.
+ * Idle threads do not keep the process alive.
+ */
 export class ReportPool {
   private readonly slots = new Set<Slot>();
   private readonly queue: Pending[] = [];
-  private closed = false;
 
-  constructor(
-    private readonly file: string,
-    private readonly size = POOL_SIZE,
-  ) {}
+  constructor(private readonly size = POOL_SIZE) {}
 
-  run(job: ReportJob): Promise<unknown> {
-    if (this.closed) return Promise.reject(new RotaError('SHUTTING_DOWN', 'The service is stopping; try again in a moment.'));
+  run(file: string, job: ReportJob): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
+      this.queue.push({ message: { file, job }, resolve, reject });
       this.dispatch();
     });
   }
@@ -80,11 +83,9 @@ export class ReportPool {
     return [...this.slots].filter((s) => s.current !== null).map((s) => s.worker);
   }
 
-  /** Ends the threads; reports still running answer SHUTTING_DOWN. */
-  async close(): Promise<void> {
-    this.closed = true;
-    for (const p of this.queue.splice(0)) p.reject(new RotaError('SHUTTING_DOWN', 'The service is stopping; try again in a moment.'));
-    await Promise.all([...this.slots].map((s) => s.worker.terminate()));
+  /** Each thread closes its connection to `file`; reports already asked for still run. */
+  forget(file: string): void {
+    for (const s of this.slots) s.worker.postMessage({ close: file } satisfies WorkerMessage);
   }
 
   private dispatch(): void {
@@ -94,12 +95,12 @@ export class ReportPool {
       const pending = this.queue.shift()!;
       slot.current = pending;
       slot.worker.ref();
-      slot.worker.postMessage(pending.job);
+      slot.worker.postMessage(pending.message);
     }
   }
 
   private spawn(): Slot {
-    const worker = new Worker(workerBootstrap(), { eval: true, workerData: { file: this.file } });
+    const worker = new Worker(workerBootstrap(), { eval: true });
     const slot: Slot = { worker, current: null };
     this.slots.add(slot);
     worker.on('message', (answer: JobAnswer) => {
@@ -118,20 +119,18 @@ export class ReportPool {
       this.slots.delete(slot);
       const pending = slot.current;
       slot.current = null;
-      if (pending) pending.reject(this.closed ? new RotaError('SHUTTING_DOWN', 'The service is stopping; try again in a moment.') : new RotaError('REPORT_FAILED', CRASHED));
-      if (!this.closed) this.dispatch();
+      if (pending) pending.reject(new RotaError('REPORT_FAILED', CRASHED));
+      this.dispatch();
     });
     return slot;
   }
 }
 
-const pools = new WeakMap<Db['$client'], ReportPool>();
+let pool: ReportPool | null = null;
 
-/** The pool of a database: made on the first report, one per open database. */
-export function reportPool(db: Db): ReportPool {
-  let pool = pools.get(db.$client);
-  if (!pool) pools.set(db.$client, (pool = new ReportPool(db.$client.name)));
-  return pool;
+/** The process's report threads, started on the first report. */
+export function reportPool(): ReportPool {
+  return (pool ??= new ReportPool());
 }
 
 /**
@@ -142,12 +141,10 @@ export function reportPool(db: Db): ReportPool {
 export async function runReport<J extends ReportJob>(db: Db, job: J): Promise<JobResult<J>> {
   // Loaded when first needed: the jobs import the services that call this pool.
   if (db.$client.memory) return (await import('./report-jobs.js')).runJob(db, job);
-  return (await reportPool(db).run(job)) as JobResult<J>;
+  return (await reportPool().run(db.$client.name, job)) as JobResult<J>;
 }
 
-/** Stops a database's report threads (the app's onClose). */
-export async function closeReports(db: Db): Promise<void> {
-  const pool = pools.get(db.$client);
-  pools.delete(db.$client);
-  await pool?.close();
+/** The report threads close their connections to a database that closes (the app's onClose). */
+export function closeReports(db: Db): void {
+  pool?.forget(db.$client.name);
 }
