@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config.js';
 import type { Db } from '../services/data.js';
 import { hashToken } from '../services/tokens.js';
+import { closeReports } from '../services/report-pool.js';
 import auth, { isApiRoute } from './auth.js';
 import docs from './docs.js';
 import errors, { badUrl } from './errors.js';
@@ -178,6 +179,8 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<App>
 
   app.decorate('db', db);
   app.decorate('config', config);
+  // The report threads (statistics, sheets, auto-fill planning) end with the app.
+  app.addHook('onClose', () => closeReports(db));
   await app.register(errors);
   if (config.rateLimitPerMinute > 0) {
     // Counted per token, not per address: a whole chat group may share one address. Requests
