@@ -72,13 +72,16 @@ interface Requests {
 /** Hooks added before listening: the routes (never the raw URLs, which may carry tokens) of requests. */
 function trackRequests(app: App): Requests {
   const requests: Requests = { running: new Map(), seen: new Set() };
-  app.addHook('onRequest', async (request) => {
+  // Callback hooks, not async ones: they run on every request the benchmark measures.
+  app.addHook('onRequest', (request, _reply, done) => {
     const route = `${request.method} ${request.routeOptions.url ?? '(no route)'}`;
     requests.running.set(request.id, route);
     requests.seen.add(route);
+    done();
   });
-  app.addHook('onResponse', async (request) => {
+  app.addHook('onResponse', (request, _reply, done) => {
     requests.running.delete(request.id);
+    done();
   });
   return requests;
 }
