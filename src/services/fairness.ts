@@ -3,11 +3,10 @@
 // decides with src/domain/fairness.ts and, when it writes, writes in one IMMEDIATE transaction.
 import { transaction } from '../db/store.js';
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, gte, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Conn, Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
-import { listPeople, type Locale } from '../db/people.js';
-import { people, signups, unavailability } from '../db/schema.js';
+import { listPeople, updatePersonRow, type Locale } from '../db/people.js';
+import { awayBetween, dutiesBetween, lastDutiesBefore } from '../db/signups.js';
 import { RotaError } from '../domain/errors.js';
 import {
   checkPreferences,
@@ -31,6 +30,7 @@ import { checkWindow, shiftDate } from '../domain/recurrence.js';
 import type { Refusal, RotaSettings } from '../domain/signup-rules.js';
 import type { Actor } from './people.js';
 import { requirePerson } from './people.js';
+import { runReport } from './report-pool.js';
 import { LISTING_LIMIT, getShift, listShifts, type ShiftQuery, type ShiftView } from './shifts.js';
 import { addSignup, rotaSettings } from './signups.js';
 
@@ -56,11 +56,6 @@ function openShift(v: ShiftView): OpenShift {
   };
 }
 
-// Confirmed and not marked no-show, or attended: the sign-ups that load a person (DESIGN "Fairness").
-const counted = () => and(ne(signups.status, 'cancelled'), or(eq(signups.attendance, 'attended'), and(eq(signups.status, 'confirmed'), isNull(signups.attendance))));
-
-const dutyColumns = { personId: signups.personId, signupId: signups.id, shiftId: signups.shiftId, rotaId: signups.rotaId, localDate: signups.localDate, start: signups.startAt, end: signups.endAt };
-
 /**
  * Everyone who may still serve (not archived), with their duties around the local dates
  * [from, to] (and the latest one before those, for "last duty"), and their dates away.
@@ -73,34 +68,11 @@ function loadVolunteers(db: Conn, window: { from: string; to: string }): Volunte
   // Keyed by person; rows of people not in the list (archived) find no entry and are dropped.
   // No `IN (ids)`: a district has more people than SQLite takes parameters.
   const duties = new Map<number, Duty[]>(list.map((p) => [p.id, []]));
-  const rows = db
-    .select(dutyColumns)
-    .from(signups)
-    .where(and(gte(signups.localDate, first), lte(signups.localDate, last), counted()))
-    .all();
-  for (const { personId, ...d } of rows) duties.get(personId)?.push(d);
-  // Each person's latest duty before the margin ("last duty"): one statement, one indexed
-  // look-up per person inside SQLite (signups_person_start), instead of one query per person.
-  const latest = db
-    .select({ id: signups.id })
-    .from(signups)
-    .where(and(eq(signups.personId, people.id), lt(signups.localDate, first), counted()))
-    .orderBy(desc(signups.startAt))
-    .limit(1);
-  const earlier = db
-    .select(dutyColumns)
-    .from(people)
-    .innerJoin(signups, eq(signups.id, sql`(${latest})`))
-    .where(isNull(people.archivedAt))
-    .all();
-  for (const { personId, ...d } of earlier) duties.get(personId)?.push(d);
+  for (const { personId, ...d } of dutiesBetween(db, first, last)) duties.get(personId)?.push(d);
+  // Each person's latest duty before the margin, for "last duty".
+  for (const { personId, ...d } of lastDutiesBefore(db, first)) duties.get(personId)?.push(d);
   const away = new Map<number, { from: string; to: string }[]>();
-  const awayRows = db
-    .select({ personId: unavailability.personId, from: unavailability.fromDate, to: unavailability.toDate })
-    .from(unavailability)
-    .where(and(lte(unavailability.fromDate, shiftDate(window.to, 1)), gte(unavailability.toDate, shiftDate(window.from, -1))))
-    .all();
-  for (const { personId, from, to } of awayRows) {
+  for (const { personId, from, to } of awayBetween(db, shiftDate(window.from, -1), shiftDate(window.to, 1))) {
     const mine = away.get(personId) ?? [];
     mine.push({ from, to });
     away.set(personId, mine);
@@ -262,7 +234,7 @@ export interface AutofillResult {
   fairness: { before: Spread; after: Spread };
 }
 
-interface Proposal {
+export interface Proposal {
   result: AutofillResult;
   /** Each proposed shift's state at the dry run; a shift whose state differs at apply time is skipped. */
   fingerprints: Map<string, string>;
@@ -323,11 +295,24 @@ function plan(db: Conn, rotaId: number, window: { from: string; to: string }, ta
 }
 
 /**
+ * The read-and-plan half of auto-fill, on a report thread: the proposal a dry run answers, with
+ * each proposed shift's state so that applying it can tell what changed since.
+ */
+export function planProposal(db: Conn, proposalId: string, rotaId: number, window: { from: string; to: string }, target: FillTarget, now: Date): Proposal {
+  const { sit, result } = plan(db, rotaId, window, target, now);
+  const out = resultOf(proposalId, rotaId, window, target, sit, result, false);
+  const fingerprints = new Map(result.assignments.map((a) => [a.shiftId, fingerprint(sit.views.get(a.shiftId)!)]));
+  return { result: out, fingerprints };
+}
+
+/**
  * Auto-fill a rota over local dates [from, to]: a dry run stores and answers a proposal; a call
  * with `proposalId` applies exactly that proposal, skipping shifts that changed since and places
- * that would now break a rule; a call with neither plans and applies at once.
+ * that would now break a rule; a call with neither plans and applies at once. Planning (up to 800
+ * shifts against everyone's duties) runs on a report thread; the writes stay here, in one
+ * IMMEDIATE transaction that checks each place again, as applying a proposal does.
  */
-export function autofill(db: Db, store: ProposalStore, actor: Actor, rotaId: number, req: AutofillRequest, now: Date): AutofillResult {
+export async function autofill(db: Db, store: ProposalStore, actor: Actor, rotaId: number, req: AutofillRequest, now: Date): Promise<AutofillResult> {
   if (req.proposalId !== undefined) return applyProposal(db, store, actor, rotaId, req, now);
   if (req.from === undefined || req.to === undefined) {
     throw new RotaError('VALIDATION', 'Give from and to (local dates) for the period to fill, or the proposalId of a dry run to apply.', { field: req.from === undefined ? 'from' : 'to' });
@@ -335,25 +320,10 @@ export function autofill(db: Db, store: ProposalStore, actor: Actor, rotaId: num
   const window = { from: req.from, to: req.to };
   checkWindow(window);
   const target = req.target ?? 'min';
-  const proposalId = randomUUID();
-  if (req.dryRun) {
-    const { sit, result } = plan(db, rotaId, window, target, now);
-    const out = resultOf(proposalId, rotaId, window, target, sit, result, false);
-    const fingerprints = new Map(result.assignments.map((a) => [a.shiftId, fingerprint(sit.views.get(a.shiftId)!)]));
-    store.put(proposalId, { result: out, fingerprints });
-    return out;
-  }
-  const out = transaction(db,
-    (tx) => {
-      const { sit, result } = plan(tx, rotaId, window, target, now);
-      const res = resultOf(proposalId, rotaId, window, target, sit, result, true);
-      for (const a of res.assignments) a.signupId = addSignup(tx, actor, sit.views.get(a.shiftId)!.shift, a.personId, 'confirmed', now);
-      auditAutofill(tx, actor, res, now);
-      return res;
-    },
-  );
-  store.put(proposalId, { result: out, fingerprints: new Map() });
-  return out;
+  const proposal = await runReport(db, { kind: 'autofill-plan', proposalId: randomUUID(), rotaId, window, target, now: now.getTime() });
+  store.put(proposal.result.proposalId, proposal);
+  if (req.dryRun) return proposal.result;
+  return applyProposal(db, store, actor, rotaId, { proposalId: proposal.result.proposalId }, now);
 }
 
 function resultOf(
@@ -441,7 +411,7 @@ export function setPreferences(db: Db, actor: Actor, personId: number, input: Pr
   transaction(db,
     (tx) => {
       requirePerson(tx, personId);
-      tx.update(people).set({ preferences: prefs, updatedAt: now.getTime() }).where(eq(people.id, personId)).run();
+      updatePersonRow(tx, personId, { preferences: prefs }, now.getTime());
       writeAudit(tx, now, { actorId: actor.id, action: 'person.preferences', entity: 'person', entityId: personId, detail: { ...prefs } });
     },
   );

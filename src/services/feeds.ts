@@ -64,7 +64,7 @@ function chunks(from: string, to: string): DateWindow[] {
 }
 
 function feedSource(db: Db, now: Date): FeedSource {
-  const q = feedStatements(db.$client);
+  const q = feedStatements(db);
   const store = storeOf(db);
   return {
     people: q.people,
@@ -102,7 +102,7 @@ export class FeedCache {
     publicUrl: string,
     private readonly limit = 256,
   ) {
-    this.q = feedStatements(db.$client);
+    this.q = feedStatements(db);
     this.host = new URL(publicUrl).hostname;
   }
 

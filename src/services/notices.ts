@@ -6,7 +6,7 @@ import type { Conn, Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
 import {
   allNoticeSettings,
-  emailedStarting,
+  confirmedStarting,
   DEFAULT_QUIET,
   getNotice,
   insertNotice,
@@ -45,7 +45,7 @@ import {
 import { shiftDate } from '../domain/recurrence.js';
 import { formatDate, localToday, requireTime } from '../domain/time.js';
 import { requirePerson, type Actor } from './people.js';
-import { requireRota } from './schedule.js';
+import { requireRota } from './rotas.js';
 import { buildSheet, sheetText } from './sheets.js';
 import { checkTargetUrl, OutboundRefused } from './outbound.js';
 import { listShifts } from './shifts.js';
@@ -103,9 +103,10 @@ export function generateScheduled(db: Db, now: Date): number {
   for (const s of all) written += generateShortages(db, s, t);
   const byRota = new Map(all.map((s) => [s.rotaId, s]));
   const longest = Math.max(18, ...all.map((s) => s.remindHoursBefore));
-  for (const c of emailedStarting(db, t, t + longest * 3_600_000)) {
+  for (const c of confirmedStarting(db, t, t + longest * 3_600_000)) {
     const s = byRota.get(c.rotaId) ?? noticeSettings(db, c.rotaId);
-    if (!reminderDue(c.start, s.remindHoursBefore, t) || noticeExists(db, reminderKey(c.signupId, c.start))) continue;
+    if (!c.email || !reminderDue(c.start, s.remindHoursBefore, t) || noticeExists(db, reminderKey(c.signupId, c.start))) continue;
+    if (personChannel(db, c.personId) !== 'email') continue;
     const rota = getRota(db, c.rotaId)!;
     // Inside quiet hours the reminder waits for their end, unless the duty has begun by then.
     const at = afterQuietHours(t, rota.timezone, s.quiet);

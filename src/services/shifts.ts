@@ -5,7 +5,7 @@ import { storeOf, type FillRow, type Store } from '../db/store.js';
 import { RotaError } from '../domain/errors.js';
 import { checkWindow, expandSeries, findShift, parseShiftId, seriesShiftsPerDay, shiftDate, type Shift } from '../domain/recurrence.js';
 import { daysBetween, formatDate, localToday, parseDate } from '../domain/time.js';
-import { windowWarnings, type Warning } from './schedule.js';
+import { windowWarnings, type Warning } from './rotas.js';
 
 export type ShiftStatus = 'cancelled' | 'gap' | 'ok' | 'full';
 

@@ -206,7 +206,7 @@ const fairnessRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireCoordinator(request);
-      const result = autofill(app.db, proposals, actor, request.params.rotaId, request.body, now());
+      const result = await autofill(app.db, proposals, actor, request.params.rotaId, request.body, now());
       return autofillOut(result, request.query.lang ?? actor.locale);
     },
   );
