@@ -568,6 +568,11 @@ async function morningRush(base: string, nextSignup: () => Target, teams: number
   /** Three page requests each, a sign-up for one in four, the coordinator's gaps once in fifty. */
   const REQUESTS_PER_CAPTAIN = 3 + 1 / 4 + 1 / 50;
   const nextTeam = cycle(teams);
+  // The district coordinator looks at today's and tomorrow's gaps: 4,000 shifts of 500 rotas. The
+  // API's default two weeks would be 28,000, over its 5,000-shift limit: that request is refused
+  // with RANGE_TOO_LONG (400), which made every level of the rush fail on its unexpected answers.
+  const today = new Date().toISOString().slice(0, 10);
+  const gapDays = `from=${today}&to=${new Date(Date.parse(today) + 86_400_000).toISOString().slice(0, 10)}`;
   const queue: ReturnType<Next>[] = [];
   let captainsAsked = 0;
   const next: Next = () => {
@@ -585,7 +590,7 @@ async function morningRush(base: string, nextSignup: () => Target, teams: number
         const t = nextSignup();
         queue.push({ method: 'POST', path: `/api/v1/shifts/${t.shiftId}/signups`, headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken(t.personId)}` }, body: '{}' });
       }
-      if (captainsAsked % 50 === 0) queue.push({ path: '/api/v1/gaps', headers: { authorization: `Bearer ${accessToken(COORDINATOR_ID)}` } });
+      if (captainsAsked % 50 === 0) queue.push({ path: `/api/v1/gaps?${gapDays}`, headers: { authorization: `Bearer ${accessToken(COORDINATOR_ID)}` } });
     }
     return queue.shift()!;
   };
