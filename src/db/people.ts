@@ -15,6 +15,8 @@ export interface Person {
   locale: Locale;
   role: Role;
   homeTeamId: number | null;
+  /** The home unit (issue 13). */
+  unitId: number | null;
   teamIds: number[];
   preferences: PersonPreferences;
   feedToken: string;
@@ -25,6 +27,8 @@ export interface Team {
   id: number;
   name: string;
   memberIds: number[];
+  /** The unit whose coordinators manage the team. */
+  unitId: number | null;
   feedToken: string;
   archived: boolean;
 }
@@ -52,6 +56,7 @@ function toPeople(db: Conn, rows: (typeof people.$inferSelect)[]): Person[] {
     locale: r.locale,
     role: r.role,
     homeTeamId: r.homeTeamId,
+    unitId: r.unitId,
     teamIds: teamsBy.get(r.id) ?? [],
     preferences: r.preferences,
     feedToken: r.feedToken,
@@ -86,7 +91,7 @@ export function getTeam(db: Conn, id: number): Team | null {
   const row = db.select().from(teams).where(eq(teams.id, id)).get();
   if (!row) return null;
   const members = db.select({ id: teamMembers.personId }).from(teamMembers).where(eq(teamMembers.teamId, id)).orderBy(asc(teamMembers.personId)).all();
-  return { id: row.id, name: row.name, memberIds: members.map((m) => m.id), feedToken: row.feedToken, archived: row.archivedAt !== null };
+  return { id: row.id, name: row.name, memberIds: members.map((m) => m.id), unitId: row.unitId, feedToken: row.feedToken, archived: row.archivedAt !== null };
 }
 
 export function teamByFeedToken(db: Conn, token: string): Team | null {
@@ -101,6 +106,7 @@ export function listTeams(db: Conn, includeArchived: boolean): Team[] {
     id: r.id,
     name: r.name,
     memberIds: members.filter((m) => m.teamId === r.id).map((m) => m.personId),
+    unitId: r.unitId,
     feedToken: r.feedToken,
     archived: r.archivedAt !== null,
   }));

@@ -19,6 +19,8 @@ export interface Rota {
   feedToken: string;
   /** The coordinator who created it, when known. */
   createdBy: number | null;
+  /** The unit that owns it (issue 13). */
+  unitId: number | null;
   archived: boolean;
   updatedAt: number;
 }
@@ -43,6 +45,7 @@ function toRota(r: typeof rotas.$inferSelect): Rota {
     contactPersonId: r.contactPersonId,
     feedToken: r.feedToken,
     createdBy: r.createdBy,
+    unitId: r.unitId,
     archived: r.archivedAt !== null,
     updatedAt: r.updatedAt,
   };

@@ -35,7 +35,7 @@ export type NewSignupRow = Omit<NewSignup, 'walkIn' | 'attendance'> & { now: num
 /** A person as the prepared statements read them: the stored columns before `toPerson` shapes them. */
 type PersonRow = Omit<Person, 'teamIds' | 'preferences' | 'archived'> & { preferences: string; archivedAt: number | null };
 
-const PERSON_COLUMNS = 'id, name, phone, email, locale, role, home_team_id AS homeTeamId, preferences, feed_token AS feedToken, archived_at AS archivedAt';
+const PERSON_COLUMNS = 'id, name, phone, email, locale, role, home_team_id AS homeTeamId, unit_id AS unitId, preferences, feed_token AS feedToken, archived_at AS archivedAt';
 
 function statements(c: Database.Database) {
   return {
@@ -149,6 +149,7 @@ export class Store {
       locale: r.locale,
       role: r.role,
       homeTeamId: r.homeTeamId,
+      unitId: r.unitId,
       teamIds: this.q.teamIdsOf.all(r.id),
       preferences: JSON.parse(r.preferences) as PersonPreferences,
       feedToken: r.feedToken,

@@ -12,6 +12,7 @@ import { requireDate } from '../domain/time.js';
 import { optionalText, requireName } from '../domain/validate.js';
 import type { Actor } from './people.js';
 import { reconcileSignups, type AffectedMode, type AffectedSignup } from './reconcile.js';
+import { defaultUnitOf } from './units.js';
 
 export interface CalendarSummary {
   id: string;
@@ -41,12 +42,12 @@ export function getCalendar(db: Conn, id: string): CalendarDetail {
   return { ...summary, days: calendarDays(db, id)! };
 }
 
-export function createCalendar(db: Db, actor: Actor, input: { name: string }, now: Date): CalendarDetail {
+export function createCalendar(db: Db, actor: Actor, input: { name: string; unitId?: number }, now: Date): CalendarDetail {
   const name = requireName(input.name);
   const id = `cal-${randomBytes(6).toString('hex')}`;
   transaction(db,
     (tx) => {
-      tx.insert(dayCalendars).values({ id, name, createdAt: now.getTime(), updatedAt: now.getTime() }).run();
+      tx.insert(dayCalendars).values({ id, name, unitId: input.unitId ?? defaultUnitOf(tx, actor), createdAt: now.getTime(), updatedAt: now.getTime() }).run();
       writeAudit(tx, now, { actorId: actor.id, action: 'calendar.create', entity: 'calendar', entityId: id, detail: { name } });
     },
   );

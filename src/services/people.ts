@@ -9,6 +9,8 @@ import { hashToken, newToken } from '../db/tokens.js';
 import { RotaError } from '../domain/errors.js';
 import type { ActorFacts } from '../domain/signup-rules.js';
 import { optionalPhone, optionalText, requireName } from '../domain/validate.js';
+import { rootUnitIds } from '../db/units.js';
+import { defaultUnitOf, grantHomeRole } from './units.js';
 
 /** Who acts: the domain's ActorFacts. */
 export type Actor = ActorFacts;
@@ -21,6 +23,8 @@ export interface PersonInput {
   role?: Role;
   teamIds?: number[];
   homeTeamId?: number | null;
+  /** The home unit; default: the creator's (see defaultUnitOf). */
+  unitId?: number;
 }
 
 function requireTeams(db: Conn, ids: number[]): void {
@@ -61,6 +65,7 @@ export function createPerson(db: Db, actor: Actor | null, input: PersonInput, no
       if (homeTeamId !== null && !teamIds.includes(homeTeamId)) {
         throw new RotaError('VALIDATION', 'homeTeamId must be one of the person\'s teamIds.', { field: 'homeTeamId' });
       }
+      const unitId = input.unitId ?? (actor ? defaultUnitOf(tx, actor) : rootUnitIds(tx)[0]!);
       const row = tx
         .insert(people)
         .values({
@@ -70,6 +75,7 @@ export function createPerson(db: Db, actor: Actor | null, input: PersonInput, no
           locale: input.locale ?? 'zh-CN',
           role: input.role ?? 'volunteer',
           homeTeamId,
+          unitId,
           accessTokenHash: hashToken(accessToken),
           feedToken: newToken(),
           createdAt: now.getTime(),
@@ -78,6 +84,8 @@ export function createPerson(db: Db, actor: Actor | null, input: PersonInput, no
         .returning({ id: people.id })
         .get();
       teamIds.forEach((teamId, i) => tx.insert(teamMembers).values({ teamId, personId: row.id, joinedAt: now.getTime() + i }).run());
+      // A coordinator made here coordinates their home unit (and what is below it).
+      if (input.role === 'coordinator') grantHomeRole(tx, row.id, unitId, 'coordinator', now);
       writeAudit(tx, now, { actorId: actor?.id ?? null, action: 'person.create', entity: 'person', entityId: row.id, detail: { name, role: input.role ?? 'volunteer' } });
       return row.id;
     },
@@ -170,6 +178,8 @@ export function ensureCoordinator(db: Db, token: string | null, now: Date): { pe
 export interface TeamInput {
   name: string;
   memberIds?: number[];
+  /** The unit whose coordinators manage the team; default: the creator's. */
+  unitId?: number;
 }
 
 export function createTeam(db: Db, actor: Actor, input: TeamInput, now: Date): Team {
@@ -178,7 +188,7 @@ export function createTeam(db: Db, actor: Actor, input: TeamInput, now: Date): T
   const id = transaction(db,
     (tx) => {
       requirePeople(tx, memberIds, 'memberIds');
-      const row = tx.insert(teams).values({ name, feedToken: newToken(), createdAt: now.getTime(), updatedAt: now.getTime() }).returning({ id: teams.id }).get();
+      const row = tx.insert(teams).values({ name, feedToken: newToken(), unitId: input.unitId ?? defaultUnitOf(tx, actor), createdAt: now.getTime(), updatedAt: now.getTime() }).returning({ id: teams.id }).get();
       addMembers(tx, row.id, memberIds, now);
       writeAudit(tx, now, { actorId: actor.id, action: 'team.create', entity: 'team', entityId: row.id, detail: { name } });
       return row.id;

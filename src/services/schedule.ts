@@ -15,6 +15,7 @@ import { formatDate, localToday, parseLocal, requireDate, requireTimeZone } from
 import { optionalLabel, optionalText, requireName } from '../domain/validate.js';
 import type { Actor } from './people.js';
 import { reconcileSignups, type AffectedMode, type AffectedSignup } from './reconcile.js';
+import { defaultUnitOf } from './units.js';
 
 export interface RotaInput {
   name: string;
@@ -27,6 +28,8 @@ export interface RotaInput {
   requireApproval?: boolean;
   teamIds?: number[];
   contactPersonId?: number | null;
+  /** The owning unit; default: the creator's (see defaultUnitOf). */
+  unitId?: number;
 }
 
 export function requireRota(db: Conn, id: number): Rota {
@@ -89,6 +92,7 @@ export function createRota(db: Db, actor: Actor, input: RotaInput, now: Date): R
           contactPersonId: checkContact(tx, input.contactPersonId) ?? null,
           feedToken: newToken(),
           createdBy: actor.id,
+          unitId: input.unitId ?? defaultUnitOf(tx, actor),
           createdAt: now.getTime(),
           updatedAt: now.getTime(),
         })
