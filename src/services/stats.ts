@@ -6,6 +6,9 @@ import { requireRota } from './schedule.js';
 import type { GroupBy, StatsTable } from '../domain/person-shifts.js';
 import { checkWindow } from '../domain/recurrence.js';
 import { formatDate, localToday } from '../domain/time.js';
+import type { Locale } from '../db/people.js';
+import { runReport } from './report-pool.js';
+import { bytesOf, type StatsFormat } from './report-jobs.js';
 
 export interface StatsQuery {
   groupBy: GroupBy;
@@ -17,8 +20,10 @@ export interface StatsQuery {
   unitIds?: ReadonlySet<number>;
 }
 
+export type StatsReport = StatsTable & { from: string; to: string };
+
 /** Defaults: from 1 January of this year to today (UTC dates), at most 366 days. */
-export function personShiftStats(db: Db, q: StatsQuery, now: Date): StatsTable & { from: string; to: string } {
+export function personShiftStats(db: Db, q: StatsQuery, now: Date): StatsReport {
   const today = formatDate(localToday(now, 'UTC'));
   const to = q.to ?? today;
   const from = q.from ?? `${to.slice(0, 4)}-01-01`;
@@ -28,4 +33,13 @@ export function personShiftStats(db: Db, q: StatsQuery, now: Date): StatsTable &
   const filter = { from, to, now: now.getTime(), ...(q.rotaId !== undefined ? { rotaId: q.rotaId } : {}), ...(q.teamId !== undefined ? { teamId: q.teamId } : {}), ...(q.unitIds ? { unitIds: q.unitIds } : {}) };
   const { rows, total } = personShiftTable(db, q.groupBy, filter);
   return { groupBy: q.groupBy, from, to, rows: rows.map((r) => (q.groupBy === 'team' && r.key === 'none' ? { ...r, label: r.label || '—' } : r)), total };
+}
+
+/**
+ * The statistics and, for CSV and Excel, the file, computed on a report thread (a district's
+ * quarter reads a quarter of a million sign-ups): the service keeps answering meanwhile.
+ */
+export async function personShiftReport(db: Db, query: StatsQuery, now: Date, format: StatsFormat, locale: Locale): Promise<{ table: StatsReport; body: string | Buffer | null }> {
+  const { table, body } = await runReport(db, { kind: 'stats', query, now: now.getTime(), format, locale });
+  return { table, body: body === null ? null : bytesOf(body) };
 }

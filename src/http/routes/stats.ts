@@ -1,8 +1,7 @@
 // Person-shift statistics (人次 and 人数) as JSON, CSV or XLSX.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { GROUP_BYS, statsCsv } from '../../domain/person-shifts.js';
-import { personShiftStats } from '../../services/stats.js';
-import { statsXlsx } from '../../services/stats-xlsx.js';
+import { GROUP_BYS } from '../../domain/person-shifts.js';
+import { personShiftReport } from '../../services/stats.js';
 import { requireReader, scopeOfRequest } from '../auth.js';
 import { DateString, IdParam, errors } from '../schemas.js';
 
@@ -64,19 +63,18 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const actor = requireReader(request);
       const { format, lang, ...query } = request.query;
-      const table = personShiftStats(app.db, { ...query, unitIds: scopeOfRequest(request).reads }, app.config.now());
       const locale = lang ?? actor.locale;
       const as = wants(request.headers.accept, format);
+      const { table, body } = await personShiftReport(app.db, { ...query, unitIds: scopeOfRequest(request).reads }, app.config.now(), as, locale);
       if (as === 'json') return table;
       const name = `person-shifts-${table.groupBy}-${table.from}-${table.to}`;
       if (as === 'csv') {
         return reply
           .header('content-type', 'text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="${name}.csv"`)
-          .send(statsCsv(table, locale));
+          .send(body!);
       }
-      const buffer = await statsXlsx(table, locale);
-      return reply.header('content-type', XLSX).header('content-disposition', `attachment; filename="${name}.xlsx"`).send(buffer);
+      return reply.header('content-type', XLSX).header('content-disposition', `attachment; filename="${name}.xlsx"`).send(body!);
     },
   );
 };
