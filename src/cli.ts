@@ -41,12 +41,13 @@ async function serve(config: Config): Promise<void> {
   app.addHook('onClose', () => worker.stop());
   // The benchmark's measure of how long any request held the event loop, from listening to closing.
   const loopDelay = config.reportLoopDelay ? monitorEventLoopDelay({ resolution: 10 }) : null;
-  const stalls = config.reportLoopDelay ? watchStalls(app) : null;
+  const requests = loopDelay ? trackRequests(app) : null;
+  let stalls: NodeJS.Timeout | undefined;
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) app.log.error({ err }, 'closing after an error');
     if (loopDelay) {
       loopDelay.disable();
-      clearInterval(stalls!);
+      clearInterval(stalls);
       const ms = (ns: number) => Math.round(ns / 1e4) / 100;
       process.stdout.write(`${JSON.stringify({ eventLoopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) } })}\n`);
     }
@@ -55,31 +56,50 @@ async function serve(config: Config): Promise<void> {
   });
   await app.listen({ port: config.port, host: config.host });
   loopDelay?.enable();
+  if (requests) stalls = watchStalls(app, requests);
   worker.start(config.noticeIntervalSeconds * 1000);
 }
 
 /** Most the event loop may lag before the requests then running are logged (with ROTA_REPORT_LOOP_DELAY=1). */
 const STALL_MS = 50;
 
-/**
- * Logs each stall of the event loop over STALL_MS with the routes of the requests that were
- * running, so a benchmark's worst delays can be traced to what caused them.
- */
-function watchStalls(app: App): NodeJS.Timeout {
-  const running = new Map<string, string>();
+/** The requests being answered, and every one that was at some moment since the last look. */
+interface Requests {
+  running: Map<string, string>;
+  seen: Set<string>;
+}
+
+/** Hooks added before listening: the routes (never the raw URLs, which may carry tokens) of requests. */
+function trackRequests(app: App): Requests {
+  const requests: Requests = { running: new Map(), seen: new Set() };
   app.addHook('onRequest', async (request) => {
-    running.set(request.id, `${request.method} ${request.routeOptions.url ?? '(no route)'}`);
+    const route = `${request.method} ${request.routeOptions.url ?? '(no route)'}`;
+    requests.running.set(request.id, route);
+    requests.seen.add(route);
   });
   app.addHook('onResponse', async (request) => {
-    running.delete(request.id);
+    requests.running.delete(request.id);
   });
+  return requests;
+}
+
+/**
+ * Logs each stall of the event loop over STALL_MS with the routes of the requests running during
+ * it, and how much of it the loop was busy (`activeMs`): a stall with little activity was the
+ * machine not giving the process a core (other processes' load), not a request holding the loop.
+ */
+function watchStalls(app: App, requests: Requests): NodeJS.Timeout {
   const TICK = 10;
   let last = performance.now();
+  let usage = performance.eventLoopUtilization();
   const timer = setInterval(() => {
     const now = performance.now();
     const lag = now - last - TICK;
+    const busy = performance.eventLoopUtilization(usage);
+    if (lag > STALL_MS) app.log.warn({ stalledMs: Math.round(lag), activeMs: Math.round(busy.active), running: [...requests.seen] }, 'event loop stalled');
     last = now;
-    if (lag > STALL_MS) app.log.warn({ stalledMs: Math.round(lag), running: [...new Set(running.values())] }, 'event loop stalled');
+    usage = performance.eventLoopUtilization();
+    requests.seen = new Set(requests.running.values());
   }, TICK);
   timer.unref();
   return timer;

@@ -62,6 +62,11 @@ export function openReadOnlyDb(file: string): Db {
   return drizzle(client, { schema });
 }
 
+/** Throws when the database cannot answer (the health check). */
+export function ping(db: Db): void {
+  db.$client.prepare('SELECT 1').get();
+}
+
 interface JournalEntry {
   idx: number;
   tag: string;

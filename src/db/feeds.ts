@@ -1,7 +1,7 @@
 // What feeds show, read as plain records: the people they name, overridden shifts' notes, when
 // each shift's sign-ups last changed, a group's sign-ups, and which rotas a feed depends on.
-import type Database from 'better-sqlite3';
 import { shiftId } from '../domain/recurrence.js';
+import type { Db } from './connection.js';
 
 /** A person as a feed names them. */
 export interface PersonRow {
@@ -32,7 +32,8 @@ type Row = Omit<PersonRow, 'archived'> & { archivedAt: number | null };
 
 const PERSON = 'SELECT id, name, phone, email, role, archived_at AS archivedAt, updated_at AS updatedAt FROM people';
 
-export function feedStatements(c: Database.Database) {
+export function feedStatements(db: Db) {
+  const c = db.$client;
   const people = c.prepare<[string], Row>(`${PERSON} WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`);
   const firstCoordinator = c.prepare<[], Row>(`${PERSON} WHERE role = 'coordinator' AND archived_at IS NULL ORDER BY id LIMIT 1`);
   const overrides = c.prepare<[number], { seriesId: number; key: string; note: string | null; updatedAt: number }>(

@@ -119,3 +119,56 @@ export function listTeams(db: Conn, includeArchived: boolean, unitIds?: Readonly
     archived: r.archivedAt !== null,
   }));
 }
+
+/** The ids among `ids` that no team has. */
+export function missingTeams(db: Conn, ids: number[]): number[] {
+  if (ids.length === 0) return [];
+  const found = new Set(db.select({ id: teams.id }).from(teams).where(inArray(teams.id, ids)).all().map((t) => t.id));
+  return ids.filter((id) => !found.has(id));
+}
+
+/** The ids among `ids` that no person has. */
+export function missingPeople(db: Conn, ids: number[]): number[] {
+  if (ids.length === 0) return [];
+  const found = new Set(db.select({ id: people.id }).from(people).where(inArray(people.id, ids)).all().map((p) => p.id));
+  return ids.filter((id) => !found.has(id));
+}
+
+export type NewPerson = Pick<typeof people.$inferInsert, 'name' | 'phone' | 'email' | 'locale' | 'role' | 'homeTeamId' | 'unitId' | 'accessTokenHash' | 'feedToken'>;
+
+export function insertPerson(db: Conn, person: NewPerson, at: number): number {
+  return db.insert(people).values({ ...person, createdAt: at, updatedAt: at }).returning({ id: people.id }).get().id;
+}
+
+export type PersonChanges = Partial<Pick<typeof people.$inferInsert, 'name' | 'phone' | 'email' | 'locale' | 'role' | 'homeTeamId' | 'unitId' | 'accessTokenHash' | 'feedToken' | 'preferences' | 'archivedAt'>>;
+
+export function updatePersonRow(db: Conn, id: number, changes: PersonChanges, at: number): void {
+  db.update(people).set({ ...changes, updatedAt: at }).where(eq(people.id, id)).run();
+}
+
+/** Replaces a person's teams; `joinedAt` + position keeps their order (the first is the home team's default). */
+export function setPersonTeams(db: Conn, personId: number, teamIds: readonly number[], joinedAt: number): void {
+  db.delete(teamMembers).where(eq(teamMembers.personId, personId)).run();
+  teamIds.forEach((teamId, i) => db.insert(teamMembers).values({ teamId, personId, joinedAt: joinedAt + i }).run());
+}
+
+export function insertTeam(db: Conn, name: string, feedToken: string, unitId: number, at: number): number {
+  return db.insert(teams).values({ name, feedToken, unitId, createdAt: at, updatedAt: at }).returning({ id: teams.id }).get().id;
+}
+
+export function updateTeamRow(db: Conn, id: number, changes: Partial<Pick<typeof teams.$inferInsert, 'name' | 'feedToken' | 'archivedAt'>>, at: number): void {
+  db.update(teams).set({ ...changes, updatedAt: at }).where(eq(teams.id, id)).run();
+}
+
+/** Adds a member (once); the first team a person joins becomes their home team (where their person-shifts count). */
+export function addTeamMember(db: Conn, teamId: number, personId: number, joinedAt: number): void {
+  db.insert(teamMembers).values({ teamId, personId, joinedAt }).onConflictDoNothing().run();
+  db.update(people).set({ homeTeamId: teamId }).where(and(eq(people.id, personId), isNull(people.homeTeamId))).run();
+}
+
+/** Removes a member; a person whose home team it was gets their earliest other team as home. */
+export function removeTeamMember(db: Conn, teamId: number, personId: number): void {
+  db.delete(teamMembers).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.personId, personId))).run();
+  const next = db.select({ teamId: teamMembers.teamId }).from(teamMembers).where(eq(teamMembers.personId, personId)).orderBy(teamMembers.joinedAt).get();
+  db.update(people).set({ homeTeamId: next?.teamId ?? null }).where(and(eq(people.id, personId), eq(people.homeTeamId, teamId))).run();
+}

@@ -1,9 +1,9 @@
 // Rotas, series, day calendars and overrides, loaded as the domain's records.
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull } from 'drizzle-orm';
 import { PRESET_CALENDARS, mergeCalendars, type CalendarDay, type DayRules } from '../domain/day-calendar.js';
-import type { SeriesDef, ShiftOverride } from '../domain/recurrence.js';
+import type { RuleVersion, SeriesDef, ShiftOverride } from '../domain/recurrence.js';
 import type { Conn } from './connection.js';
-import { dayCalendarDays, dayCalendars, rotas, series, seriesCalendars, seriesVersions, shiftOverrides } from './schema.js';
+import { dayCalendarDays, dayCalendars, rotaTeams, rotas, series, seriesCalendars, seriesVersions, shiftOverrides } from './schema.js';
 
 export interface Rota {
   id: number;
@@ -156,4 +156,64 @@ export function overridesFor(db: Conn, seriesIds: number[]): Map<number, ShiftOv
     result.set(r.seriesId, list);
   }
   return result;
+}
+
+export type RotaFields = Pick<
+  typeof rotas.$inferInsert,
+  'name' | 'location' | 'description' | 'waitlist' | 'countUnmarked' | 'cancelClosesHoursBefore' | 'requireApproval' | 'contactPersonId' | 'feedToken' | 'archivedAt'
+>;
+
+export function insertRota(db: Conn, rota: Omit<RotaFields, 'archivedAt'> & { timezone: string; createdBy: number; unitId: number }, at: number): number {
+  return db.insert(rotas).values({ ...rota, createdAt: at, updatedAt: at }).returning({ id: rotas.id }).get().id;
+}
+
+export function updateRotaRow(db: Conn, id: number, changes: Partial<RotaFields>, at: number): void {
+  db.update(rotas).set({ ...changes, updatedAt: at }).where(eq(rotas.id, id)).run();
+}
+
+export function rotaTeamIds(db: Conn, rotaId: number): number[] {
+  return db.select({ id: rotaTeams.teamId }).from(rotaTeams).where(eq(rotaTeams.rotaId, rotaId)).all().map((r) => r.id);
+}
+
+export function setRotaTeams(db: Conn, rotaId: number, teamIds: readonly number[]): void {
+  db.delete(rotaTeams).where(eq(rotaTeams.rotaId, rotaId)).run();
+  for (const teamId of teamIds) db.insert(rotaTeams).values({ rotaId, teamId }).run();
+}
+
+/** A new series with its first rule version and its day calendars. */
+export function insertSeries(db: Conn, s: { rotaId: number; label: string | null; endDate: string | null; version: RuleVersion; dayCalendarIds: readonly string[] }, at: number): number {
+  const id = db.insert(series).values({ rotaId: s.rotaId, label: s.label, endDate: s.endDate, createdAt: at, updatedAt: at }).returning({ id: series.id }).get().id;
+  db.insert(seriesVersions).values({ ...s.version, seriesId: id, createdAt: at }).run();
+  setSeriesCalendars(db, id, s.dayCalendarIds);
+  return id;
+}
+
+/** "This and all future": the rule versions from `version.validFrom` on give way to this one. */
+export function replaceVersionsFrom(db: Conn, seriesId: number, version: RuleVersion, at: number): void {
+  db.delete(seriesVersions).where(and(eq(seriesVersions.seriesId, seriesId), gte(seriesVersions.validFrom, version.validFrom))).run();
+  db.insert(seriesVersions).values({ ...version, seriesId, createdAt: at }).run();
+}
+
+export function updateSeriesRow(db: Conn, id: number, changes: Partial<Pick<typeof series.$inferInsert, 'label' | 'endDate'>>, at: number): void {
+  db.update(series).set({ ...changes, updatedAt: at }).where(eq(series.id, id)).run();
+}
+
+export function setSeriesCalendars(db: Conn, seriesId: number, calendarIds: readonly string[]): void {
+  db.delete(seriesCalendars).where(eq(seriesCalendars.seriesId, seriesId)).run();
+  for (const calendarId of calendarIds) db.insert(seriesCalendars).values({ seriesId, calendarId }).run();
+}
+
+/** One shift's override as stored, with the coordinator's note. */
+export type StoredOverride = Omit<ShiftOverride, 'key'> & { note: string | null };
+
+export function shiftOverride(db: Conn, seriesId: number, key: string): StoredOverride | null {
+  const row = db.select().from(shiftOverrides).where(and(eq(shiftOverrides.seriesId, seriesId), eq(shiftOverrides.key, key))).get();
+  return row ? { cancelled: row.cancelled, start: row.start, durationMinutes: row.durationMinutes, minVolunteers: row.minVolunteers, maxVolunteers: row.maxVolunteers, note: row.note } : null;
+}
+
+export function saveShiftOverride(db: Conn, seriesId: number, key: string, override: StoredOverride, at: number): void {
+  db.insert(shiftOverrides)
+    .values({ seriesId, key, ...override, updatedAt: at })
+    .onConflictDoUpdate({ target: [shiftOverrides.seriesId, shiftOverrides.key], set: { ...override, updatedAt: at } })
+    .run();
 }

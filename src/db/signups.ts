@@ -1,5 +1,6 @@
 // Sign-ups, offers, trades and unavailability as domain records; drizzle rows stop here.
-import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte, ne, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { Duty } from '../domain/fairness.js';
 import type { Booking, DateRange, OfferState, SignupStatus, TradeState } from '../domain/signup-rules.js';
 import type { Conn } from './connection.js';
 import { offers, people, rotas, signups, trades, unavailability } from './schema.js';
@@ -109,6 +110,20 @@ export function signupsOfPerson(db: Conn, personId: number, w: SignupWindow): Si
   if (w.to !== undefined) where.push(lte(signups.localDate, w.to));
   if (w.endsAfter !== undefined) where.push(gt(signups.endAt, w.endsAfter));
   return selectSignups(db, and(...where)).orderBy(asc(signups.startAt), asc(signups.id)).limit(1000).all().map(toSignup);
+}
+
+/**
+ * Live sign-ups of the series whose shift ends after `endsAfter`, and those of `shiftIds` even
+ * when ended (what a schedule change must check).
+ */
+export function liveSignupsOfSeries(db: Conn, seriesIds: number[], endsAfter: number, shiftIds: string[]): Signup[] {
+  const ending = shiftIds.length > 0 ? or(gt(signups.endAt, endsAfter), inArray(signups.shiftId, shiftIds)) : gt(signups.endAt, endsAfter);
+  return selectSignups(db, and(inArray(signups.seriesId, seriesIds), ne(signups.status, 'cancelled'), ending)).all().map(toSignup);
+}
+
+/** A sign-up follows its shift to a new time (and maybe a new shift id). */
+export function moveSignup(db: Conn, id: number, to: { shiftId: string; startAt: number; endAt: number; localDate: string }, now: number): void {
+  db.update(signups).set({ ...to, updatedAt: now }).where(eq(signups.id, id)).run();
 }
 
 export interface NewSignup {
@@ -296,4 +311,47 @@ export function listTrades(db: Conn, filter: { statuses: TradeState[]; personId?
   if (filter.personId !== undefined) where.push(or(eq(trades.proposerId, filter.personId), eq(trades.responderId, filter.personId))!);
   if (filter.signupId !== undefined) where.push(or(eq(trades.signupId, filter.signupId), eq(trades.withSignupId, filter.signupId))!);
   return db.select().from(trades).where(and(...where)).orderBy(desc(trades.id)).limit(500).all().map(toTrade);
+}
+
+// ---- Duties: what loads a person, for fairness ----------------------------------------------
+
+// Confirmed and not marked no-show, or attended: the sign-ups that load a person (DESIGN "Fairness").
+const counted = () => and(ne(signups.status, 'cancelled'), or(eq(signups.attendance, 'attended'), and(eq(signups.status, 'confirmed'), isNull(signups.attendance))));
+
+const dutyColumns = { personId: signups.personId, signupId: signups.id, shiftId: signups.shiftId, rotaId: signups.rotaId, localDate: signups.localDate, start: signups.startAt, end: signups.endAt };
+
+type PersonDuty = Duty & { personId: number };
+
+/** Everyone's counted duties on local dates [first, last]. */
+export function dutiesBetween(db: Conn, first: string, last: string): PersonDuty[] {
+  return db.select(dutyColumns).from(signups).where(and(gte(signups.localDate, first), lte(signups.localDate, last), counted())).all();
+}
+
+/**
+ * Each person's (not archived) latest counted duty before a local date ("last duty"): one
+ * statement, one indexed look-up per person inside SQLite (signups_person_start), instead of one
+ * query per person.
+ */
+export function lastDutiesBefore(db: Conn, date: string): PersonDuty[] {
+  const latest = db
+    .select({ id: signups.id })
+    .from(signups)
+    .where(and(eq(signups.personId, people.id), lt(signups.localDate, date), counted()))
+    .orderBy(desc(signups.startAt))
+    .limit(1);
+  return db
+    .select(dutyColumns)
+    .from(people)
+    .innerJoin(signups, eq(signups.id, sql`(${latest})`))
+    .where(isNull(people.archivedAt))
+    .all();
+}
+
+/** Everyone's dates away that touch local dates [first, last]. */
+export function awayBetween(db: Conn, first: string, last: string): (DateRange & { personId: number })[] {
+  return db
+    .select({ personId: unavailability.personId, from: unavailability.fromDate, to: unavailability.toDate })
+    .from(unavailability)
+    .where(and(lte(unavailability.fromDate, last), gte(unavailability.toDate, first)))
+    .all();
 }

@@ -2,15 +2,13 @@
 // helper, and each rota's schedule (rota, teams, series, day rules, overrides) kept per rota
 // revision. Only this folder speaks SQL; callers get domain records.
 import type Database from 'better-sqlite3';
-import type { DayRules } from '../domain/day-calendar.js';
-import type { ShiftOverride } from '../domain/recurrence.js';
+import { PRESET_CALENDARS, mergeCalendars, type CalendarDay, type DayRules } from '../domain/day-calendar.js';
+import type { RuleVersion, ShiftOverride } from '../domain/recurrence.js';
 import type { Booking, DateRange } from '../domain/signup-rules.js';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { Conn, Db } from './connection.js';
 import type { Person } from './people.js';
 import type { NewSignup } from './signups.js';
-import { dayRulesFor, getRota, loadSeries, overridesFor, type Rota, type SeriesRecord } from './schedule.js';
-import * as schema from './schema.js';
+import type { Rota, SeriesRecord } from './schedule.js';
 import type { PersonPreferences } from './schema.js';
 
 /** A rota and everything its shifts are computed from, as of one revision. */
@@ -35,6 +33,14 @@ export type NewSignupRow = Omit<NewSignup, 'walkIn' | 'attendance'> & { now: num
 /** A person as the prepared statements read them: the stored columns before `toPerson` shapes them. */
 type PersonRow = Omit<Person, 'teamIds' | 'preferences' | 'archived'> & { preferences: string; archivedAt: number | null };
 
+/** A rota as the prepared statement reads it: SQLite's 0 and 1 for booleans, the archive time. */
+type RotaRow = Omit<Rota, 'waitlist' | 'countUnmarked' | 'requireApproval' | 'archived'> & {
+  waitlist: number;
+  countUnmarked: number;
+  requireApproval: number;
+  archivedAt: number | null;
+};
+
 const PERSON_COLUMNS = 'id, name, phone, email, locale, role, home_team_id AS homeTeamId, unit_id AS unitId, preferences, feed_token AS feedToken, archived_at AS archivedAt';
 
 function statements(c: Database.Database) {
@@ -44,6 +50,40 @@ function statements(c: Database.Database) {
     calendarRevision: c.prepare<[], number>('SELECT value FROM data_revision WHERE id = 2').pluck(),
     /** Row 3: people and teams. */
     peopleRevision: c.prepare<[], number>('SELECT value FROM data_revision WHERE id = 3').pluck(),
+    /** What a rota's listing depends on: its own revision (its rows and its sign-ups), the calendars' and the people's. */
+    listingStamp: c.prepare<[number], { rota: number | null; calendars: number; people: number }>(
+      `SELECT (SELECT value FROM rota_revisions WHERE rota_id = ?) AS rota,
+              (SELECT value FROM data_revision WHERE id = 2) AS calendars, (SELECT value FROM data_revision WHERE id = 3) AS people`,
+    ),
+    rota: c.prepare<[number], RotaRow>(
+      `SELECT id, name, timezone, location, description, waitlist, count_unmarked AS countUnmarked, cancel_closes_hours_before AS cancelClosesHoursBefore,
+              require_approval AS requireApproval, contact_person_id AS contactPersonId, feed_token AS feedToken, created_by AS createdBy,
+              unit_id AS unitId, archived_at AS archivedAt, updated_at AS updatedAt FROM rotas WHERE id = ?`,
+    ),
+    series: c.prepare<[number], { id: number; label: string | null; endDate: string | null; updatedAt: number }>(
+      'SELECT id, label, end_date AS endDate, updated_at AS updatedAt FROM series WHERE rota_id = ? ORDER BY id',
+    ),
+    versions: c.prepare<[number], RuleVersion & { seriesId: number }>(
+      `SELECT v.series_id AS seriesId, v.valid_from AS validFrom, v.rrule, v.start_time AS startTime, v.duration_minutes AS durationMinutes,
+              v.min_volunteers AS minVolunteers, v.max_volunteers AS maxVolunteers
+       FROM series s JOIN series_versions v ON v.series_id = s.id WHERE s.rota_id = ? ORDER BY v.series_id, v.valid_from`,
+    ),
+    seriesCalendars: c.prepare<[number], { seriesId: number; calendarId: string }>(
+      `SELECT c.series_id AS seriesId, c.calendar_id AS calendarId FROM series s JOIN series_calendars c ON c.series_id = s.id
+       WHERE s.rota_id = ? ORDER BY c.series_id, c.calendar_id`,
+    ),
+    calendarDays: c.prepare<[string], CalendarDay>('SELECT date, kind, label FROM day_calendar_days WHERE calendar_id = ? ORDER BY date'),
+    overrides: c.prepare<[number], Omit<ShiftOverride, 'cancelled'> & { seriesId: number; cancelled: number }>(
+      `SELECT o.series_id AS seriesId, o.key, o.cancelled, o.start, o.duration_minutes AS durationMinutes, o.min_volunteers AS minVolunteers,
+              o.max_volunteers AS maxVolunteers
+       FROM series s JOIN shift_overrides o ON o.series_id = s.id WHERE s.rota_id = ? ORDER BY o.series_id, o.key`,
+    ),
+    sharedRevisions: c.prepare<[], { calendars: number; people: number }>(
+      'SELECT (SELECT value FROM data_revision WHERE id = 2) AS calendars, (SELECT value FROM data_revision WHERE id = 3) AS people',
+    ),
+    rotaVersion: c.prepare<[number], { revision: number; timezone: string }>(
+      'SELECT v.value AS revision, r.timezone AS timezone FROM rota_revisions v JOIN rotas r ON r.id = v.rota_id WHERE v.rota_id = ?',
+    ),
     seriesRota: c.prepare<[number], number>('SELECT rota_id FROM series WHERE id = ?').pluck(),
     rotaTeams: c.prepare<[number], number>('SELECT team_id FROM rota_teams WHERE rota_id = ?').pluck(),
     personByHash: c.prepare<[string], PersonRow>(`SELECT ${PERSON_COLUMNS} FROM people WHERE access_token_hash = ? AND archived_at IS NULL`),
@@ -85,11 +125,8 @@ export class Store {
   private readonly schedules = new Map<number, { key: string; schedule: RotaSchedule }>();
   private readonly seriesRotas = new Map<number, number>();
 
-  private readonly db: Db;
-
   constructor(client: Database.Database) {
     this.q = statements(client);
-    this.db = drizzle(client, { schema });
   }
 
   /** The revision a rota's schedule is filed under; changes whenever the rota or a calendar changes. */
@@ -104,19 +141,70 @@ export class Store {
     if (key === null) return null;
     const kept = this.schedules.get(rotaId);
     if (kept?.key === key) return kept.schedule;
-    const rota = getRota(this.db, rotaId);
-    if (!rota) return null;
-    const series = loadSeries(this.db, { rotaIds: [rotaId] });
-    const schedule: RotaSchedule = {
-      rota,
-      teamIds: this.q.rotaTeams.all(rotaId),
-      series,
-      days: dayRulesFor(this.db, series),
-      overrides: overridesFor(this.db, series.map((s) => s.id)),
-    };
+    const schedule = this.readSchedule(rotaId);
+    if (!schedule) return null;
     this.schedules.set(rotaId, { key, schedule });
     if (this.schedules.size > SCHEDULES_KEPT) this.schedules.delete(this.schedules.keys().next().value!);
     return schedule;
+  }
+
+  /** A rota, its series with their rule versions and calendars, their day rules and overrides: six prepared reads. */
+  private readSchedule(rotaId: number): RotaSchedule | null {
+    const r = this.q.rota.get(rotaId);
+    if (!r) return null;
+    const rota: Rota = {
+      id: r.id,
+      name: r.name,
+      timezone: r.timezone,
+      location: r.location,
+      description: r.description,
+      waitlist: r.waitlist === 1,
+      countUnmarked: r.countUnmarked === 1,
+      cancelClosesHoursBefore: r.cancelClosesHoursBefore,
+      requireApproval: r.requireApproval === 1,
+      contactPersonId: r.contactPersonId,
+      feedToken: r.feedToken,
+      createdBy: r.createdBy,
+      unitId: r.unitId,
+      archived: r.archivedAt !== null,
+      updatedAt: r.updatedAt,
+    };
+    const versions = groupBy(this.q.versions.all(rotaId));
+    const calendarIds = groupBy(this.q.seriesCalendars.all(rotaId));
+    const series: SeriesRecord[] = this.q.series.all(rotaId).map((s) => ({
+      id: s.id,
+      rotaId,
+      timezone: rota.timezone,
+      label: s.label,
+      endDate: s.endDate,
+      updatedAt: s.updatedAt,
+      dayCalendarIds: (calendarIds.get(s.id) ?? []).map((c) => c.calendarId),
+      versions: (versions.get(s.id) ?? []).map(({ seriesId: _, ...v }) => v),
+    }));
+    const calendars = new Map<string, readonly CalendarDay[]>();
+    const days = new Map<number, DayRules>();
+    for (const s of series) {
+      days.set(s.id, mergeCalendars(s.dayCalendarIds.map((id) => {
+        let list = calendars.get(id);
+        if (!list) calendars.set(id, (list = PRESET_CALENDARS.get(id)?.days ?? this.q.calendarDays.all(id)));
+        return list;
+      })));
+    }
+    const overrides = new Map<number, ShiftOverride[]>();
+    for (const [seriesId, list] of groupBy(this.q.overrides.all(rotaId))) {
+      overrides.set(seriesId, list.map(({ seriesId: _, cancelled, ...o }) => ({ ...o, cancelled: cancelled === 1 })));
+    }
+    return { rota, teamIds: this.q.rotaTeams.all(rotaId), series, days, overrides };
+  }
+
+  /**
+   * The data revision a rota's listing is filed under, in one read: it changes with every write to
+   * the rota's own rows (series, overrides, sign-ups...), to any day calendar and to any person or
+   * team (names are shown). Null when no rota has that id.
+   */
+  listingStamp(rotaId: number): string | null {
+    const r = this.q.listingStamp.get(rotaId)!;
+    return r.rota === null ? null : `${r.rota}/${r.calendars}/${r.people}`;
   }
 
   /** The rota a series belongs to (a series never changes rota). */
@@ -188,20 +276,28 @@ export class Store {
     return this.q.shiftFill.all(shiftId);
   }
 
-  /** Revisions a cached feed depends on: its rotas' and the people's. */
-  rotaRevision(rotaId: number): number | undefined {
-    return this.q.rotaRevision.get(rotaId);
+  /** What a cached feed depends on besides its rotas: the day calendars' and the people's revisions, in one read. */
+  sharedRevisions(): string {
+    const r = this.q.sharedRevisions.get()!;
+    return `${r.people}|${r.calendars}`;
   }
 
-  peopleRevision(): number {
-    return this.q.peopleRevision.get()!;
-  }
-
-  calendarRevision(): number {
-    return this.q.calendarRevision.get()!;
+  /** A rota's revision and zone, in one read (a feed's tag needs both); null when no rota has that id. */
+  rotaVersion(rotaId: number): { revision: number; timezone: string } | null {
+    return this.q.rotaVersion.get(rotaId) ?? null;
   }
 }
 
+/** Rows by their series, in the order read. */
+function groupBy<T extends { seriesId: number }>(rows: T[]): Map<number, T[]> {
+  const map = new Map<number, T[]>();
+  for (const r of rows) {
+    const list = map.get(r.seriesId);
+    if (list) list.push(r);
+    else map.set(r.seriesId, [r]);
+  }
+  return map;
+}
 
 const stores = new WeakMap<Database.Database, Store>();
 

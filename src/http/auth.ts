@@ -1,5 +1,5 @@
 // Bearer tokens: an access token acts for one person; feed tokens never open the API.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preParsingAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Person } from '../db/people.js';
 import { RotaError } from '../domain/errors.js';
@@ -37,8 +37,7 @@ export default fp(async function auth(app: FastifyInstance) {
   };
   // preParsing runs after every onRequest hook, so the per-token limit has counted this request
   // already, and no body is read for a caller who is not signed in.
-  app.addHook('preParsing', async (request, reply, payload) => {
-    if (!isApiRoute(request) || request.routeOptions.config?.public) return payload;
+  const signIn: preParsingAsyncHookHandler = async (request, reply, payload) => {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+([A-Za-z0-9_\-.~+/=]{8,200})$/i.exec(header);
     if (!match) return refuse(request, reply, 'Sign in with your personal link, or send Authorization: Bearer <token>.');
@@ -46,6 +45,13 @@ export default fp(async function auth(app: FastifyInstance) {
     if (!person) return refuse(request, reply, 'This link or token is not valid (it may have been replaced). Ask your coordinator for a new link.');
     request.actor = person;
     return payload;
+  };
+  // Attached to each /api route as it is added (its routed path, so a percent-encoded
+  // `/%61pi/...` is signed in too), except the public ones: other routes, such as calendar
+  // polls, do not run it at all.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/') || route.config?.public) return;
+    route.preParsing = [...(route.preParsing === undefined ? [] : [route.preParsing].flat()), signIn];
   });
   app.decorateRequest('scope', null);
   app.addHook('preHandler', async (request) => resolveScope(app, request));

@@ -2,7 +2,7 @@
 // ROTA_RATE_LIMIT a minute; a call that expands many shifts, builds a spreadsheet or imports a
 // file costs about as many ordinary calls as the work it does, so one token cannot keep the
 // server busy with a few hundred expensive calls a minute.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { DAY_MS, parseDate } from '../domain/time.js';
 
@@ -16,41 +16,40 @@ function months(from: unknown, to: unknown): number {
 
 const EXPORT_FORMATS = new Set(['csv', 'xlsx']);
 
-/** What one call costs in ordinary calls. */
-function weightOf(request: FastifyRequest): number {
-  const route = `${request.method} ${request.routeOptions.url ?? ''}`;
-  const query = (request.query ?? {}) as Record<string, unknown>;
-  const body = (request.body ?? {}) as Record<string, unknown>;
-  switch (route) {
-    case 'GET /api/v1/shifts':
-    case 'GET /api/v1/gaps':
-      return months(query.from, query.to);
-    case 'GET /api/v1/rotas/:rotaId/sheet':
-      return (query.format === 'xlsx' ? 5 : 2) * months(query.from, query.to);
-    case 'POST /api/v1/rotas/:rotaId/autofill':
-      return 10 * months(body.from, body.to);
-    case 'GET /api/v1/stats/person-shifts':
-      return EXPORT_FORMATS.has(String(query.format)) || /text\/csv|spreadsheetml/.test(request.headers.accept ?? '') ? 10 : 5;
-    case 'POST /api/v1/day-calendars/:id/import':
-    case 'POST /api/v1/people/import':
-      return 20;
-    default:
-      return 1;
-  }
-}
+type Weight = (request: FastifyRequest) => number;
+const query = (request: FastifyRequest) => (request.query ?? {}) as Record<string, unknown>;
+const body = (request: FastifyRequest) => (request.body ?? {}) as Record<string, unknown>;
+
+/** What a call to each expensive route costs in ordinary calls; every other route costs 1. */
+const WEIGHTS: Record<string, Weight> = {
+  'GET /api/v1/shifts': (r) => months(query(r).from, query(r).to),
+  'GET /api/v1/gaps': (r) => months(query(r).from, query(r).to),
+  'GET /api/v1/rotas/:rotaId/sheet': (r) => (query(r).format === 'xlsx' ? 5 : 2) * months(query(r).from, query(r).to),
+  'POST /api/v1/rotas/:rotaId/autofill': (r) => 10 * months(body(r).from, body(r).to),
+  'GET /api/v1/stats/person-shifts': (r) => (EXPORT_FORMATS.has(String(query(r).format)) || /text\/csv|spreadsheetml/.test(r.headers.accept ?? '') ? 10 : 5),
+  'POST /api/v1/day-calendars/:id/import': () => 20,
+  'POST /api/v1/people/import': () => 20,
+};
 
 export default fp(async function limits(app: FastifyInstance) {
   // Shares the plugin's store and key: each extra charge is one more request from that token.
   const charge = app.createRateLimit();
-  // After parsing (auto-fill's window is in its body) and before the handler does the work.
-  app.addHook('preValidation', async (request, reply) => {
-    for (let extra = weightOf(request) - 1; extra > 0; extra--) {
-      const result = await charge(request);
-      if (result.isAllowed) return;
-      if (result.isExceeded) {
-        reply.header('Retry-After', String(result.ttlInSeconds));
-        throw Object.assign(new Error('Rate limit exceeded'), { statusCode: 429 });
+  const chargeFor =
+    (weight: Weight): preValidationAsyncHookHandler =>
+    async (request, reply) => {
+      for (let extra = weight(request) - 1; extra > 0; extra--) {
+        const result = await charge(request);
+        if (result.isAllowed) return;
+        if (result.isExceeded) {
+          reply.header('Retry-After', String(result.ttlInSeconds));
+          throw Object.assign(new Error('Rate limit exceeded'), { statusCode: 429 });
+        }
       }
-    }
+    };
+  // After parsing (auto-fill's window is in its body) and before the handler does the work; only
+  // on the routes that weigh more, attached as each is added, so that other calls skip it.
+  app.addHook('onRoute', (route) => {
+    const weight = WEIGHTS[`${String(route.method)} ${route.url}`];
+    if (weight) route.preValidation = [chargeFor(weight), ...(route.preValidation === undefined ? [] : [route.preValidation].flat())];
   });
 });

@@ -7,7 +7,7 @@ import type { Signup } from '../db/signups.js';
 import { NAME_MAX, TEXT_MAX } from '../domain/validate.js';
 import { formatInstant } from '../domain/time.js';
 import type { ShiftView } from '../services/shifts.js';
-import type { Warning } from '../services/schedule.js';
+import type { Warning } from '../services/rotas.js';
 import { feedLinks } from './links.js';
 
 export const Name = Type.String({ minLength: 1, maxLength: NAME_MAX });

@@ -1,11 +1,10 @@
 // Day calendars: a school's term breaks, a community's own closed days; the preset is read-only.
 import { transaction } from '../db/store.js';
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Conn, Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
 import { calendarDays } from '../db/schedule.js';
-import { dayCalendarDays, dayCalendars, seriesCalendars } from '../db/schema.js';
+import { calendarExists, deleteCalendarDays, insertCalendar, putCalendarDays, seriesUsingCalendar, storedCalendars } from '../db/calendars.js';
 import { PRESET_CALENDARS, type CalendarDay } from '../domain/day-calendar.js';
 import { RotaError } from '../domain/errors.js';
 import { requireDate } from '../domain/time.js';
@@ -30,7 +29,7 @@ export interface CalendarDetail extends CalendarSummary {
 /** `unitIds`: besides the presets, only calendars of these units. */
 export function listCalendars(db: Conn, unitIds?: ReadonlySet<number>): CalendarSummary[] {
   const presets = [...PRESET_CALENDARS.values()].map((p) => ({ id: p.id, name: p.name, readOnly: true, years: p.years, sources: p.sources, dayCount: p.days.length }));
-  const stored = db.select().from(dayCalendars).where(unitIds ? inArray(dayCalendars.unitId, [...unitIds]) : undefined).orderBy(asc(dayCalendars.createdAt)).all();
+  const stored = storedCalendars(db, unitIds);
   return [
     ...presets,
     ...stored.map((c) => ({ id: c.id, name: c.name, readOnly: false, years: null, sources: null, dayCount: calendarDays(db, c.id)!.length })),
@@ -48,7 +47,7 @@ export function createCalendar(db: Db, actor: Actor, input: { name: string; unit
   const id = `cal-${randomBytes(6).toString('hex')}`;
   transaction(db,
     (tx) => {
-      tx.insert(dayCalendars).values({ id, name, unitId: input.unitId ?? defaultUnitOf(tx, actor), createdAt: now.getTime(), updatedAt: now.getTime() }).run();
+      insertCalendar(tx, id, name, input.unitId ?? defaultUnitOf(tx, actor), now.getTime());
       writeAudit(tx, now, { actorId: actor.id, action: 'calendar.create', entity: 'calendar', entityId: id, detail: { name } });
     },
   );
@@ -57,13 +56,9 @@ export function createCalendar(db: Db, actor: Actor, input: { name: string; unit
 
 function requireWritable(db: Conn, id: string): void {
   if (PRESET_CALENDARS.has(id)) throw new RotaError('READ_ONLY', `"${id}" is a built-in calendar and cannot be changed; create your own calendar for extra days.`);
-  if (!db.select({ id: dayCalendars.id }).from(dayCalendars).where(eq(dayCalendars.id, id)).get()) {
+  if (!calendarExists(db, id)) {
     throw new RotaError('NOT_FOUND', `No day calendar has id "${id}".`);
   }
-}
-
-function seriesUsing(db: Conn, calendarId: string): number[] {
-  return db.select({ id: seriesCalendars.seriesId }).from(seriesCalendars).where(eq(seriesCalendars.calendarId, calendarId)).all().map((r) => r.id);
 }
 
 export interface DayInput {
@@ -80,17 +75,9 @@ export function putDays(db: Db, actor: Actor, id: string, days: DayInput[], mode
   const affected = transaction(db,
     (tx) => {
       requireWritable(tx, id);
-      const rows = days.map((d, i) => ({ calendarId: id, date: d.date, kind: d.kind, label: optionalText(d.label, `days[${i}].label`) }));
-      // Several hundred rows per statement: a year of imported days is written in a few milliseconds.
-      for (let i = 0; i < rows.length; i += 300) {
-        tx.insert(dayCalendarDays)
-          .values(rows.slice(i, i + 300))
-          .onConflictDoUpdate({ target: [dayCalendarDays.calendarId, dayCalendarDays.date], set: { kind: sql`excluded.kind`, label: sql`excluded.label` } })
-          .run();
-      }
-      tx.update(dayCalendars).set({ updatedAt: now.getTime() }).where(eq(dayCalendars.id, id)).run();
+      putCalendarDays(tx, id, days.map((d, i) => ({ date: d.date, kind: d.kind, label: optionalText(d.label, `days[${i}].label`) })), now.getTime());
       writeAudit(tx, now, { actorId: actor.id, action: 'calendar.days.put', entity: 'calendar', entityId: id, detail: { count: days.length } });
-      return reconcileSignups(tx, actor, seriesUsing(tx, id), now, mode);
+      return reconcileSignups(tx, actor, seriesUsingCalendar(tx, id), now, mode);
     },
   );
   return { calendar: getCalendar(db, id), affected };
@@ -101,10 +88,9 @@ export function removeDays(db: Db, actor: Actor, id: string, dates: string[], mo
   const affected = transaction(db,
     (tx) => {
       requireWritable(tx, id);
-      tx.delete(dayCalendarDays).where(and(eq(dayCalendarDays.calendarId, id), inArray(dayCalendarDays.date, dates))).run();
-      tx.update(dayCalendars).set({ updatedAt: now.getTime() }).where(eq(dayCalendars.id, id)).run();
+      deleteCalendarDays(tx, id, dates, now.getTime());
       writeAudit(tx, now, { actorId: actor.id, action: 'calendar.days.remove', entity: 'calendar', entityId: id, detail: { dates } });
-      return reconcileSignups(tx, actor, seriesUsing(tx, id), now, mode);
+      return reconcileSignups(tx, actor, seriesUsingCalendar(tx, id), now, mode);
     },
   );
   return { calendar: getCalendar(db, id), affected };

@@ -29,7 +29,7 @@ import { expandSeries, shiftDate, type RuleVersion, type Shift } from '../domain
 import { refusalError } from '../domain/signup-rules.js';
 import { DAY_MS, formatDate, localToday } from '../domain/time.js';
 import type { Actor } from './people.js';
-import { requireRota, requireSeries } from './schedule.js';
+import { requireRota, requireSeries } from './rotas.js';
 import { listShifts } from './shifts.js';
 
 export type { CheckinRecord };

@@ -1,10 +1,10 @@
 // Demo data shaped like the founding story: 鼎太风华小区 in 风华社区, 南山街道 — 75 building
 // captains for 33 buildings, staffing the school route (平安上学路) every school morning.
-import { eq } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
 import { insertSignup } from '../db/signups.js';
-import { people, rotas } from '../db/schema.js';
+import { listPeople } from '../db/people.js';
+import { listRotas } from '../db/schedule.js';
 import { dateRange, formatDate, localToday } from '../domain/time.js';
 import { createCalendar, putDays } from './calendars.js';
 import { createPerson, createTeam, ensureCoordinator } from './people.js';
@@ -31,11 +31,11 @@ function lastTerm(today: string): { from: string; to: string } {
 }
 
 export function seedDemo(db: Db, now: Date): string {
-  if (db.select({ id: rotas.id }).from(rotas).where(eq(rotas.name, ROTA_NAME)).get()) {
+  if (listRotas(db, true).some((r) => r.name === ROTA_NAME)) {
     return 'The demo community is already in this database; nothing was added.';
   }
   ensureCoordinator(db, null, now);
-  const actor = db.select({ id: people.id, role: people.role }).from(people).where(eq(people.role, 'coordinator')).get()!;
+  const actor = listPeople(db, { includeArchived: false }).find((p) => p.role === 'coordinator')!;
   const teams = Array.from({ length: 33 }, (_, i) => createTeam(db, actor, { name: `鼎太风华 ${i + 1}栋` }, now));
   let captains = 0;
   teams.forEach((team, i) => {
@@ -52,6 +52,8 @@ export function seedDemo(db: Db, now: Date): string {
     ...dateRange('2026-07-11', '2026-08-31').map((date) => ({ date, kind: 'closed' as const, label: '暑假' })),
   ];
   putDays(db, actor, term.id, breaks, undefined, now);
+  // The rota's contact: the coordinator captains call inside the lock window (issue 14, item 4).
+  const contact = createPerson(db, actor, { name: '社区网格员 陈老师', role: 'coordinator', phone: '13800138000', locale: 'zh-CN' }, now).person;
   const rota = createRota(
     db,
     actor,
@@ -63,6 +65,7 @@ export function seedDemo(db: Db, now: Date): string {
       // The building captains staff it: restricting the rota to their teams keeps the
       // coordinator's own account out of candidate lists and auto-fill.
       teamIds: teams.map((t) => t.id),
+      contactPersonId: contact.id,
     },
     now,
   );
@@ -93,7 +96,7 @@ export function seedDemo(db: Db, now: Date): string {
  * serves and nobody is on both posts of one morning. Deterministic for a given term.
  */
 function recordHistory(db: Db, actor: { id: number }, rotaId: number, term: { from: string; to: string }, now: Date): number {
-  const captains = db.select({ id: people.id }).from(people).where(eq(people.role, 'volunteer')).orderBy(people.id).all();
+  const captains = listPeople(db, { includeArchived: true }).filter((p) => p.role === 'volunteer');
   const shifts = listShifts(db, { rotaId, ...term }, now)
     .shifts.filter((v) => v.status !== 'cancelled')
     .map((v) => v.shift)

@@ -3,11 +3,10 @@
 // decides with src/domain/fairness.ts and, when it writes, writes in one IMMEDIATE transaction.
 import { transaction } from '../db/store.js';
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, gte, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Conn, Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
-import { listPeople, type Locale } from '../db/people.js';
-import { people, signups, unavailability } from '../db/schema.js';
+import { listPeople, updatePersonRow, type Locale } from '../db/people.js';
+import { awayBetween, dutiesBetween, lastDutiesBefore } from '../db/signups.js';
 import { RotaError } from '../domain/errors.js';
 import {
   checkPreferences,
@@ -57,11 +56,6 @@ function openShift(v: ShiftView): OpenShift {
   };
 }
 
-// Confirmed and not marked no-show, or attended: the sign-ups that load a person (DESIGN "Fairness").
-const counted = () => and(ne(signups.status, 'cancelled'), or(eq(signups.attendance, 'attended'), and(eq(signups.status, 'confirmed'), isNull(signups.attendance))));
-
-const dutyColumns = { personId: signups.personId, signupId: signups.id, shiftId: signups.shiftId, rotaId: signups.rotaId, localDate: signups.localDate, start: signups.startAt, end: signups.endAt };
-
 /**
  * Everyone who may still serve (not archived), with their duties around the local dates
  * [from, to] (and the latest one before those, for "last duty"), and their dates away.
@@ -74,34 +68,11 @@ function loadVolunteers(db: Conn, window: { from: string; to: string }): Volunte
   // Keyed by person; rows of people not in the list (archived) find no entry and are dropped.
   // No `IN (ids)`: a district has more people than SQLite takes parameters.
   const duties = new Map<number, Duty[]>(list.map((p) => [p.id, []]));
-  const rows = db
-    .select(dutyColumns)
-    .from(signups)
-    .where(and(gte(signups.localDate, first), lte(signups.localDate, last), counted()))
-    .all();
-  for (const { personId, ...d } of rows) duties.get(personId)?.push(d);
-  // Each person's latest duty before the margin ("last duty"): one statement, one indexed
-  // look-up per person inside SQLite (signups_person_start), instead of one query per person.
-  const latest = db
-    .select({ id: signups.id })
-    .from(signups)
-    .where(and(eq(signups.personId, people.id), lt(signups.localDate, first), counted()))
-    .orderBy(desc(signups.startAt))
-    .limit(1);
-  const earlier = db
-    .select(dutyColumns)
-    .from(people)
-    .innerJoin(signups, eq(signups.id, sql`(${latest})`))
-    .where(isNull(people.archivedAt))
-    .all();
-  for (const { personId, ...d } of earlier) duties.get(personId)?.push(d);
+  for (const { personId, ...d } of dutiesBetween(db, first, last)) duties.get(personId)?.push(d);
+  // Each person's latest duty before the margin, for "last duty".
+  for (const { personId, ...d } of lastDutiesBefore(db, first)) duties.get(personId)?.push(d);
   const away = new Map<number, { from: string; to: string }[]>();
-  const awayRows = db
-    .select({ personId: unavailability.personId, from: unavailability.fromDate, to: unavailability.toDate })
-    .from(unavailability)
-    .where(and(lte(unavailability.fromDate, shiftDate(window.to, 1)), gte(unavailability.toDate, shiftDate(window.from, -1))))
-    .all();
-  for (const { personId, from, to } of awayRows) {
+  for (const { personId, from, to } of awayBetween(db, shiftDate(window.from, -1), shiftDate(window.to, 1))) {
     const mine = away.get(personId) ?? [];
     mine.push({ from, to });
     away.set(personId, mine);
@@ -440,7 +411,7 @@ export function setPreferences(db: Db, actor: Actor, personId: number, input: Pr
   transaction(db,
     (tx) => {
       requirePerson(tx, personId);
-      tx.update(people).set({ preferences: prefs, updatedAt: now.getTime() }).where(eq(people.id, personId)).run();
+      updatePersonRow(tx, personId, { preferences: prefs }, now.getTime());
       writeAudit(tx, now, { actorId: actor.id, action: 'person.preferences', entity: 'person', entityId: personId, detail: { ...prefs } });
     },
   );

@@ -64,7 +64,7 @@ function chunks(from: string, to: string): DateWindow[] {
 }
 
 function feedSource(db: Db, now: Date): FeedSource {
-  const q = feedStatements(db.$client);
+  const q = feedStatements(db);
   const store = storeOf(db);
   return {
     people: q.people,
@@ -102,7 +102,7 @@ export class FeedCache {
     publicUrl: string,
     private readonly limit = 256,
   ) {
-    this.q = feedStatements(db.$client);
+    this.q = feedStatements(db);
     this.host = new URL(publicUrl).hostname;
   }
 
@@ -143,10 +143,10 @@ export class FeedCache {
   private tagOf(request: FeedRequest, rotaId: number | null, personIds: number[]): string {
     const store = storeOf(this.db);
     const rotaIds = rotaId !== null ? [rotaId] : personIds.length > 0 ? this.q.rotasOf(personIds, request.now.getTime() - LOOKBACK_MS) : [];
-    let version = `${FORMAT}|${request.kind}|${request.locale}|${this.host}|${store.peopleRevision()}|${store.calendarRevision()}`;
+    let version = `${FORMAT}|${request.kind}|${request.locale}|${this.host}|${store.sharedRevisions()}`;
     for (const id of rotaIds) {
-      const zone = store.schedule(id)?.rota.timezone ?? 'UTC';
-      version += `|${id}:${store.rotaRevision(id) ?? 0}:${formatDate(localToday(request.now, zone))}`;
+      const rota = store.rotaVersion(id);
+      version += `|${id}:${rota?.revision ?? 0}:${formatDate(localToday(request.now, rota?.timezone ?? 'UTC'))}`;
     }
     return createHash('sha256').update(version).digest('base64url').slice(0, 22);
   }

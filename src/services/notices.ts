@@ -45,7 +45,7 @@ import {
 import { shiftDate } from '../domain/recurrence.js';
 import { formatDate, localToday, requireTime } from '../domain/time.js';
 import { requirePerson, type Actor } from './people.js';
-import { requireRota } from './schedule.js';
+import { requireRota } from './rotas.js';
 import { buildSheet, sheetText } from './sheets.js';
 import { checkTargetUrl, OutboundRefused } from './outbound.js';
 import { listShifts } from './shifts.js';

@@ -11,7 +11,7 @@ import { RotaError } from '../domain/errors.js';
 import { checkClaim, checkOffer, effectiveOfferStatus, eligibleInLine, offerClosed, refusalError, type ActorFacts, type OfferState, type Refusal } from '../domain/signup-rules.js';
 import { enqueue } from './notices.js';
 import { requirePerson } from './people.js';
-import { requireRota } from './schedule.js';
+import { requireRota } from './rotas.js';
 import {
   addSignup,
   circumstances,

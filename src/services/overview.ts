@@ -4,13 +4,12 @@
 import type { Db } from '../db/connection.js';
 import { getPerson, type Person } from '../db/people.js';
 import { listRotas, type Rota } from '../db/schedule.js';
-import type { Signup } from '../db/signups.js';
+import { signupsOfPerson, type Signup } from '../db/signups.js';
 import { shiftDate } from '../domain/recurrence.js';
 import { formatDate, localToday } from '../domain/time.js';
 import { claimableOffers, offersOfPerson, type OfferView } from './offers.js';
-import { rotaTeamIds } from './schedule.js';
+import { rotaTeamIds } from './rotas.js';
 import { getShift, listShifts, type ShiftView } from './shifts.js';
-import { listPersonSignups } from './signups.js';
 import { openTrades, type TradeView } from './trades.js';
 
 /** Open duties are looked for this many days ahead (or up to her last duty, within a year). */
@@ -34,19 +33,31 @@ export interface Overview {
   rotas: { rota: Rota; teamIds: number[]; contact: RotaContact | null }[];
 }
 
-function contactOf(db: Db, rota: Rota): RotaContact | null {
-  const person = rota.contactPersonId === null ? null : getPerson(db, rota.contactPersonId);
-  return person && !person.archived ? { id: person.id, name: person.name, phone: person.phone } : null;
+/** Each rota's contact, each person looked up once (rotas often share one coordinator). */
+function contactsOf(db: Db, rotas: Rota[]): (rota: Rota) => RotaContact | null {
+  const found = new Map<number, RotaContact | null>();
+  for (const id of new Set(rotas.map((r) => r.contactPersonId))) {
+    if (id === null) continue;
+    const person = getPerson(db, id);
+    found.set(id, person && !person.archived ? { id: person.id, name: person.name, phone: person.phone } : null);
+  }
+  return (rota) => (rota.contactPersonId === null ? null : (found.get(rota.contactPersonId) ?? null));
 }
 
-/** `unitIds`: the units whose rotas the person sees (their home unit and its ancestors, and what they read). */
+/**
+ * Everything for `person`, who is the signed-in caller (so not looked up again). `unitIds`: the
+ * units whose rotas they see (their home unit and its ancestors, and what they read).
+ */
 export function personalOverview(db: Db, person: Person, now: Date, unitIds: ReadonlySet<number>): Overview {
-  const signups = listPersonSignups(db, person.id, {}, now).filter((s) => s.status !== 'cancelled');
+  // Her sign-ups that have not ended yet, not cancelled.
+  const signups = signupsOfPerson(db, person.id, { endsAfter: now.getTime(), includeCancelled: false });
   const myOffers = offersOfPerson(db, person.id, ['open', 'pending_approval'], now);
   const visible = new Set(listRotas(db, false, unitIds).map((r) => r.id));
   const offers = claimableOffers(db, person.id, now).filter((o) => visible.has(o.signup.rotaId));
   const trades = openTrades(db, { personId: person.id }, now);
-  const rotas = listRotas(db, false, unitIds).map((rota) => ({ rota, teamIds: rotaTeamIds(db, rota.id), contact: contactOf(db, rota) }));
+  const rotaList = listRotas(db, false, unitIds);
+  const contactOf = contactsOf(db, rotaList);
+  const rotas = rotaList.map((rota) => ({ rota, teamIds: rotaTeamIds(db, rota.id), contact: contactOf(rota) }));
 
   // Yesterday in UTC covers today everywhere; the window reaches her last duty (within a year).
   const from = shiftDate(formatDate(localToday(now, 'UTC')), -1);

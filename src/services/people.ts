@@ -1,10 +1,28 @@
 // People, teams and their tokens: create, edit, archive, rotate links.
-import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db, Conn } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
 import { storeOf, transaction } from '../db/store.js';
-import { countCoordinators, getPerson, getTeam, listPeople as readPeople, listTeams as readTeams, type Locale, type Person, type Role, type Team } from '../db/people.js';
-import { people, teamMembers, teams } from '../db/schema.js';
+import {
+  addTeamMember,
+  countCoordinators,
+  getPerson,
+  getTeam,
+  insertPerson,
+  insertTeam,
+  listPeople as readPeople,
+  listTeams as readTeams,
+  missingPeople,
+  missingTeams,
+  removeTeamMember,
+  setPersonTeams,
+  updatePersonRow,
+  updateTeamRow,
+  type Locale,
+  type Person,
+  type PersonChanges,
+  type Role,
+  type Team,
+} from '../db/people.js';
 import { hashToken, newToken } from './tokens.js';
 import { RotaError } from '../domain/errors.js';
 import type { ActorFacts } from '../domain/signup-rules.js';
@@ -36,16 +54,12 @@ export interface PersonInput {
 }
 
 function requireTeams(db: Conn, ids: number[]): void {
-  if (ids.length === 0) return;
-  const found = db.select({ id: teams.id }).from(teams).where(inArray(teams.id, ids)).all();
-  const missing = ids.filter((id) => !found.some((t) => t.id === id));
+  const missing = missingTeams(db, ids);
   if (missing.length > 0) throw new RotaError('VALIDATION', `No team has id ${missing.join(', ')}.`, { field: 'teamIds' });
 }
 
 function requirePeople(db: Conn, ids: number[], field: string): void {
-  if (ids.length === 0) return;
-  const found = db.select({ id: people.id }).from(people).where(inArray(people.id, ids)).all();
-  const missing = ids.filter((id) => !found.some((p) => p.id === id));
+  const missing = missingPeople(db, ids);
   if (missing.length > 0) throw new RotaError('VALIDATION', `No person has id ${missing.join(', ')}.`, { field });
 }
 
@@ -74,9 +88,9 @@ export function createPerson(db: Db, actor: Actor | null, input: PersonInput, no
         throw new RotaError('VALIDATION', 'homeTeamId must be one of the person\'s teamIds.', { field: 'homeTeamId' });
       }
       const unitId = input.unitId ?? (actor ? defaultUnitOf(tx, actor) : rootUnitIds(tx)[0]!);
-      const row = tx
-        .insert(people)
-        .values({
+      const personId = insertPerson(
+        tx,
+        {
           name,
           phone,
           email,
@@ -86,16 +100,14 @@ export function createPerson(db: Db, actor: Actor | null, input: PersonInput, no
           unitId,
           accessTokenHash: hashToken(accessToken),
           feedToken: newToken(),
-          createdAt: now.getTime(),
-          updatedAt: now.getTime(),
-        })
-        .returning({ id: people.id })
-        .get();
-      teamIds.forEach((teamId, i) => tx.insert(teamMembers).values({ teamId, personId: row.id, joinedAt: now.getTime() + i }).run());
+        },
+        now.getTime(),
+      );
+      setPersonTeams(tx, personId, teamIds, now.getTime());
       // A coordinator made here coordinates their home unit (and what is below it).
-      if (input.role === 'coordinator') grantHomeRole(tx, row.id, unitId, 'coordinator', now);
-      writeAudit(tx, now, { actorId: actor?.id ?? null, action: 'person.create', entity: 'person', entityId: row.id, detail: { name, role: input.role ?? 'volunteer' } });
-      return row.id;
+      if (input.role === 'coordinator') grantHomeRole(tx, personId, unitId, 'coordinator', now);
+      writeAudit(tx, now, { actorId: actor?.id ?? null, action: 'person.create', entity: 'person', entityId: personId, detail: { name, role: input.role ?? 'volunteer' } });
+      return personId;
     },
   );
   return { person: getPerson(db, id)!, accessToken };
@@ -111,7 +123,7 @@ export function updatePerson(db: Db, actor: Actor, id: number, input: Partial<Pe
   transaction(db,
     (tx) => {
       const current = requirePerson(tx, id);
-      const set: Partial<typeof people.$inferInsert> = { updatedAt: now.getTime() };
+      const set: PersonChanges = {};
       if (input.name !== undefined) set.name = requireName(input.name);
       if (input.phone !== undefined) set.phone = optionalPhone(input.phone);
       if (input.email !== undefined) set.email = requireEmail(optionalText(input.email, 'email'));
@@ -122,8 +134,7 @@ export function updatePerson(db: Db, actor: Actor, id: number, input: Partial<Pe
       if (input.teamIds !== undefined) {
         teamIds = [...new Set(input.teamIds)];
         requireTeams(tx, teamIds);
-        tx.delete(teamMembers).where(eq(teamMembers.personId, id)).run();
-        teamIds.forEach((teamId, i) => tx.insert(teamMembers).values({ teamId, personId: id, joinedAt: now.getTime() + i }).run());
+        setPersonTeams(tx, id, teamIds, now.getTime());
         if (input.homeTeamId === undefined) set.homeTeamId = teamIds.includes(current.homeTeamId ?? -1) ? current.homeTeamId : (teamIds[0] ?? null);
       }
       if (input.homeTeamId !== undefined) {
@@ -135,7 +146,7 @@ export function updatePerson(db: Db, actor: Actor, id: number, input: Partial<Pe
       if (current.role === 'coordinator' && input.role === 'volunteer' && countCoordinators(tx) <= 1) {
         throw new RotaError('CONFLICT', 'This is the last coordinator; make someone else a coordinator first.', { field: 'role' });
       }
-      tx.update(people).set(set).where(eq(people.id, id)).run();
+      updatePersonRow(tx, id, set, now.getTime());
       // The role column follows unit roles: made a coordinator, they coordinate their home unit;
       // made a volunteer, they coordinate nothing.
       if (input.role === 'coordinator' && current.role !== 'coordinator') grantHomeRole(tx, id, set.unitId ?? current.unitId ?? rootUnitIds(tx)[0]!, 'coordinator', now);
@@ -153,7 +164,7 @@ export function archivePerson(db: Db, actor: Actor, id: number, now: Date): Pers
       if (current.role === 'coordinator' && !current.archived && countCoordinators(tx) <= 1) {
         throw new RotaError('CONFLICT', 'This is the last coordinator; make someone else a coordinator first.');
       }
-      tx.update(people).set({ archivedAt: now.getTime(), updatedAt: now.getTime() }).where(eq(people.id, id)).run();
+      updatePersonRow(tx, id, { archivedAt: now.getTime() }, now.getTime());
       writeAudit(tx, now, { actorId: actor.id, action: 'person.archive', entity: 'person', entityId: id });
     },
   );
@@ -167,7 +178,7 @@ export function rotateToken(db: Db, actor: Actor | null, id: number, kind: 'acce
     (tx) => {
       requirePerson(tx, id);
       const set = kind === 'access' ? { accessTokenHash: hashToken(token) } : { feedToken: token };
-      tx.update(people).set({ ...set, updatedAt: now.getTime() }).where(eq(people.id, id)).run();
+      updatePersonRow(tx, id, set, now.getTime());
       writeAudit(tx, now, { actorId: actor?.id ?? null, action: `person.token.${kind}`, entity: 'person', entityId: id });
     },
   );
@@ -201,21 +212,17 @@ export function createTeam(db: Db, actor: Actor, input: TeamInput, now: Date): T
   const id = transaction(db,
     (tx) => {
       requirePeople(tx, memberIds, 'memberIds');
-      const row = tx.insert(teams).values({ name, feedToken: newToken(), unitId: input.unitId ?? defaultUnitOf(tx, actor), createdAt: now.getTime(), updatedAt: now.getTime() }).returning({ id: teams.id }).get();
-      addMembers(tx, row.id, memberIds, now);
-      writeAudit(tx, now, { actorId: actor.id, action: 'team.create', entity: 'team', entityId: row.id, detail: { name } });
-      return row.id;
+      const teamId = insertTeam(tx, name, newToken(), input.unitId ?? defaultUnitOf(tx, actor), now.getTime());
+      addMembers(tx, teamId, memberIds, now);
+      writeAudit(tx, now, { actorId: actor.id, action: 'team.create', entity: 'team', entityId: teamId, detail: { name } });
+      return teamId;
     },
   );
   return getTeam(db, id)!;
 }
 
 function addMembers(tx: Conn, teamId: number, memberIds: number[], now: Date): void {
-  for (const personId of memberIds) {
-    tx.insert(teamMembers).values({ teamId, personId, joinedAt: now.getTime() }).onConflictDoNothing().run();
-    // The first team a person joins becomes their home team (where their person-shifts count).
-    tx.update(people).set({ homeTeamId: teamId }).where(and(eq(people.id, personId), isNull(people.homeTeamId))).run();
-  }
+  for (const personId of memberIds) addTeamMember(tx, teamId, personId, now.getTime());
 }
 
 export function requireTeam(db: Conn, id: number): Team {
@@ -228,15 +235,11 @@ export function updateTeam(db: Db, actor: Actor, id: number, input: { name?: str
   transaction(db,
     (tx) => {
       requireTeam(tx, id);
-      if (input.name !== undefined) tx.update(teams).set({ name: requireName(input.name), updatedAt: now.getTime() }).where(eq(teams.id, id)).run();
+      if (input.name !== undefined) updateTeamRow(tx, id, { name: requireName(input.name) }, now.getTime());
       const add = [...new Set(input.addMemberIds ?? [])];
       requirePeople(tx, add, 'addMemberIds');
       addMembers(tx, id, add, now);
-      for (const personId of input.removeMemberIds ?? []) {
-        tx.delete(teamMembers).where(and(eq(teamMembers.teamId, id), eq(teamMembers.personId, personId))).run();
-        const next = tx.select({ teamId: teamMembers.teamId }).from(teamMembers).where(eq(teamMembers.personId, personId)).orderBy(teamMembers.joinedAt).get();
-        tx.update(people).set({ homeTeamId: next?.teamId ?? null }).where(and(eq(people.id, personId), eq(people.homeTeamId, id))).run();
-      }
+      for (const personId of input.removeMemberIds ?? []) removeTeamMember(tx, id, personId);
       writeAudit(tx, now, { actorId: actor.id, action: 'team.update', entity: 'team', entityId: id, detail: { ...input } });
     },
   );
@@ -247,7 +250,7 @@ export function archiveTeam(db: Db, actor: Actor, id: number, now: Date): Team {
   transaction(db,
     (tx) => {
       requireTeam(tx, id);
-      tx.update(teams).set({ archivedAt: now.getTime(), updatedAt: now.getTime() }).where(eq(teams.id, id)).run();
+      updateTeamRow(tx, id, { archivedAt: now.getTime() }, now.getTime());
       writeAudit(tx, now, { actorId: actor.id, action: 'team.archive', entity: 'team', entityId: id });
     },
   );
@@ -258,7 +261,7 @@ export function rotateTeamFeed(db: Db, actor: Actor, id: number, now: Date): Tea
   transaction(db,
     (tx) => {
       requireTeam(tx, id);
-      tx.update(teams).set({ feedToken: newToken(), updatedAt: now.getTime() }).where(eq(teams.id, id)).run();
+      updateTeamRow(tx, id, { feedToken: newToken() }, now.getTime());
       writeAudit(tx, now, { actorId: actor.id, action: 'team.token.feed', entity: 'team', entityId: id });
     },
   );

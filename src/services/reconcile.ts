@@ -1,10 +1,10 @@
 // Invariant 4: no change silently drops a sign-up. After a rule edit, a new closed day or an
 // import, every live future sign-up of the touched series is checked against its shift as it now is.
-import { and, eq, gt, inArray, lt, ne, or } from 'drizzle-orm';
 import type { Conn } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
 import { dayRulesFor, loadSeries, overridesFor, type SeriesRecord } from '../db/schedule.js';
-import { people, signups } from '../db/schema.js';
+import { bookingsDuring, liveSignupsOfSeries, moveSignup, updateSignup, type Signup } from '../db/signups.js';
+import { storeOf } from '../db/store.js';
 import { RotaError } from '../domain/errors.js';
 import type { DayRules } from '../domain/day-calendar.js';
 import { expandSeries, findShift, parseShiftId, type Shift, type ShiftOverride } from '../domain/recurrence.js';
@@ -39,25 +39,14 @@ export interface AffectedSignup {
  */
 export function reconcileSignups(tx: Conn, actor: Actor, seriesIds: number[], now: Date, mode: AffectedMode | undefined, editedShiftIds: string[] = []): AffectedSignup[] {
   if (seriesIds.length === 0) return [];
-  const live = tx
-    .select({ s: signups, name: people.name })
-    .from(signups)
-    .innerJoin(people, eq(people.id, signups.personId))
-    .where(
-      and(
-        inArray(signups.seriesId, seriesIds),
-        ne(signups.status, 'cancelled'),
-        editedShiftIds.length > 0 ? or(gt(signups.endAt, now.getTime()), inArray(signups.shiftId, editedShiftIds)) : gt(signups.endAt, now.getTime()),
-      ),
-    )
-    .all();
+  const live = liveSignupsOfSeries(tx, seriesIds, now.getTime(), editedShiftIds);
   if (live.length === 0) return [];
   const list = loadSeries(tx, { seriesIds });
   const bySeries = new Map(list.map((s) => [s.id, s]));
   const days = dayRulesFor(tx, list);
   const overrides = overridesFor(tx, seriesIds);
   const affected: AffectedSignup[] = [];
-  for (const { s, name } of live) {
+  for (const s of live) {
     const series = bySeries.get(s.seriesId)!;
     const ref = parseShiftId(s.shiftId)!;
     const seriesDays = days.get(series.id)!;
@@ -71,7 +60,7 @@ export function reconcileSignups(tx: Conn, actor: Actor, seriesIds: number[], no
     affected.push({
       signupId: s.id,
       personId: s.personId,
-      personName: name,
+      personName: s.personName,
       shiftId: s.shiftId,
       start: formatInstant(s.startAt, series.timezone),
       change: target ? 'moved' : 'removed',
@@ -88,10 +77,7 @@ export function reconcileSignups(tx: Conn, actor: Actor, seriesIds: number[], no
       item.outcome = 'cancelled';
       item.reason = refusal;
     } else {
-      tx.update(signups)
-        .set({ shiftId: target.id, startAt: target.start, endAt: target.end, localDate: target.localDate, updatedAt: now.getTime() })
-        .where(eq(signups.id, s.id))
-        .run();
+      moveSignup(tx, s.id, { shiftId: target.id, startAt: target.start, endAt: target.end, localDate: target.localDate }, now.getTime());
       item.outcome = 'moved';
     }
     writeAudit(tx, now, { actorId: actor.id, action: `signup.${item.outcome === 'moved' ? 'move' : 'cancel'}`, entity: 'signup', entityId: s.id, detail: { ...item } });
@@ -107,13 +93,13 @@ export function reconcileSignups(tx: Conn, actor: Actor, seriesIds: number[], no
   }
   // Places freed by cancelled sign-ups or a raised maximum go to the first eligible people waiting
   // (the waitlists of removed shifts were cancelled above, so they promote nobody).
-  const waiting = live.filter(({ s }) => s.status === 'waitlisted').map(({ s }) => affected.find((a) => a.signupId === s.id && a.outcome === 'moved')?.newShiftId ?? s.shiftId);
+  const waiting = live.filter((s) => s.status === 'waitlisted').map((s) => affected.find((a) => a.signupId === s.id && a.outcome === 'moved')?.newShiftId ?? s.shiftId);
   for (const shiftId of new Set(waiting)) promoteWaitlist(tx, actor, shiftId, now);
   return affected;
 }
 
 function cancel(tx: Conn, id: number, now: Date): void {
-  tx.update(signups).set({ status: 'cancelled', cancelledAt: now.getTime(), cancelReason: 'shift_changed', updatedAt: now.getTime() }).where(eq(signups.id, id)).run();
+  updateSignup(tx, id, { status: 'cancelled', cancelledAt: now.getTime(), cancelReason: 'shift_changed' }, now.getTime());
 }
 
 /** The series' first live shift on a local date, if the schedule still has one that day. */
@@ -122,20 +108,11 @@ function sameDayShift(series: SeriesRecord, date: string, days: DayRules, overri
 }
 
 /** Why a sign-up cannot follow its shift to `target`, or null when it can. */
-function moveRefusal(tx: Conn, s: typeof signups.$inferSelect, target: Shift): string | null {
+function moveRefusal(tx: Conn, s: Signup, target: Shift): string | null {
   if (target.id !== s.shiftId) {
-    const there = tx.select({ personId: signups.personId, status: signups.status }).from(signups).where(and(eq(signups.shiftId, target.id), ne(signups.status, 'cancelled'))).all();
-    if (there.some((t) => t.personId === s.personId)) return 'ALREADY_SIGNED_UP';
+    const there = storeOf(tx).shiftFill(target.id);
+    if (there.some((t) => t.id === s.personId)) return 'ALREADY_SIGNED_UP';
     if (s.status === 'confirmed' && there.filter((t) => t.status === 'confirmed').length >= target.max) return 'SHIFT_FULL';
   }
-  return s.status === 'confirmed' && collides(tx, s.personId, s.id, target.start, target.end) ? 'COLLIDES' : null;
-}
-
-function collides(tx: Conn, personId: number, exceptId: number, start: number, end: number): boolean {
-  const other = tx
-    .select({ id: signups.id })
-    .from(signups)
-    .where(and(eq(signups.personId, personId), eq(signups.status, 'confirmed'), ne(signups.id, exceptId), lt(signups.startAt, end), gt(signups.endAt, start)))
-    .get();
-  return other !== undefined;
+  return s.status === 'confirmed' && bookingsDuring(tx, s.personId, { start: target.start, end: target.end }, [s.id]).length > 0 ? 'COLLIDES' : null;
 }

@@ -1,23 +1,38 @@
 // Rotas and their series: create, edit "this shift only" or "this and all future", end.
 import { transaction } from '../db/store.js';
-import { and, eq, gte, inArray } from 'drizzle-orm';
 import type { Conn, Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
 import { getPerson } from '../db/people.js';
-import { calendarDays, dayRulesFor, getRota, listRotas as readRotas, loadSeries, type Rota, type SeriesRecord } from '../db/schedule.js';
-import { rotaTeams, rotas, series, seriesCalendars, seriesVersions, shiftOverrides, teams } from '../db/schema.js';
+import { missingTeams } from '../db/people.js';
+import {
+  calendarDays,
+  dayRulesFor,
+  getRota,
+  insertRota,
+  insertSeries,
+  loadSeries,
+  replaceVersionsFrom,
+  saveShiftOverride,
+  setRotaTeams,
+  setSeriesCalendars,
+  shiftOverride,
+  updateRotaRow,
+  updateSeriesRow,
+  type Rota,
+  type RotaFields,
+  type SeriesRecord,
+  type StoredOverride,
+} from '../db/schedule.js';
 import { newToken } from './tokens.js';
-import { PRESET_CALENDARS, missingPresetYears } from '../domain/day-calendar.js';
 import { RotaError } from '../domain/errors.js';
-import { LIMITS, checkShape, checkVersion, findShift, parseShiftId, seriesShiftsPerDay, seriesSpan, shiftsPerDay, type RuleVersion } from '../domain/recurrence.js';
+import { LIMITS, checkShape, checkVersion, findShift, parseShiftId, seriesShiftsPerDay, shiftsPerDay, type RuleVersion } from '../domain/recurrence.js';
 import type { RuleSpec } from '../domain/rule.js';
 import { formatDate, localToday, parseLocal, requireDate, requireTimeZone } from '../domain/time.js';
 import { optionalLabel, optionalText, requireName } from '../domain/validate.js';
 import type { Actor } from './people.js';
 import { reconcileSignups, type AffectedMode, type AffectedSignup } from './reconcile.js';
 import { defaultUnitOf } from './units.js';
-
-export type { SeriesRecord };
+import { requireRota, requireSeries } from './rotas.js';
 
 export interface RotaInput {
   name: string;
@@ -32,27 +47,6 @@ export interface RotaInput {
   contactPersonId?: number | null;
   /** The owning unit; default: the creator's (see defaultUnitOf). */
   unitId?: number;
-}
-
-export function requireRota(db: Conn, id: number): Rota {
-  const rota = getRota(db, id);
-  if (!rota) throw new RotaError('NOT_FOUND', `No rota has id ${id}.`);
-  return rota;
-}
-
-/** `unitIds`: only rotas owned by these units (the caller's reach). */
-export function listRotas(db: Conn, includeArchived: boolean, unitIds?: ReadonlySet<number>): Rota[] {
-  return readRotas(db, includeArchived, unitIds);
-}
-
-/** The series of one rota; 404 when there is no such rota. */
-export function listSeries(db: Conn, rotaId: number): SeriesRecord[] {
-  requireRota(db, rotaId);
-  return loadSeries(db, { rotaIds: [rotaId] });
-}
-
-export function rotaTeamIds(db: Conn, rotaId: number): number[] {
-  return db.select({ id: rotaTeams.teamId }).from(rotaTeams).where(eq(rotaTeams.rotaId, rotaId)).all().map((r) => r.id);
 }
 
 function checkHours(hours: number | undefined): void {
@@ -76,13 +70,11 @@ function checkContact(tx: Conn, personId: number | null | undefined): number | n
   return personId;
 }
 
-function setRotaTeams(tx: Conn, rotaId: number, teamIds: number[]): void {
+function assignTeams(tx: Conn, rotaId: number, teamIds: number[]): void {
   const ids = [...new Set(teamIds)];
-  const found = ids.length ? tx.select({ id: teams.id }).from(teams).where(inArray(teams.id, ids)).all() : [];
-  const missing = ids.filter((id) => !found.some((t) => t.id === id));
+  const missing = missingTeams(tx, ids);
   if (missing.length) throw new RotaError('VALIDATION', `No team has id ${missing.join(', ')}.`, { field: 'teamIds' });
-  tx.delete(rotaTeams).where(eq(rotaTeams.rotaId, rotaId)).run();
-  for (const teamId of ids) tx.insert(rotaTeams).values({ rotaId, teamId }).run();
+  setRotaTeams(tx, rotaId, ids);
 }
 
 export function createRota(db: Db, actor: Actor, input: RotaInput, now: Date): Rota {
@@ -91,9 +83,9 @@ export function createRota(db: Db, actor: Actor, input: RotaInput, now: Date): R
   checkHours(input.cancelClosesHoursBefore);
   const id = transaction(db,
     (tx) => {
-      const row = tx
-        .insert(rotas)
-        .values({
+      const rotaId = insertRota(
+        tx,
+        {
           name,
           timezone,
           location: optionalText(input.location, 'location'),
@@ -106,14 +98,12 @@ export function createRota(db: Db, actor: Actor, input: RotaInput, now: Date): R
           feedToken: newToken(),
           createdBy: actor.id,
           unitId: input.unitId ?? defaultUnitOf(tx, actor),
-          createdAt: now.getTime(),
-          updatedAt: now.getTime(),
-        })
-        .returning({ id: rotas.id })
-        .get();
-      setRotaTeams(tx, row.id, input.teamIds ?? []);
-      writeAudit(tx, now, { actorId: actor.id, action: 'rota.create', entity: 'rota', entityId: row.id, detail: { name, timezone } });
-      return row.id;
+        },
+        now.getTime(),
+      );
+      assignTeams(tx, rotaId, input.teamIds ?? []);
+      writeAudit(tx, now, { actorId: actor.id, action: 'rota.create', entity: 'rota', entityId: rotaId, detail: { name, timezone } });
+      return rotaId;
     },
   );
   return getRota(db, id)!;
@@ -124,7 +114,7 @@ export function updateRota(db: Db, actor: Actor, id: number, input: Partial<Omit
   transaction(db,
     (tx) => {
       requireRota(tx, id);
-      const set: Partial<typeof rotas.$inferInsert> = { updatedAt: now.getTime() };
+      const set: Partial<RotaFields> = {};
       if (input.name !== undefined) set.name = requireName(input.name);
       if (input.location !== undefined) set.location = optionalText(input.location, 'location');
       if (input.description !== undefined) set.description = optionalText(input.description, 'description');
@@ -133,8 +123,8 @@ export function updateRota(db: Db, actor: Actor, id: number, input: Partial<Omit
       if (input.cancelClosesHoursBefore !== undefined) set.cancelClosesHoursBefore = input.cancelClosesHoursBefore;
       if (input.requireApproval !== undefined) set.requireApproval = input.requireApproval;
       if (input.contactPersonId !== undefined) set.contactPersonId = checkContact(tx, input.contactPersonId);
-      tx.update(rotas).set(set).where(eq(rotas.id, id)).run();
-      if (input.teamIds !== undefined) setRotaTeams(tx, id, input.teamIds);
+      updateRotaRow(tx, id, set, now.getTime());
+      if (input.teamIds !== undefined) assignTeams(tx, id, input.teamIds);
       writeAudit(tx, now, { actorId: actor.id, action: 'rota.update', entity: 'rota', entityId: id, detail: { fields: Object.keys(input) } });
     },
   );
@@ -145,7 +135,7 @@ export function archiveRota(db: Db, actor: Actor, id: number, now: Date): Rota {
   transaction(db,
     (tx) => {
       requireRota(tx, id);
-      tx.update(rotas).set({ archivedAt: now.getTime(), updatedAt: now.getTime() }).where(eq(rotas.id, id)).run();
+      updateRotaRow(tx, id, { archivedAt: now.getTime() }, now.getTime());
       writeAudit(tx, now, { actorId: actor.id, action: 'rota.archive', entity: 'rota', entityId: id });
     },
   );
@@ -156,7 +146,7 @@ export function rotateRotaFeed(db: Db, actor: Actor, id: number, now: Date): Rot
   transaction(db,
     (tx) => {
       requireRota(tx, id);
-      tx.update(rotas).set({ feedToken: newToken(), updatedAt: now.getTime() }).where(eq(rotas.id, id)).run();
+      updateRotaRow(tx, id, { feedToken: newToken() }, now.getTime());
       writeAudit(tx, now, { actorId: actor.id, action: 'rota.token.feed', entity: 'rota', entityId: id });
     },
   );
@@ -206,12 +196,6 @@ function checkRotaCapacity(tx: Conn, rotaId: number, spec: RuleSpec, replacing: 
   }
 }
 
-export function requireSeries(db: Conn, id: number): SeriesRecord {
-  const found = loadSeries(db, { seriesIds: [id] })[0];
-  if (!found) throw new RotaError('NOT_FOUND', `No series has id ${id}.`);
-  return found;
-}
-
 export function createSeries(db: Db, actor: Actor, rotaId: number, input: SeriesInput, now: Date): SeriesRecord {
   const version: RuleVersion = {
     validFrom: input.startDate,
@@ -228,15 +212,13 @@ export function createSeries(db: Db, actor: Actor, rotaId: number, input: Series
       checkRotaCapacity(tx, rotaId, spec, null);
       const endDate = checkEndDate(input.endDate, input.startDate);
       const calendars = checkCalendars(tx, input.dayCalendarIds ?? []);
-      const row = tx
-        .insert(series)
-        .values({ rotaId, label: optionalLabel(input.label, 'label'), endDate, createdAt: now.getTime(), updatedAt: now.getTime() })
-        .returning({ id: series.id })
-        .get();
-      tx.insert(seriesVersions).values({ ...version, rrule: spec.body, seriesId: row.id, createdAt: now.getTime() }).run();
-      for (const calendarId of calendars) tx.insert(seriesCalendars).values({ seriesId: row.id, calendarId }).run();
-      writeAudit(tx, now, { actorId: actor.id, action: 'series.create', entity: 'series', entityId: row.id, detail: { rotaId, ...input } });
-      return row.id;
+      const seriesId = insertSeries(
+        tx,
+        { rotaId, label: optionalLabel(input.label, 'label'), endDate, version: { ...version, rrule: spec.body }, dayCalendarIds: calendars },
+        now.getTime(),
+      );
+      writeAudit(tx, now, { actorId: actor.id, action: 'series.create', entity: 'series', entityId: seriesId, detail: { rotaId, ...input } });
+      return seriesId;
     },
   );
   return requireSeries(db, id);
@@ -283,18 +265,13 @@ export function editSeries(db: Db, actor: Actor, id: number, edit: SeriesEdit, n
         };
         const spec = checkVersion(version, current.timezone, first.validFrom);
         checkRotaCapacity(tx, current.rotaId, spec, id);
-        tx.delete(seriesVersions).where(and(eq(seriesVersions.seriesId, id), gte(seriesVersions.validFrom, from))).run();
-        tx.insert(seriesVersions).values({ ...version, rrule: spec.body, seriesId: id, createdAt: now.getTime() }).run();
+        replaceVersionsFrom(tx, id, { ...version, rrule: spec.body }, now.getTime());
       }
-      const set: Partial<typeof series.$inferInsert> = { updatedAt: now.getTime() };
+      const set: { label?: string | null; endDate?: string | null } = {};
       if (edit.label !== undefined) set.label = optionalLabel(edit.label, 'label');
       if (edit.endDate !== undefined) set.endDate = checkEndDate(edit.endDate, first.validFrom);
-      tx.update(series).set(set).where(eq(series.id, id)).run();
-      if (edit.dayCalendarIds !== undefined) {
-        const calendars = checkCalendars(tx, edit.dayCalendarIds);
-        tx.delete(seriesCalendars).where(eq(seriesCalendars.seriesId, id)).run();
-        for (const calendarId of calendars) tx.insert(seriesCalendars).values({ seriesId: id, calendarId }).run();
-      }
+      updateSeriesRow(tx, id, set, now.getTime());
+      if (edit.dayCalendarIds !== undefined) setSeriesCalendars(tx, id, checkCalendars(tx, edit.dayCalendarIds));
       const { affectedSignups, ...detail } = edit;
       writeAudit(tx, now, { actorId: actor.id, action: 'series.edit', entity: 'series', entityId: id, detail: { ...detail, from } });
       return reconcileSignups(tx, actor, [id], now, affectedSignups);
@@ -326,10 +303,10 @@ export function editShift(db: Db, actor: Actor, shiftId: string, edit: ShiftEdit
       const current = loadSeries(tx, { seriesIds: [ref.seriesId] })[0];
       if (!current) throw new RotaError('NOT_FOUND', `No shift has id ${shiftId}.`);
       const days = dayRulesFor(tx, [current]).get(current.id)!;
-      const existing = tx.select().from(shiftOverrides).where(and(eq(shiftOverrides.seriesId, ref.seriesId), eq(shiftOverrides.key, ref.key))).get();
+      const existing = shiftOverride(tx, ref.seriesId, ref.key);
       const shift = findShift(current, ref.key, days);
       if (!shift) throw new RotaError('NOT_FOUND', `No shift has id ${shiftId}: the series has no occurrence at ${ref.key}.`);
-      const next = {
+      const next: StoredOverride = {
         cancelled: edit.cancelled ?? existing?.cancelled ?? false,
         start: edit.start ?? existing?.start ?? null,
         durationMinutes: edit.durationMinutes ?? existing?.durationMinutes ?? null,
@@ -340,51 +317,11 @@ export function editShift(db: Db, actor: Actor, shiftId: string, edit: ShiftEdit
       const min = next.minVolunteers ?? shift.min;
       const max = next.maxVolunteers ?? shift.max;
       checkShape({ durationMinutes: next.durationMinutes ?? (shift.end - shift.start) / 60_000, minVolunteers: min, maxVolunteers: max });
-      tx.insert(shiftOverrides)
-        .values({ seriesId: ref.seriesId, key: ref.key, ...next, updatedAt: now.getTime() })
-        .onConflictDoUpdate({ target: [shiftOverrides.seriesId, shiftOverrides.key], set: { ...next, updatedAt: now.getTime() } })
-        .run();
+      saveShiftOverride(tx, ref.seriesId, ref.key, next, now.getTime());
       const { affectedSignups, ...detail } = edit;
       writeAudit(tx, now, { actorId: actor.id, action: 'shift.edit', entity: 'shift', entityId: shiftId, detail });
       return reconcileSignups(tx, actor, [ref.seriesId], now, affectedSignups, [shift.id]);
     },
   );
   return { seriesId: ref.seriesId, affected };
-}
-
-export interface Warning {
-  code: 'NO_HOLIDAY_DATA';
-  calendarId: string;
-  year: number;
-  message: string;
-}
-
-/**
- * A series following a preset calendar in a year the preset has no data for would silently
- * schedule shifts on that year's holidays: say so. Open-ended series are checked through next year.
- */
-export function seriesWarnings(s: SeriesRecord, now: Date): Warning[] {
-  const span = seriesSpan(s);
-  const firstYear = Number(span.first.slice(0, 4));
-  const thisYear = Number(formatDate(localToday(now, s.timezone)).slice(0, 4));
-  const lastYear = span.last === null ? Math.max(thisYear + 1, firstYear) : Number(span.last.slice(0, 4));
-  return windowWarnings(s.dayCalendarIds, firstYear, lastYear);
-}
-
-/** NO_HOLIDAY_DATA warnings for preset calendars over the years from..to. */
-export function windowWarnings(calendarIds: readonly string[], fromYear: number, toYear: number): Warning[] {
-  const warnings: Warning[] = [];
-  for (const id of calendarIds) {
-    const preset = PRESET_CALENDARS.get(id);
-    if (!preset) continue;
-    for (const year of missingPresetYears(preset, fromYear, toYear)) {
-      warnings.push({
-        code: 'NO_HOLIDAY_DATA',
-        calendarId: id,
-        year,
-        message: `The ${id} calendar has no holiday data for ${year}: shifts in ${year} ignore that year's holidays and make-up days until the data is added.`,
-      });
-    }
-  }
-  return warnings;
 }

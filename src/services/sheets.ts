@@ -8,7 +8,7 @@ import { checkWindow, shiftDate } from '../domain/recurrence.js';
 import { DAY_MS, formatDate, isoWeekday, localToday, parseDate } from '../domain/time.js';
 import { bytesOf, type SheetFormat } from './report-jobs.js';
 import { runReport } from './report-pool.js';
-import { requireRota } from './schedule.js';
+import { requireRota } from './rotas.js';
 import { listShifts } from './shifts.js';
 
 export interface SheetCell {

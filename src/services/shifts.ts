@@ -1,11 +1,11 @@
 // Shifts in a window: computed from the series, with the sign-ups that fill them.
 import type { Conn } from '../db/connection.js';
 import { listRotas, type Rota, type SeriesRecord } from '../db/schedule.js';
-import { storeOf, type FillRow } from '../db/store.js';
+import { storeOf, type FillRow, type Store } from '../db/store.js';
 import { RotaError } from '../domain/errors.js';
 import { checkWindow, expandSeries, findShift, parseShiftId, seriesShiftsPerDay, shiftDate, type Shift } from '../domain/recurrence.js';
 import { daysBetween, formatDate, localToday, parseDate } from '../domain/time.js';
-import { requireRota, windowWarnings, type Warning } from './schedule.js';
+import { windowWarnings, type Warning } from './rotas.js';
 
 export type ShiftStatus = 'cancelled' | 'gap' | 'ok' | 'full';
 
@@ -57,32 +57,115 @@ function tooMany(limit: number, query: ShiftQuery, from: string, to: string): Ro
   return new RotaError('RANGE_TOO_LONG', `More than ${limit} shifts fall between ${from} and ${to}; ask for ${narrower}.`, { field: 'to', limit });
 }
 
+/** One rota's part of a listing, as of one data revision: its shifts per series, in the schedule's order. */
+interface RotaListing {
+  stamp: string;
+  from: string;
+  to: string;
+  timezone: string;
+  series: { series: SeriesRecord; views: ShiftView[] }[];
+  size: number;
+}
+
+/** Windows up to this many days are kept (pages, gaps, notices), not the year-long windows of feeds. */
+const KEPT_WINDOW_DAYS = 31;
+/** At most this many shifts are kept over all listings of one connection: a few MB. */
+const KEPT_SHIFTS = 20_000;
+
+/**
+ * Listings by rota and window, each filed under the data revision it was read at (see
+ * `Store.listingStamp`), least recently used dropped first. The revision lives in the database and
+ * is read on every use, so a write by any connection or process shows in the next listing.
+ */
+class ListingCache {
+  private readonly entries = new Map<string, RotaListing>();
+  private shifts = 0;
+
+  get(key: string, stamp: string): RotaListing | null {
+    const entry = this.entries.get(key);
+    if (!entry) return null;
+    this.entries.delete(key);
+    if (entry.stamp !== stamp) {
+      this.shifts -= entry.size;
+      return null;
+    }
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  set(key: string, entry: RotaListing): void {
+    if (entry.size > KEPT_SHIFTS) return;
+    const old = this.entries.get(key);
+    if (old) {
+      this.entries.delete(key);
+      this.shifts -= old.size;
+    }
+    this.entries.set(key, entry);
+    this.shifts += entry.size;
+    for (const [k, e] of this.entries) {
+      if (this.shifts <= KEPT_SHIFTS) break;
+      this.entries.delete(k);
+      this.shifts -= e.size;
+    }
+  }
+}
+
+const listingCaches = new WeakMap<Store, ListingCache>();
+
+function listingCache(store: Store): ListingCache {
+  let cache = listingCaches.get(store);
+  if (!cache) listingCaches.set(store, (cache = new ListingCache()));
+  return cache;
+}
+
 /**
  * Shifts whose local date (in their rota's zone) is within [from, to]. Without dates: today and
- * the next 13 days in each rota's zone.
+ * the next 13 days in each rota's zone. Each rota's part of a short window is kept per data
+ * revision, so a repeated listing reads one revision row and no other data.
  */
 export function listShifts(db: Conn, query: ShiftQuery, now: Date): { shifts: ShiftView[]; warnings: Warning[] } {
   if (query.from !== undefined && query.to !== undefined) checkWindow({ from: query.from, to: query.to });
   const store = storeOf(db);
-  const rotaIds = query.rotaId !== undefined ? [requireRota(db, query.rotaId).id] : listRotas(db, false, query.unitIds).map((r) => r.id);
+  const cache = listingCache(store);
+  const rotaIds = query.rotaId !== undefined ? [query.rotaId] : listRotas(db, false, query.unitIds).map((r) => r.id);
+  const limit = query.maxShifts ?? Infinity;
   const views: ShiftView[] = [];
   const warnings = new Map<string, Warning>();
   for (const rotaId of rotaIds) {
-    const { rota, series, days, overrides } = store.schedule(rotaId)!;
+    const stamp = store.listingStamp(rotaId);
+    if (stamp === null) throw new RotaError('NOT_FOUND', `No rota has id ${rotaId}.`);
+    const key = `${rotaId}|${query.from ?? ''}|${query.to ?? ''}`;
+    let kept = cache.get(key, stamp);
+    // A default window moves with the rota's own today.
+    if (kept && query.from === undefined && kept.from !== formatDate(localToday(now, kept.timezone))) kept = null;
+    // The same checks in the same order whether the shifts are kept or expanded now, so a listing
+    // is refused alike either way, and an hourly series is refused before it is expanded.
+    const add = (s: SeriesRecord, from: string, to: string, expand: () => ShiftView[]): ShiftView[] => {
+      for (const w of windowWarnings(s.dayCalendarIds, Number(from.slice(0, 4)), Number(to.slice(0, 4)))) warnings.set(`${w.calendarId}|${w.year}`, w);
+      const perDay = seriesShiftsPerDay(s);
+      if (perDay > 1 && views.length + perDay * (daysBetween(parseDate(from)!, parseDate(to)!) + 1) > limit) throw tooMany(limit, query, from, to);
+      const list = expand();
+      for (const v of list) views.push(v);
+      if (views.length > limit) throw tooMany(limit, query, from, to);
+      return list;
+    };
+    if (kept) {
+      for (const { series, views: list } of kept.series) add(series, kept.from, kept.to, () => list);
+      continue;
+    }
+    const schedule = store.schedule(rotaId);
+    if (!schedule) throw new RotaError('NOT_FOUND', `No rota has id ${rotaId}.`);
+    const { rota, series, days, overrides } = schedule;
     const from = query.from ?? formatDate(localToday(now, rota.timezone));
     const to = query.to ?? shiftDate(from, 13);
     checkWindow({ from, to });
     const fill = fillsOf(store.fills(rota.id, shiftDate(from, -1), shiftDate(to, 1)));
-    const limit = query.maxShifts ?? Infinity;
-    for (const s of series) {
-      for (const w of windowWarnings(s.dayCalendarIds, Number(from.slice(0, 4)), Number(to.slice(0, 4)))) warnings.set(`${w.calendarId}|${w.year}`, w);
-      // An hourly series is refused before it is expanded: a year of one is 8,784 shifts.
-      const perDay = seriesShiftsPerDay(s);
-      if (perDay > 1 && views.length + perDay * (daysBetween(parseDate(from)!, parseDate(to)!) + 1) > limit) throw tooMany(limit, query, from, to);
-      for (const shift of expandSeries(s, { from, to }, days.get(s.id)!, overrides.get(s.id))) {
-        views.push(toView(shift, rota, s, fill.get(shift.id)));
-      }
-      if (views.length > limit) throw tooMany(limit, query, from, to);
+    const parts = series.map((s) => ({
+      series: s,
+      views: add(s, from, to, () => expandSeries(s, { from, to }, days.get(s.id)!, overrides.get(s.id)).map((shift) => toView(shift, rota, s, fill.get(shift.id)))),
+    }));
+    if (daysBetween(parseDate(from)!, parseDate(to)!) < KEPT_WINDOW_DAYS) {
+      cache.set(key, { stamp, from, to, timezone: rota.timezone, series: parts, size: parts.reduce((n, p) => n + p.views.length, 0) });
     }
   }
   views.sort((a, b) => a.shift.start - b.shift.start || a.shift.seriesId - b.shift.seriesId);

@@ -39,7 +39,7 @@ import {
 import { storeOf, transaction, type RotaSchedule } from '../db/store.js';
 import { enqueue } from './notices.js';
 import { requirePerson } from './people.js';
-import { requireRota } from './schedule.js';
+import { requireRota } from './rotas.js';
 import { getShift, getShiftOnly } from './shifts.js';
 
 /** A shift as it is now, with its rota's settings. */

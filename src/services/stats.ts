@@ -5,7 +5,7 @@ import type { UnitKind } from '../db/units.js';
 import { RotaError } from '../domain/errors.js';
 import { requireUnit } from './units.js';
 import { requireTeam } from './people.js';
-import { requireRota } from './schedule.js';
+import { requireRota } from './rotas.js';
 import type { GroupBy, StatsTable } from '../domain/person-shifts.js';
 import { checkWindow } from '../domain/recurrence.js';
 import { formatDate, localToday } from '../domain/time.js';

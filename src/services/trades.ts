@@ -23,7 +23,7 @@ import {
 import { formatDate, localToday } from '../domain/time.js';
 import { enqueue } from './notices.js';
 import { requirePerson } from './people.js';
-import { requireRota } from './schedule.js';
+import { requireRota } from './rotas.js';
 import { LISTING_LIMIT, listShifts, type ShiftView } from './shifts.js';
 import { circumstances, closeDependents, liveRef, loadPlace, requireSignup, signupFacts } from './signups.js';
 

@@ -1,5 +1,6 @@
 // The personal page's first view in one call, and a rota's contact (issue 14 items 1 and 4).
 import { afterEach, describe, expect, it } from 'vitest';
+import { seedDemo } from '../../src/services/demo.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 
 // Sunday 1 March 2026, 10:00 in Shanghai.
@@ -107,5 +108,18 @@ describe('the personal page\'s overview', () => {
     expect(cleared.body.contactPersonId).toBeNull();
     // Only a coordinator names the contact.
     expect((await t.call('PATCH', `/api/v1/rotas/${s.rota.id}`, { token: s.captain.accessToken, body: { contactPersonId: s.coordinator.id } })).status).toBe(403);
+  });
+
+  it('names the demo\'s school-gate rota\'s contact on a captain\'s overview, with a number to call', async () => {
+    t = await makeApp(NOW);
+    seedDemo(t.db, new Date(NOW));
+    const people = (await t.call('GET', '/api/v1/people')).body.people as { id: number; role: string }[];
+    const captain = people.find((p) => p.role === 'volunteer')!;
+    const token = (await t.call('POST', `/api/v1/people/${captain.id}/tokens`, { body: { kind: 'access' } })).body.token as string;
+    const overview = await t.call('GET', '/api/v1/me/overview', { token });
+    expect(overview.status).toBe(200);
+    expect(overview.body.rotas.map((r: { name: string; contact: unknown }) => [r.name, r.contact])).toEqual([
+      ['平安上学路 护学岗', { id: expect.any(Number), name: '社区网格员 陈老师', phone: '13800138000' }],
+    ]);
   });
 });

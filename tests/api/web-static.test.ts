@@ -14,7 +14,7 @@ describe('the page\'s files', () => {
   const get = (url: string, headers: Record<string, string> = {}) => t.app.inject({ method: 'GET', url, headers });
 
   it('serves pages with no-cache and an ETag, naming their assets under one version', async () => {
-    for (const url of ['/', '/me', '/desk']) {
+    for (const url of ['/', '/desk']) {
       const res = await get(url);
       expect(res.statusCode, url).toBe(200);
       expect(res.headers['cache-control']).toBe('no-cache');
@@ -25,10 +25,20 @@ describe('the page\'s files', () => {
     }
   });
 
+  it('serves the personal page with its style sheet inside it, so its first view needs no request for it', async () => {
+    const res = await get('/me');
+    expect(res.headers['cache-control']).toBe('no-cache');
+    expect(res.headers.etag).toMatch(/^"[\w-]+"$/);
+    expect(res.body).not.toMatch(/["']\/(assets|vendor)\/(?!v-)/);
+    expect(res.body).not.toContain('style.css');
+    const css = (await get('/assets/style.css')).body.trim();
+    expect(res.body).toContain(`<style>\n${css}\n</style>`);
+  });
+
   it('answers a fingerprinted asset compressed, cached for a year, and the same text in every encoding', async () => {
     const page = (await get('/me')).body;
-    // The page preloads its main module under this version's folder.
-    const script = /href="(\/assets\/v-[0-9a-f]{12}\/js\/me\.js)"/.exec(page)![1]!;
+    // The page loads its main module from this version's folder.
+    const script = /src="(\/assets\/v-[0-9a-f]{12}\/js\/me\.js)"/.exec(page)![1]!;
     const plain = await get(script);
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.headers['content-type']).toBe('text/javascript; charset=utf-8');

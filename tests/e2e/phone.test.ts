@@ -10,8 +10,11 @@ import { PHONE, axeViolations, browserPerFile, screenshot, serve } from '../help
 // Sunday 1 March 2026, 10:00 in Shanghai; the phone is in New York.
 const NOW = '2026-03-01T02:00:00Z';
 const PHONE_ZONE = 'America/New_York';
-/** Issue 14's budget: what a phone downloads before it shows the next duty. */
-const BUDGET_BYTES = 60 * 1024;
+/**
+ * What a phone downloads before it shows the next duty: issue 14 allows 60 KB; the page needs
+ * about 36 KB here (the style sheet inside the page, five modules, one call), so this holds it to 45.
+ */
+const BUDGET_BYTES = 45 * 1024;
 
 interface Community {
   t: TestApp;
@@ -62,7 +65,7 @@ describe('the captain\'s page on a phone', () => {
     return { page: o.page, cdp };
   }
 
-  it('shows the next duty within 60 KB, compressed, before any calendar library is fetched', async () => {
+  it('shows the next duty within 45 KB, compressed, before any calendar library is fetched', async () => {
     c = await community();
     const { page, cdp } = await phone();
     await cdp.send('Network.enable');
@@ -101,7 +104,10 @@ describe('the captain\'s page on a phone', () => {
     expect(before.filter((p) => p.includes('/vendor/') || p.endsWith('/calendar.js'))).toEqual([]);
     // One API call draws it all.
     expect(before.filter((p) => p.startsWith('/api/'))).toEqual(['/api/v1/me/overview']);
-    // The scripts and the stylesheet came brotli-compressed from their fingerprinted paths.
+    // The page (with its style sheet inside) and the scripts came brotli-compressed, the scripts from
+    // their fingerprinted paths; no style sheet was asked for.
+    expect(encodings.get('/me')).toBe('br');
+    expect(before.filter((p) => p.endsWith('.css'))).toEqual([]);
     const assets = before.filter((p) => p.startsWith('/assets/'));
     expect(assets.length).toBeGreaterThanOrEqual(5);
     for (const path of assets) {

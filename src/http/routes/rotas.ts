@@ -1,21 +1,8 @@
 // Rotas and their series: define once, edit this shift or this and all future, end.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { formatDate, localToday } from '../../domain/time.js';
-import {
-  archiveRota,
-  createRota,
-  createSeries,
-  editSeries,
-  listRotas,
-  listSeries,
-  requireRota,
-  requireSeries,
-  rotaTeamIds,
-  rotateRotaFeed,
-  seriesWarnings,
-  updateRota,
-  type SeriesRecord,
-} from '../../services/schedule.js';
+import { listRotas, listSeries, requireRota, requireSeries, rotaTeamIds, seriesWarnings, type SeriesRecord } from '../../services/rotas.js';
+import { archiveRota, createRota, createSeries, editSeries, rotateRotaFeed, updateRota } from '../../services/schedule.js';
 import { actorOf, requireCoordinator, scopeOfRequest } from '../auth.js';
 import { AffectedMode, AffectedSignupSchema, DateString, IdParam, Name, Nullable, RotaSchema, SeriesSchema, Text, errors, rotaOut, seriesOut } from '../schemas.js';
 

@@ -1,5 +1,6 @@
 // Health, "who am I", and the personal page's first view.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { checkDatabase } from '../../services/data.js';
 import { personalOverview } from '../../services/overview.js';
 import { actorOf, scopeOfRequest } from '../auth.js';
 import { Nullable, PersonSchema, ShiftSchema, SignupSchema, errors, personOut, shiftOut, signupOut } from '../schemas.js';
@@ -29,7 +30,7 @@ const OverviewSchema = Type.Object({
 
 const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', { config: { public: true }, schema: { tags: ['system'], security: [], response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, async () => {
-    app.db.$client.prepare('SELECT 1').get();
+    checkDatabase(app.db);
     return { ok: true };
   });
 

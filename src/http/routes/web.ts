@@ -30,10 +30,19 @@ const WEB_DIR = webDir();
 
 const PAGES: Record<string, string> = { '/': 'index.html', '/me': 'me.html', '/desk': 'desk.html', '/checkin': 'checkin.html' };
 const HEAD_MARK = '<!--#head-->';
+const STYLESHEET = '<link rel="stylesheet" href="/assets/style.css">';
+/**
+ * Pages that carry the style sheet inside them: the personal page, whose first view must come
+ * with the fewest requests on a slow phone (issue 14). Its HTML is revalidated (ETag), so a
+ * repeat visit costs no more than the linked file would.
+ */
+const STYLE_INSIDE = new Set(['me.html']);
 
 /** A page with the `<head>` lines every page shares (web/head.html) put in place of its mark. */
 function pageHtml(file: string): string {
-  return readFileSync(join(WEB_DIR, file), 'utf8').replace(HEAD_MARK, readFileSync(join(WEB_DIR, 'head.html'), 'utf8').trim());
+  let head = readFileSync(join(WEB_DIR, 'head.html'), 'utf8').trim();
+  if (STYLE_INSIDE.has(file)) head = head.replace(STYLESHEET, () => `<style>\n${readFileSync(join(WEB_DIR, 'assets/style.css'), 'utf8').trim()}\n</style>`);
+  return readFileSync(join(WEB_DIR, file), 'utf8').replace(HEAD_MARK, () => head);
 }
 
 /** URL name → [package, file inside it]: only these files of node_modules are served. */
@@ -154,14 +163,28 @@ function versionedPage(name: string, version: string): WebFile {
   return webFile(Buffer.from(html), name);
 }
 
+/** The CSP source of each inline script of the pages ('sha256-…'): those scripts and no others run. */
+function inlineScriptHashes(pages: WebFile[]): string[] {
+  const hashes = new Set<string>();
+  for (const page of pages) {
+    for (const [, body] of page.body.toString('utf8').matchAll(/<script>([\s\S]*?)<\/script>/g)) {
+      hashes.add(`'sha256-${createHash('sha256').update(body!).digest('base64')}'`);
+    }
+  }
+  return [...hashes];
+}
+
 const webRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { files, version } = loadAssets();
+  const pages = Object.entries(PAGES).map(([url, name]) => [url, versionedPage(name, version)] as const);
   // Registered inside this plugin, so the policy covers the page and leaves /docs and the API alone.
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
+        // The personal page's one inline script starts its first call (web/me.html), by its hash.
+        scriptSrc: ["'self'", ...inlineScriptHashes(pages.map(([, page]) => page))],
         // FullCalendar injects its stylesheet and Chart.js sizes its canvas with inline styles.
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
@@ -177,7 +200,6 @@ const webRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // Served over plain http on a community's own network too: no forced https.
     strictTransportSecurity: false,
   });
-  const { files, version } = loadAssets();
   // The first page asked for starts compressing every asset, so its scripts wait for nothing.
   let warmed = false;
   const warm = () => {
@@ -186,8 +208,7 @@ const webRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // A failure here is met again, and answered, by the request that needs the file.
     for (const file of files.values()) compressed(file).catch(() => undefined);
   };
-  for (const [url, name] of Object.entries(PAGES)) {
-    const page = versionedPage(name, version);
+  for (const [url, page] of pages) {
     app.get(url, { schema: { hide: true } }, async (request, reply) => {
       warm();
       return sendFile(request, reply, page, REVALIDATE);

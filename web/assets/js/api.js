@@ -34,13 +34,11 @@ class ApiError extends Error {
   }
 }
 
-async function request(method, path, { body, accept } = {}) {
-  const headers = { authorization: `Bearer ${localStorage.getItem(TOKEN_KEY) ?? ''}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (accept) headers.accept = accept;
+/** The answer to a fetch under way: the response when it succeeded, else an ApiError. */
+async function settle(pending) {
   let res;
   try {
-    res = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
+    res = await pending;
   } catch {
     throw new ApiError(0, 'NETWORK', 'network');
   }
@@ -55,10 +53,28 @@ async function request(method, path, { body, accept } = {}) {
   throw new ApiError(res.status, code, message, details);
 }
 
+function request(method, path, { body, accept } = {}) {
+  const headers = { authorization: `Bearer ${localStorage.getItem(TOKEN_KEY) ?? ''}` };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (accept) headers.accept = accept;
+  return settle(fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' }));
+}
+
 /** Calls the API and answers the parsed JSON; throws ApiError when refused. */
 export async function api(method, path, body) {
   const res = await request(method, path, { body });
   return res.json();
+}
+
+/**
+ * `api('GET', path)`, taking over the call the page's inline script began for that path
+ * (`window.rotaBegun`, once), so a page's first call need not wait for its modules.
+ */
+export async function apiBegun(path) {
+  const begun = window.rotaBegun;
+  if (begun?.path !== path) return api('GET', path);
+  delete window.rotaBegun;
+  return (await settle(begun.response)).json();
 }
 
 /** Fetches a file from the API (CSV, XLSX, SVG) with the token. */

@@ -11,11 +11,87 @@ addStrings({
     seriesSize: '{minutes} 分钟，{min}–{max} 人',
     zonesCommon: '常用时区',
     zonesAll: '其他时区（按字母）',
+    rotaContact: '联系人（开始前不能再改时，志愿者打电话给这位协调员）',
+    contactNobody: '暂不指定',
+    contactHint: '只能选填了电话的协调员；没有的话，先在“人员”里给协调员填上电话。',
+    contactLine: '联系人：{name}，{phone}',
+    contactMissing: '还没有联系人：临近开始时，志愿者的页面不知道该让他们打给谁。',
+    changeContact: '更改联系人',
+    saveContact: '保存联系人',
+    contactSaved: '“{rota}”的联系人已保存。',
+    noRotas: '还没有值班表。用下面的表单建第一个。',
+    newRota: '新建值班表',
+    rotaName: '名称（例如：东门护学岗）',
+    rotaLocation: '地点（可不填）',
+    rotaZone: '时区',
+    seriesPart: '什么时候值班',
+    seriesLabel: '岗位名称（可不填，例如：校园门口）',
+    weekdays: '哪几天',
+    every: '多久一次',
+    everyWeek: '每周',
+    every2Weeks: '隔一周',
+    startTime: '开始时间',
+    duration: '时长（分钟）',
+    minPeople: '最少几人',
+    maxPeople: '最多几人',
+    dayCalendars: '遇到这些日子不值班（节假日），调休上班日照常值班',
+    endDate: '到哪天结束（可不填）',
+    ruleLabel: '规则：',
+    createRota: '建好值班表',
+    rotaCreated: '值班表“{name}”已建好。',
+    addSeries: '添加一个值班时间',
+    saveSeries: '保存',
+    seriesAdded: '已添加值班时间。',
+    pickWeekday: '请至少选一天。',
+    maxBelowMin: '最多人数不能少于最少人数。',
+    seriesFrom: '从 {date} 开始',
+    seriesUntil: '到 {date} 结束',
+    showCalendar: '显示日历',
+    hideCalendar: '收起日历',
+    rotaFeed: '这个值班表的日历订阅链接',
   },
   en: {
     seriesSize: '{minutes} minutes, {min}–{max} people',
     zonesCommon: 'Common time zones',
     zonesAll: 'Other time zones (A–Z)',
+    rotaContact: 'Contact (the coordinator volunteers call once a duty can no longer be changed here)',
+    contactNobody: 'Nobody yet',
+    contactHint: 'Only coordinators with a phone number can be chosen; if there is none, add a phone number under People first.',
+    contactLine: 'Contact: {name}, {phone}',
+    contactMissing: 'No contact yet: close to a duty, volunteers\' pages cannot tell them whom to call.',
+    changeContact: 'Change the contact',
+    saveContact: 'Save the contact',
+    contactSaved: 'The contact of "{rota}" is saved.',
+    noRotas: 'No rotas yet. Create the first one with the form below.',
+    newRota: 'New rota',
+    rotaName: 'Name (e.g. East gate, mornings)',
+    rotaLocation: 'Place (optional)',
+    rotaZone: 'Time zone',
+    seriesPart: 'When it takes place',
+    seriesLabel: 'Post (optional, e.g. School gate)',
+    weekdays: 'Which days',
+    every: 'How often',
+    everyWeek: 'Every week',
+    every2Weeks: 'Every other week',
+    startTime: 'Start time',
+    duration: 'Length (minutes)',
+    minPeople: 'At least (people)',
+    maxPeople: 'At most (people)',
+    dayCalendars: 'No duty on these days off (holidays); make-up working days are duty days',
+    endDate: 'Last day (optional)',
+    ruleLabel: 'Rule:',
+    createRota: 'Create the rota',
+    rotaCreated: 'The rota "{name}" is ready.',
+    addSeries: 'Add a duty time',
+    saveSeries: 'Save',
+    seriesAdded: 'The duty time was added.',
+    pickWeekday: 'Choose at least one day.',
+    maxBelowMin: '"At most" cannot be less than "at least".',
+    seriesFrom: 'from {date}',
+    seriesUntil: 'until {date}',
+    showCalendar: 'Show calendar',
+    hideCalendar: 'Hide calendar',
+    rotaFeed: 'Calendar subscription link for this rota',
   },
 });
 
@@ -125,6 +201,48 @@ export function rotasSection(ctx) {
     );
   }
 
+  /** Who can be a rota's contact: a coordinator with a phone number (the API refuses others). */
+  const contacts = () => ctx.people().filter((p) => p.role === 'coordinator' && p.phone && !p.archived);
+
+  /** The contact choices, `selected` (a person's id, or null) chosen; kept current as people change. */
+  function fillContacts(select, selected) {
+    select.replaceChildren(
+      h('option', { value: '', 'data-i18n': 'contactNobody' }, t('contactNobody')),
+      ...contacts().map((p) => h('option', { value: String(p.id), selected: p.id === selected }, `${p.name}, ${p.phone}`)),
+    );
+    return select;
+  }
+
+  function contactField(selected) {
+    const select = fillContacts(h('select', { name: 'contact' }), selected);
+    return [field('rotaContact', select), h('p', { class: 'muted', 'data-i18n': 'contactHint' }, t('contactHint'))];
+  }
+
+  const contactOf = (value) => (value ? Number(value) : null);
+
+  function contactForm(rota) {
+    const submit = h('button', { type: 'submit', class: 'button primary' }, t('saveContact'));
+    const form = h('form', { class: 'contact-form' }, contactField(rota.contactPersonId), submit);
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      busy(submit, async () => {
+        try {
+          await api('PATCH', `/rotas/${rota.id}`, { contactPersonId: contactOf(form.elements.contact.value) });
+          notify('ok', t('contactSaved', { rota: rota.name }));
+          await ctx.rotasChanged();
+        } catch (error) {
+          notify('error', errorText(error));
+        }
+      });
+    });
+    return h('details', {}, h('summary', {}, t('changeContact')), form);
+  }
+
+  function contactLine(rota) {
+    const person = ctx.people().find((p) => p.id === rota.contactPersonId);
+    return person ? h('p', { class: 'contact' }, t('contactLine', { name: person.name, phone: person.phone })) : h('p', { class: 'warning' }, t('contactMissing'));
+  }
+
   function newRotaForm() {
     const series = seriesFieldset();
     const submit = h('button', { type: 'submit', class: 'button primary', 'data-i18n': 'createRota' }, t('createRota'));
@@ -134,6 +252,7 @@ export function rotasSection(ctx) {
       field('rotaName', h('input', { type: 'text', name: 'name', required: true, maxlength: '200' })),
       field('rotaLocation', h('input', { type: 'text', name: 'location', maxlength: '2000' })),
       field('rotaZone', zoneSelect()),
+      contactField(null),
       series,
       submit,
     );
@@ -144,8 +263,9 @@ export function rotasSection(ctx) {
         if (problem) return notify('error', problem);
         const name = form.elements.name.value.trim();
         const location = form.elements.location.value.trim();
+        const contactPersonId = contactOf(form.elements.contact.value);
         try {
-          const rota = await api('POST', '/rotas', { name, timezone: form.elements.timezone.value, ...(location ? { location } : {}) });
+          const rota = await api('POST', '/rotas', { name, timezone: form.elements.timezone.value, ...(location ? { location } : {}), ...(contactPersonId ? { contactPersonId } : {}) });
           await api('POST', `/rotas/${rota.id}/series`, body);
           form.reset();
           series.dispatchEvent(new Event('reset-rule'));
@@ -231,6 +351,8 @@ export function rotasSection(ctx) {
     // The new-rota form is kept (what was typed stays); its rule's words follow the language.
     newRota.querySelector('fieldset.series-fields').dispatchEvent(new Event('reset-rule'));
     for (const group of newRota.querySelectorAll('optgroup[data-zones]')) group.label = t(group.dataset.zones);
+    const contact = newRota.querySelector('select[name="contact"]');
+    fillContacts(contact, contactOf(contact.value));
     if (ctx.rotas().length === 0) {
       list.replaceChildren(h('p', { class: 'empty' }, t('noRotas')));
       newRota.open = true;
@@ -250,6 +372,8 @@ export function rotasSection(ctx) {
             h('h3', {}, rota.name),
             rota.location ? h('p', {}, t('place', { place: rota.location })) : null,
             h('p', { class: 'muted' }, `${t('rotaZone')}: ${rota.timezone}`),
+            contactLine(rota),
+            contactForm(rota),
             h('ul', {}, series.map((s) => h('li', {}, seriesText(s)))),
             [...warnings.values()].map((w) => h('p', { class: 'warning' }, t('warning'), ' ', warningText(w))),
             addSeriesForm(rota),

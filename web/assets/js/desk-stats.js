@@ -1,8 +1,39 @@
 // The desk's person-shift report: a chart by month (or person, team, rota) beside its totals
 // table, and the same rows as CSV or Excel.
 import { apiBlob, api } from './api.js';
-import { addDays, formatDate, lang, t, todayIn } from './i18n.js';
+import { addDays, addStrings, formatDate, lang, t, todayIn } from './i18n.js';
 import { busy, errorText, h, notify } from './ui.js';
+
+addStrings({
+  'zh-CN': {
+    statsFrom: '从',
+    statsTo: '到',
+    statsGroup: '按什么分',
+    statsShow: '查看',
+    colKey: '项目',
+    colPersonShifts: '人次',
+    colPeople: '人数',
+    total: '合计',
+    downloadCsv: '下载 CSV',
+    downloadXlsx: '下载 Excel',
+    chartTitle: '人次',
+    noStats: '这段时间还没有人次。',
+  },
+  en: {
+    statsFrom: 'From',
+    statsTo: 'To',
+    statsGroup: 'Group by',
+    statsShow: 'Show',
+    colKey: 'Item',
+    colPersonShifts: 'Person-shifts',
+    colPeople: 'People',
+    total: 'Total',
+    downloadCsv: 'Download CSV',
+    downloadXlsx: 'Download Excel',
+    chartTitle: 'Person-shifts',
+    noStats: 'No person-shifts in this period yet.',
+  },
+});
 
 /* global Chart */
 

@@ -1,7 +1,50 @@
 // The desk's week: every shift of one week (or one rota's), gaps highlighted, a person assigned by hand.
 import { api } from './api.js';
-import { addDays, formatDate, formatTime, formatWhen, joinNames, lang, t, todayIn } from './i18n.js';
+import { addDays, addStrings, formatDate, formatTime, formatWhen, joinNames, lang, t, todayIn } from './i18n.js';
 import { ask, busy, errorText, h, notify } from './ui.js';
+
+addStrings({
+  'zh-CN': {
+    weekOf: '{from} 至 {to}',
+    prevWeek: '上一周',
+    thisWeek: '本周',
+    nextWeek: '下一周',
+    weekSummary: '共 {total} 个班次，{gaps} 个缺人。',
+    noShiftsWeek: '这一周没有班次。',
+    statusGap: '缺 {n} 人',
+    statusOk: '人够了',
+    statusFull: '已满',
+    statusCancelled: '已取消',
+    fill: '{confirmed} 人（最少 {min}，最多 {max}）',
+    waitlistCount: '候补 {n} 人',
+    nobody: '还没有人',
+    assign: '安排人',
+    assignTitle: '安排谁来值班？',
+    assignWho: '人员',
+    assignYes: '安排',
+    assigned: '已安排 {name}：{when}',
+  },
+  en: {
+    weekOf: '{from} to {to}',
+    prevWeek: 'Previous week',
+    thisWeek: 'This week',
+    nextWeek: 'Next week',
+    weekSummary: '{total} shifts, {gaps} short of people.',
+    noShiftsWeek: 'No shifts this week.',
+    statusGap: '{n} short',
+    statusOk: 'Enough people',
+    statusFull: 'Full',
+    statusCancelled: 'Cancelled',
+    fill: '{confirmed} on it (at least {min}, at most {max})',
+    waitlistCount: '{n} waiting',
+    nobody: 'Nobody yet',
+    assign: 'Assign',
+    assignTitle: 'Who should take this shift?',
+    assignWho: 'Person',
+    assignYes: 'Assign',
+    assigned: '{name} is on it: {when}',
+  },
+});
 
 /** Monday of the week holding `date` (YYYY-MM-DD). */
 function mondayOf(date) {

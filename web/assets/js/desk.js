@@ -10,9 +10,44 @@ import { rotasSection } from './desk-rotas.js';
 import { isLocalLink, startSection } from './desk-start.js';
 import { statsSection } from './desk-stats.js';
 import { weekSection } from './desk-week.js';
-import { onLangChange, t } from './i18n.js';
+import { addStrings, onLangChange, t } from './i18n.js';
 import { startPage } from './page.js';
 import { errorText, h } from './ui.js';
+
+addStrings({
+  'zh-CN': {
+    deskTitle: '协调员工作台',
+    deskOnly: '这一页只给协调员用。',
+    deskGoMe: '去我的值班页',
+    navWeek: '本周值班',
+    navRotas: '值班表',
+    navPeople: '人员和小组',
+    navStats: '统计',
+    week: '值班安排',
+    allRotas: '全部值班表',
+    rotaFilter: '显示哪个值班表',
+    rotas: '值班表',
+    startDate: '从哪天开始',
+    people: '人员',
+    stats: '人次统计',
+  },
+  en: {
+    deskTitle: 'Coordinator desk',
+    deskOnly: 'This page is for coordinators.',
+    deskGoMe: 'Go to my duties',
+    navWeek: 'This week',
+    navRotas: 'Rotas',
+    navPeople: 'People and teams',
+    navStats: 'Statistics',
+    week: 'Shifts',
+    allRotas: 'All rotas',
+    rotaFilter: 'Which rota to show',
+    rotas: 'Rotas',
+    startDate: 'First day',
+    people: 'People',
+    stats: 'Person-shifts',
+  },
+});
 
 const main = document.getElementById('main');
 const PROGRESS_KEY = 'rota.desk.progress';
@@ -103,7 +138,7 @@ function buildParts() {
 }
 
 async function start() {
-  const { me, failure } = await startPage();
+  const { answer: me, failure } = await startPage();
   if (failure) {
     main.replaceChildren(h('h1', {}, t('deskTitle')), h('p', { class: 'warning' }, errorText(failure)));
     return;

@@ -23,6 +23,6 @@ function render() {
   }
 }
 
-const { me: person, failure } = await startPage();
+const { answer: person, failure } = await startPage();
 onLangChange(render);
 render();

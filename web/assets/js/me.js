@@ -2,9 +2,9 @@
 // her coming duties, then duties she can take, each change two taps (the button, then "yes").
 // Everything above the calendar comes from one call (`/me/overview`); the calendar and its
 // libraries load after the next duty is on the screen (issue 14).
-import { api, feedPath, forgetToken } from './api.js';
-import { addStrings, applyStaticText, bindLangButton, formatDay, formatTime, formatWhen, joinNames, onLangChange, relativeDay, t } from './i18n.js';
-import { subscribeSection } from './me-subscribe.js';
+import { api, feedPath } from './api.js';
+import { addStrings, formatDay, formatTime, formatWhen, joinNames, onLangChange, relativeDay, t } from './i18n.js';
+import { startPage } from './page.js';
 import { ask, busy, errorText, h, notify, openDialog, show } from './ui.js';
 
 addStrings({
@@ -47,6 +47,8 @@ const state = {
 /** Built once and moved between redraws: the calendar keeps its state. */
 const calendarBox = h('div', { class: 'calendar', id: 'my-calendar' });
 let calendar = null;
+/** The subscription section's maker, loaded after the next duty is drawn (it sits at the bottom). */
+let subscribeSection = null;
 
 // ---------- loading ----------
 
@@ -54,9 +56,9 @@ function zoneOf(rotaId) {
   return state.rotas.get(rotaId)?.timezone ?? 'UTC';
 }
 
-/** Loads the page's state: from `first` (the call already under way) or a new call. */
-async function load(first = null) {
-  const o = await (first ?? api('GET', '/me/overview'));
+/** Loads the page's state: from `given` (the first call's answer) or a new call. */
+async function load(given = null) {
+  const o = given ?? (await api('GET', '/me/overview'));
   state.me = o.me;
   state.rotas = new Map(o.rotas.map((r) => [r.id, r]));
   state.signups = o.signups;
@@ -520,29 +522,25 @@ function render() {
     mySection(upcoming.filter((s) => s !== next)),
     openSection(),
     calendarSection(),
-    subscribeSection(state.me),
+    subscribeSection?.(state.me),
   ];
   main.replaceChildren(...sections.filter(Boolean));
 }
 
-/** Draws the page; `first` is the overview call me-start.js began (null without a link). */
-export async function start(first) {
-  applyStaticText();
-  bindLangButton(document.getElementById('lang'));
-  onLangChange(render);
-  if (first) {
-    try {
-      await load(first);
-    } catch (error) {
-      if (error.code === 'UNAUTHENTICATED') forgetToken();
-      state.failure = error;
-    }
-  }
-  render();
-  if (!state.me || state.failure) return;
-  // The calendar (and its libraries) only once the next duty has been painted.
+// The page's start: the shared start-up makes the overview call (begun by me.html's inline
+// script while the modules download); the subscription section, the calendar and its libraries
+// once the next duty is drawn.
+const { answer, failure } = await startPage('/me/overview');
+state.failure = failure;
+if (answer) await load(answer);
+onLangChange(render);
+render();
+if (state.me && !state.failure) {
   await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
-  const { feedCalendar } = await import('./calendar.js');
+  const calendarModule = import('./calendar.js');
+  ({ subscribeSection } = await import('./me-subscribe.js'));
+  main.append(subscribeSection(state.me));
+  const { feedCalendar } = await calendarModule;
   const next = state.signups.find((s) => s.status === 'confirmed' && Date.parse(s.end) > Date.now());
   const zone = next ? zoneOf(next.rotaId) : (state.rotas.values().next().value?.timezone ?? 'UTC');
   calendar = feedCalendar(calendarBox, { url: feedPath(state.me.feedUrl), zone, views: ['listWeek', 'dayGridMonth'], initialDate: next?.localDate });

@@ -1,20 +1,22 @@
 // The pages' shared start-up: the page's words in the chosen language, the language button, the
-// personal link's token (taken from the address), and the person it belongs to.
-import { api, forgetToken, takeToken } from './api.js';
+// personal link's token (taken from the address), and the page's first call made with it.
+import { apiBegun, forgetToken, takeToken } from './api.js';
 import { applyStaticText, bindLangButton } from './i18n.js';
 
 /**
- * Answers `{ me, failure }`: `me` is the link's person, null without a link; `failure` the API's
- * refusal (a replaced link is forgotten, so the next visit asks for the new one).
+ * Answers `{ answer, failure }`: `answer` is what `GET /api/v1<path>` answered for the link's
+ * person (`/me`: the person), null without a link; `failure` the API's refusal (a replaced link is
+ * forgotten, so the next visit asks for the new one). A call the page's inline script began for
+ * the same path is taken over rather than made again.
  */
-export async function startPage() {
+export async function startPage(path = '/me') {
   applyStaticText();
   bindLangButton(document.getElementById('lang'));
-  if (!takeToken()) return { me: null, failure: null };
+  if (!takeToken()) return { answer: null, failure: null };
   try {
-    return { me: await api('GET', '/me'), failure: null };
+    return { answer: await apiBegun(path), failure: null };
   } catch (error) {
     if (error.code === 'UNAUTHENTICATED') forgetToken();
-    return { me: null, failure: error };
+    return { answer: null, failure: error };
   }
 }
