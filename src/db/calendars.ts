@@ -4,16 +4,22 @@ import type { CalendarDay } from '../domain/day-calendar.js';
 import type { Conn } from './connection.js';
 import { dayCalendarDays, dayCalendars, seriesCalendars } from './schema.js';
 
-export function storedCalendars(db: Conn): { id: string; name: string }[] {
-  return db.select({ id: dayCalendars.id, name: dayCalendars.name }).from(dayCalendars).orderBy(asc(dayCalendars.createdAt)).all();
+/** `unitIds`: only calendars of these units. */
+export function storedCalendars(db: Conn, unitIds?: ReadonlySet<number>): { id: string; name: string }[] {
+  return db
+    .select({ id: dayCalendars.id, name: dayCalendars.name })
+    .from(dayCalendars)
+    .where(unitIds ? inArray(dayCalendars.unitId, [...unitIds]) : undefined)
+    .orderBy(asc(dayCalendars.createdAt))
+    .all();
 }
 
 export function calendarExists(db: Conn, id: string): boolean {
   return db.select({ id: dayCalendars.id }).from(dayCalendars).where(eq(dayCalendars.id, id)).get() !== undefined;
 }
 
-export function insertCalendar(db: Conn, id: string, name: string, at: number): void {
-  db.insert(dayCalendars).values({ id, name, createdAt: at, updatedAt: at }).run();
+export function insertCalendar(db: Conn, id: string, name: string, unitId: number, at: number): void {
+  db.insert(dayCalendars).values({ id, name, unitId, createdAt: at, updatedAt: at }).run();
 }
 
 /** Adds or replaces days (by date), and marks the calendar changed. */

@@ -27,6 +27,7 @@ function toPeople(db: Conn, rows: (typeof people.$inferSelect)[]): Person[] {
     locale: r.locale,
     role: r.role,
     homeTeamId: r.homeTeamId,
+    unitId: r.unitId,
     teamIds: teamsBy.get(r.id) ?? [],
     preferences: r.preferences,
     feedToken: r.feedToken,
@@ -43,9 +44,11 @@ export function personByFeedToken(db: Conn, token: string): Person | null {
   return toPeople(db, rows)[0] ?? null;
 }
 
-export function listPeople(db: Conn, opts: { includeArchived: boolean; teamId?: number }): Person[] {
+/** `unitIds`: only people whose home unit is one of these. */
+export function listPeople(db: Conn, opts: { includeArchived: boolean; teamId?: number; unitIds?: ReadonlySet<number> }): Person[] {
   const where = [];
   if (!opts.includeArchived) where.push(isNull(people.archivedAt));
+  if (opts.unitIds) where.push(inArray(people.unitId, [...opts.unitIds]));
   if (opts.teamId !== undefined) {
     const ids = db.select({ id: teamMembers.personId }).from(teamMembers).where(eq(teamMembers.teamId, opts.teamId));
     where.push(inArray(people.id, ids));
@@ -61,7 +64,7 @@ export function getTeam(db: Conn, id: number): Team | null {
   const row = db.select().from(teams).where(eq(teams.id, id)).get();
   if (!row) return null;
   const members = db.select({ id: teamMembers.personId }).from(teamMembers).where(eq(teamMembers.teamId, id)).orderBy(asc(teamMembers.personId)).all();
-  return { id: row.id, name: row.name, memberIds: members.map((m) => m.id), feedToken: row.feedToken, archived: row.archivedAt !== null };
+  return { id: row.id, name: row.name, memberIds: members.map((m) => m.id), unitId: row.unitId, feedToken: row.feedToken, archived: row.archivedAt !== null };
 }
 
 export function teamByFeedToken(db: Conn, token: string): Team | null {
@@ -69,13 +72,20 @@ export function teamByFeedToken(db: Conn, token: string): Team | null {
   return row ? getTeam(db, row.id) : null;
 }
 
-export function listTeams(db: Conn, includeArchived: boolean): Team[] {
-  const rows = db.select().from(teams).where(includeArchived ? undefined : isNull(teams.archivedAt)).orderBy(asc(teams.id)).all();
+/** `unitIds`: only teams of these units. */
+export function listTeams(db: Conn, includeArchived: boolean, unitIds?: ReadonlySet<number>): Team[] {
+  const rows = db
+    .select()
+    .from(teams)
+    .where(and(includeArchived ? undefined : isNull(teams.archivedAt), unitIds ? inArray(teams.unitId, [...unitIds]) : undefined))
+    .orderBy(asc(teams.id))
+    .all();
   const members = db.select().from(teamMembers).orderBy(asc(teamMembers.personId)).all();
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
     memberIds: members.filter((m) => m.teamId === r.id).map((m) => m.personId),
+    unitId: r.unitId,
     feedToken: r.feedToken,
     archived: r.archivedAt !== null,
   }));
@@ -95,13 +105,13 @@ export function missingPeople(db: Conn, ids: number[]): number[] {
   return ids.filter((id) => !found.has(id));
 }
 
-export type NewPerson = Pick<typeof people.$inferInsert, 'name' | 'phone' | 'email' | 'locale' | 'role' | 'homeTeamId' | 'accessTokenHash' | 'feedToken'>;
+export type NewPerson = Pick<typeof people.$inferInsert, 'name' | 'phone' | 'email' | 'locale' | 'role' | 'homeTeamId' | 'unitId' | 'accessTokenHash' | 'feedToken'>;
 
 export function insertPerson(db: Conn, person: NewPerson, at: number): number {
   return db.insert(people).values({ ...person, createdAt: at, updatedAt: at }).returning({ id: people.id }).get().id;
 }
 
-export type PersonChanges = Partial<Pick<typeof people.$inferInsert, 'name' | 'phone' | 'email' | 'locale' | 'role' | 'homeTeamId' | 'accessTokenHash' | 'feedToken' | 'preferences' | 'archivedAt'>>;
+export type PersonChanges = Partial<Pick<typeof people.$inferInsert, 'name' | 'phone' | 'email' | 'locale' | 'role' | 'homeTeamId' | 'unitId' | 'accessTokenHash' | 'feedToken' | 'preferences' | 'archivedAt'>>;
 
 export function updatePersonRow(db: Conn, id: number, changes: PersonChanges, at: number): void {
   db.update(people).set({ ...changes, updatedAt: at }).where(eq(people.id, id)).run();
@@ -113,8 +123,8 @@ export function setPersonTeams(db: Conn, personId: number, teamIds: readonly num
   teamIds.forEach((teamId, i) => db.insert(teamMembers).values({ teamId, personId, joinedAt: joinedAt + i }).run());
 }
 
-export function insertTeam(db: Conn, name: string, feedToken: string, at: number): number {
-  return db.insert(teams).values({ name, feedToken, createdAt: at, updatedAt: at }).returning({ id: teams.id }).get().id;
+export function insertTeam(db: Conn, name: string, feedToken: string, unitId: number, at: number): number {
+  return db.insert(teams).values({ name, feedToken, unitId, createdAt: at, updatedAt: at }).returning({ id: teams.id }).get().id;
 }
 
 export function updateTeamRow(db: Conn, id: number, changes: Partial<Pick<typeof teams.$inferInsert, 'name' | 'feedToken' | 'archivedAt'>>, at: number): void {

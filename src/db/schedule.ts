@@ -20,6 +20,7 @@ function toRota(r: typeof rotas.$inferSelect): Rota {
     contactPersonId: r.contactPersonId,
     feedToken: r.feedToken,
     createdBy: r.createdBy,
+    unitId: r.unitId,
     archived: r.archivedAt !== null,
     updatedAt: r.updatedAt,
   };
@@ -35,8 +36,15 @@ export function rotaByFeedToken(db: Conn, token: string): Rota | null {
   return row ? toRota(row) : null;
 }
 
-export function listRotas(db: Conn, includeArchived: boolean): Rota[] {
-  return db.select().from(rotas).where(includeArchived ? undefined : isNull(rotas.archivedAt)).orderBy(asc(rotas.id)).all().map(toRota);
+/** `unitIds`: only rotas owned by these units. */
+export function listRotas(db: Conn, includeArchived: boolean, unitIds?: ReadonlySet<number>): Rota[] {
+  return db
+    .select()
+    .from(rotas)
+    .where(and(includeArchived ? undefined : isNull(rotas.archivedAt), unitIds ? inArray(rotas.unitId, [...unitIds]) : undefined))
+    .orderBy(asc(rotas.id))
+    .all()
+    .map(toRota);
 }
 
 /** Series of the given rotas (all versions and calendars), or the one series named. */
@@ -130,7 +138,7 @@ export type RotaFields = Pick<
   'name' | 'location' | 'description' | 'waitlist' | 'countUnmarked' | 'cancelClosesHoursBefore' | 'requireApproval' | 'contactPersonId' | 'feedToken' | 'archivedAt'
 >;
 
-export function insertRota(db: Conn, rota: Omit<RotaFields, 'archivedAt'> & { timezone: string; createdBy: number }, at: number): number {
+export function insertRota(db: Conn, rota: Omit<RotaFields, 'archivedAt'> & { timezone: string; createdBy: number; unitId: number }, at: number): number {
   return db.insert(rotas).values({ ...rota, createdAt: at, updatedAt: at }).returning({ id: rotas.id }).get().id;
 }
 

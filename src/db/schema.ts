@@ -1,7 +1,7 @@
 // Drizzle schema: the tables behind every noun. Times are UTC epoch ms (integers); local dates and
 // wall times are text (`YYYY-MM-DD`, `YYYY-MM-DDTHH:MM`) in the rota's zone.
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { PersonPreferences } from '../domain/types.js';
 
 export const people = sqliteTable(
@@ -14,6 +14,8 @@ export const people = sqliteTable(
     locale: text('locale', { enum: ['zh-CN', 'en'] }).notNull().default('zh-CN'),
     role: text('role', { enum: ['volunteer', 'coordinator'] }).notNull().default('volunteer'),
     homeTeamId: integer('home_team_id').references(() => teams.id),
+    /** The person's home unit (issue 13): who may see and manage them; null only before the units migration. */
+    unitId: integer('unit_id').references(() => units.id),
     accessTokenHash: text('access_token_hash').notNull(),
     feedToken: text('feed_token').notNull(),
     preferences: text('preferences', { mode: 'json' }).$type<PersonPreferences>().notNull().default(sql`'{}'`),
@@ -21,7 +23,51 @@ export const people = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('people_access_token_hash').on(t.accessTokenHash), uniqueIndex('people_feed_token').on(t.feedToken)],
+  (t) => [uniqueIndex('people_access_token_hash').on(t.accessTokenHash), uniqueIndex('people_feed_token').on(t.feedToken), index('people_unit').on(t.unitId)],
+);
+
+export const UNIT_KINDS = ['district', 'street', 'community', 'estate', 'building'] as const;
+export type UnitKind = (typeof UNIT_KINDS)[number];
+
+/** The tree a deployment serves (区—街道—社区—小区—楼栋): rotas, people, teams and day calendars belong to a unit. */
+export const units = sqliteTable(
+  'units',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: UNIT_KINDS }).notNull(),
+    parentId: integer('parent_id').references((): AnySQLiteColumn => units.id),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('units_parent').on(t.parentId)],
+);
+
+/**
+ * The closure of the unit tree: one row per (ancestor, descendant) pair, a unit being its own
+ * ancestor at depth 0. "Is X in Y's subtree" is one primary-key lookup, a subtree is one index
+ * range, and a roll-up joins it once. Units never move, so rows are only ever added.
+ */
+export const unitClosure = sqliteTable(
+  'unit_closure',
+  {
+    ancestorId: integer('ancestor_id').notNull().references(() => units.id),
+    descendantId: integer('descendant_id').notNull().references(() => units.id),
+    depth: integer('depth').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.ancestorId, t.descendantId] }), index('unit_closure_descendant').on(t.descendantId, t.depth)],
+);
+
+/** A person's role in a unit: a coordinator manages its subtree, a viewer reads it. */
+export const unitRoles = sqliteTable(
+  'unit_roles',
+  {
+    personId: integer('person_id').notNull().references(() => people.id),
+    unitId: integer('unit_id').notNull().references(() => units.id),
+    role: text('role', { enum: ['coordinator', 'viewer'] }).notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.personId, t.unitId] }), index('unit_roles_unit').on(t.unitId)],
 );
 
 export const teams = sqliteTable(
@@ -30,11 +76,13 @@ export const teams = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     name: text('name').notNull(),
     feedToken: text('feed_token').notNull(),
+    /** The unit whose coordinators manage the team (a building's captains: the building). */
+    unitId: integer('unit_id').references(() => units.id),
     archivedAt: integer('archived_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('teams_feed_token').on(t.feedToken)],
+  (t) => [uniqueIndex('teams_feed_token').on(t.feedToken), index('teams_unit').on(t.unitId)],
 );
 
 export const teamMembers = sqliteTable(
@@ -64,11 +112,13 @@ export const rotas = sqliteTable(
     feedToken: text('feed_token').notNull(),
     /** The coordinator who created the rota; its feeds name them while they are an active coordinator. */
     createdBy: integer('created_by').references(() => people.id),
+    /** The unit that owns the rota: its coordinators manage it, its people and those below see it. */
+    unitId: integer('unit_id').references(() => units.id),
     archivedAt: integer('archived_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('rotas_feed_token').on(t.feedToken)],
+  (t) => [uniqueIndex('rotas_feed_token').on(t.feedToken), index('rotas_unit').on(t.unitId)],
 );
 
 export const series = sqliteTable(
@@ -103,6 +153,8 @@ export const seriesVersions = sqliteTable(
 export const dayCalendars = sqliteTable('day_calendars', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
+  /** The unit whose coordinators keep this calendar; units below it may follow it. */
+  unitId: integer('unit_id').references(() => units.id),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });

@@ -39,7 +39,7 @@ type RotaRow = Omit<Rota, 'waitlist' | 'countUnmarked' | 'requireApproval' | 'ar
   archivedAt: number | null;
 };
 
-const PERSON_COLUMNS = 'id, name, phone, email, locale, role, home_team_id AS homeTeamId, preferences, feed_token AS feedToken, archived_at AS archivedAt';
+const PERSON_COLUMNS = 'id, name, phone, email, locale, role, home_team_id AS homeTeamId, unit_id AS unitId, preferences, feed_token AS feedToken, archived_at AS archivedAt';
 
 function statements(c: Database.Database) {
   return {
@@ -56,7 +56,7 @@ function statements(c: Database.Database) {
     rota: c.prepare<[number], RotaRow>(
       `SELECT id, name, timezone, location, description, waitlist, count_unmarked AS countUnmarked, cancel_closes_hours_before AS cancelClosesHoursBefore,
               require_approval AS requireApproval, contact_person_id AS contactPersonId, feed_token AS feedToken, created_by AS createdBy,
-              archived_at AS archivedAt, updated_at AS updatedAt FROM rotas WHERE id = ?`,
+              unit_id AS unitId, archived_at AS archivedAt, updated_at AS updatedAt FROM rotas WHERE id = ?`,
     ),
     series: c.prepare<[number], { id: number; label: string | null; endDate: string | null; updatedAt: number }>(
       'SELECT id, label, end_date AS endDate, updated_at AS updatedAt FROM series WHERE rota_id = ? ORDER BY id',
@@ -163,6 +163,7 @@ export class Store {
       contactPersonId: r.contactPersonId,
       feedToken: r.feedToken,
       createdBy: r.createdBy,
+      unitId: r.unitId,
       archived: r.archivedAt !== null,
       updatedAt: r.updatedAt,
     };
@@ -234,6 +235,7 @@ export class Store {
       locale: r.locale,
       role: r.role,
       homeTeamId: r.homeTeamId,
+      unitId: r.unitId,
       teamIds: this.q.teamIdsOf.all(r.id),
       preferences: JSON.parse(r.preferences) as PersonPreferences,
       feedToken: r.feedToken,

@@ -29,6 +29,8 @@ export interface Person {
   locale: Locale;
   role: Role;
   homeTeamId: number | null;
+  /** The home unit (issue 13). */
+  unitId: number | null;
   teamIds: number[];
   preferences: PersonPreferences;
   feedToken: string;
@@ -39,6 +41,8 @@ export interface Team {
   id: number;
   name: string;
   memberIds: number[];
+  /** The unit whose coordinators manage the team. */
+  unitId: number | null;
   feedToken: string;
   archived: boolean;
 }
@@ -57,6 +61,8 @@ export interface Rota {
   feedToken: string;
   /** The coordinator who created it, when known. */
   createdBy: number | null;
+  /** The unit that owns it (issue 13). */
+  unitId: number | null;
   archived: boolean;
   updatedAt: number;
 }

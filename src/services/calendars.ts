@@ -11,6 +11,7 @@ import { requireDate } from '../domain/time.js';
 import { optionalText, requireName } from '../domain/validate.js';
 import { reconcileSignups, type AffectedMode, type AffectedSignup } from './reconcile.js';
 import type { Actor } from '../domain/types.js';
+import { defaultUnitOf } from './units.js';
 
 export interface CalendarSummary {
   id: string;
@@ -25,9 +26,10 @@ export interface CalendarDetail extends CalendarSummary {
   days: CalendarDay[];
 }
 
-export function listCalendars(db: Conn): CalendarSummary[] {
+/** `unitIds`: besides the presets, only calendars of these units. */
+export function listCalendars(db: Conn, unitIds?: ReadonlySet<number>): CalendarSummary[] {
   const presets = [...PRESET_CALENDARS.values()].map((p) => ({ id: p.id, name: p.name, readOnly: true, years: p.years, sources: p.sources, dayCount: p.days.length }));
-  const stored = storedCalendars(db);
+  const stored = storedCalendars(db, unitIds);
   return [
     ...presets,
     ...stored.map((c) => ({ id: c.id, name: c.name, readOnly: false, years: null, sources: null, dayCount: calendarDays(db, c.id)!.length })),
@@ -40,12 +42,12 @@ export function getCalendar(db: Conn, id: string): CalendarDetail {
   return { ...summary, days: calendarDays(db, id)! };
 }
 
-export function createCalendar(db: Db, actor: Actor, input: { name: string }, now: Date): CalendarDetail {
+export function createCalendar(db: Db, actor: Actor, input: { name: string; unitId?: number }, now: Date): CalendarDetail {
   const name = requireName(input.name);
   const id = `cal-${randomBytes(6).toString('hex')}`;
   transaction(db,
     (tx) => {
-      insertCalendar(tx, id, name, now.getTime());
+      insertCalendar(tx, id, name, input.unitId ?? defaultUnitOf(tx, actor), now.getTime());
       writeAudit(tx, now, { actorId: actor.id, action: 'calendar.create', entity: 'calendar', entityId: id, detail: { name } });
     },
   );

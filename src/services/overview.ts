@@ -45,14 +45,18 @@ function contactsOf(db: Db, rotas: Rota[]): (rota: Rota) => RotaContact | null {
   return (rota) => (rota.contactPersonId === null ? null : (found.get(rota.contactPersonId) ?? null));
 }
 
-/** Everything for `person`, who is the signed-in caller (so not looked up again). */
-export function personalOverview(db: Db, person: Person, now: Date): Overview {
+/**
+ * Everything for `person`, who is the signed-in caller (so not looked up again). `unitIds`: the
+ * units whose rotas they see (their home unit and its ancestors, and what they read).
+ */
+export function personalOverview(db: Db, person: Person, now: Date, unitIds: ReadonlySet<number>): Overview {
   // Her sign-ups that have not ended yet, not cancelled.
   const signups = signupsOfPerson(db, person.id, { endsAfter: now.getTime(), includeCancelled: false });
   const myOffers = offersOfPerson(db, person.id, ['open', 'pending_approval'], now);
-  const offers = claimableOffers(db, person.id, now);
+  const visible = new Set(listRotas(db, false, unitIds).map((r) => r.id));
+  const offers = claimableOffers(db, person.id, now).filter((o) => visible.has(o.signup.rotaId));
   const trades = openTrades(db, { personId: person.id }, now);
-  const rotaList = listRotas(db, false);
+  const rotaList = listRotas(db, false, unitIds);
   const contactOf = contactsOf(db, rotaList);
   const rotas = rotaList.map((rota) => ({ rota, teamIds: rotaTeamIds(db, rota.id), contact: contactOf(rota) }));
 
@@ -60,7 +64,7 @@ export function personalOverview(db: Db, person: Person, now: Date): Overview {
   const from = shiftDate(formatDate(localToday(now, 'UTC')), -1);
   const last = signups.at(-1)?.localDate ?? from;
   const to = [shiftDate(from, OPEN_DAYS - 1), last < shiftDate(from, 365) ? last : shiftDate(from, 365)].sort().at(-1)!;
-  const window = listShifts(db, { from, to }, now).shifts;
+  const window = listShifts(db, { from, to, unitIds }, now).shifts;
 
   const mine = new Set(signups.map((s) => s.shiftId));
   const settings = new Map(rotas.map((r) => [r.rota.id, r]));

@@ -23,13 +23,15 @@ import { hashToken, newToken } from './tokens.js';
 import { RotaError } from '../domain/errors.js';
 import { optionalPhone, optionalText, requireName } from '../domain/validate.js';
 import type { Actor, Locale, Person, Role, Team } from '../domain/types.js';
+import { rootUnitIds } from '../db/units.js';
+import { defaultUnitOf, dropCoordinatorRoles, grantHomeRole } from './units.js';
 
-export function listPeople(db: Conn, opts: { includeArchived: boolean; teamId?: number }): Person[] {
+export function listPeople(db: Conn, opts: { includeArchived: boolean; teamId?: number; unitIds?: ReadonlySet<number> }): Person[] {
   return readPeople(db, opts);
 }
 
-export function listTeams(db: Conn, includeArchived: boolean): Team[] {
-  return readTeams(db, includeArchived);
+export function listTeams(db: Conn, includeArchived: boolean, unitIds?: ReadonlySet<number>): Team[] {
+  return readTeams(db, includeArchived, unitIds);
 }
 
 export interface PersonInput {
@@ -40,6 +42,8 @@ export interface PersonInput {
   role?: Role;
   teamIds?: number[];
   homeTeamId?: number | null;
+  /** The home unit; default: the creator's (see defaultUnitOf). */
+  unitId?: number;
 }
 
 function requireTeams(db: Conn, ids: number[]): void {
@@ -76,6 +80,7 @@ export function createPerson(db: Db, actor: Actor | null, input: PersonInput, no
       if (homeTeamId !== null && !teamIds.includes(homeTeamId)) {
         throw new RotaError('VALIDATION', 'homeTeamId must be one of the person\'s teamIds.', { field: 'homeTeamId' });
       }
+      const unitId = input.unitId ?? (actor ? defaultUnitOf(tx, actor) : rootUnitIds(tx)[0]!);
       const personId = insertPerson(
         tx,
         {
@@ -85,12 +90,15 @@ export function createPerson(db: Db, actor: Actor | null, input: PersonInput, no
           locale: input.locale ?? 'zh-CN',
           role: input.role ?? 'volunteer',
           homeTeamId,
+          unitId,
           accessTokenHash: hashToken(accessToken),
           feedToken: newToken(),
         },
         now.getTime(),
       );
       setPersonTeams(tx, personId, teamIds, now.getTime());
+      // A coordinator made here coordinates their home unit (and what is below it).
+      if (input.role === 'coordinator') grantHomeRole(tx, personId, unitId, 'coordinator', now);
       writeAudit(tx, now, { actorId: actor?.id ?? null, action: 'person.create', entity: 'person', entityId: personId, detail: { name, role: input.role ?? 'volunteer' } });
       return personId;
     },
@@ -114,6 +122,7 @@ export function updatePerson(db: Db, actor: Actor, id: number, input: Partial<Pe
       if (input.email !== undefined) set.email = requireEmail(optionalText(input.email, 'email'));
       if (input.locale !== undefined) set.locale = input.locale;
       if (input.role !== undefined) set.role = input.role;
+      if (input.unitId !== undefined) set.unitId = input.unitId;
       let teamIds = current.teamIds;
       if (input.teamIds !== undefined) {
         teamIds = [...new Set(input.teamIds)];
@@ -131,6 +140,10 @@ export function updatePerson(db: Db, actor: Actor, id: number, input: Partial<Pe
         throw new RotaError('CONFLICT', 'This is the last coordinator; make someone else a coordinator first.', { field: 'role' });
       }
       updatePersonRow(tx, id, set, now.getTime());
+      // The role column follows unit roles: made a coordinator, they coordinate their home unit;
+      // made a volunteer, they coordinate nothing.
+      if (input.role === 'coordinator' && current.role !== 'coordinator') grantHomeRole(tx, id, set.unitId ?? current.unitId ?? rootUnitIds(tx)[0]!, 'coordinator', now);
+      if (input.role === 'volunteer') dropCoordinatorRoles(tx, id);
       writeAudit(tx, now, { actorId: actor.id, action: 'person.update', entity: 'person', entityId: id, detail: { fields: Object.keys(input) } });
     },
   );
@@ -182,6 +195,8 @@ export function ensureCoordinator(db: Db, token: string | null, now: Date): { pe
 export interface TeamInput {
   name: string;
   memberIds?: number[];
+  /** The unit whose coordinators manage the team; default: the creator's. */
+  unitId?: number;
 }
 
 export function createTeam(db: Db, actor: Actor, input: TeamInput, now: Date): Team {
@@ -190,7 +205,7 @@ export function createTeam(db: Db, actor: Actor, input: TeamInput, now: Date): T
   const id = transaction(db,
     (tx) => {
       requirePeople(tx, memberIds, 'memberIds');
-      const teamId = insertTeam(tx, name, newToken(), now.getTime());
+      const teamId = insertTeam(tx, name, newToken(), input.unitId ?? defaultUnitOf(tx, actor), now.getTime());
       addMembers(tx, teamId, memberIds, now);
       writeAudit(tx, now, { actorId: actor.id, action: 'team.create', entity: 'team', entityId: teamId, detail: { name } });
       return teamId;

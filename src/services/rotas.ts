@@ -14,8 +14,9 @@ export function requireRota(db: Conn, id: number): Rota {
   return rota;
 }
 
-export function listRotas(db: Conn, includeArchived: boolean): Rota[] {
-  return readRotas(db, includeArchived);
+/** `unitIds`: only rotas owned by these units (the caller's reach). */
+export function listRotas(db: Conn, includeArchived: boolean, unitIds?: ReadonlySet<number>): Rota[] {
+  return readRotas(db, includeArchived, unitIds);
 }
 
 /** The series of one rota; 404 when there is no such rota. */

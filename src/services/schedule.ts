@@ -28,6 +28,7 @@ import type { RuleSpec } from '../domain/rule.js';
 import { formatDate, localToday, parseLocal, requireDate, requireTimeZone } from '../domain/time.js';
 import { optionalLabel, optionalText, requireName } from '../domain/validate.js';
 import { reconcileSignups, type AffectedMode, type AffectedSignup } from './reconcile.js';
+import { defaultUnitOf } from './units.js';
 import { requireRota, requireSeries } from './rotas.js';
 import type { Actor, Rota, SeriesRecord } from '../domain/types.js';
 
@@ -42,6 +43,8 @@ export interface RotaInput {
   requireApproval?: boolean;
   teamIds?: number[];
   contactPersonId?: number | null;
+  /** The owning unit; default: the creator's (see defaultUnitOf). */
+  unitId?: number;
 }
 
 function checkHours(hours: number | undefined): void {
@@ -92,6 +95,7 @@ export function createRota(db: Db, actor: Actor, input: RotaInput, now: Date): R
           contactPersonId: checkContact(tx, input.contactPersonId) ?? null,
           feedToken: newToken(),
           createdBy: actor.id,
+          unitId: input.unitId ?? defaultUnitOf(tx, actor),
         },
         now.getTime(),
       );

@@ -44,6 +44,8 @@ export interface ShiftQuery {
   rotaId?: number;
   from?: string;
   to?: string;
+  /** Without rotaId: only rotas owned by these units (the caller's reach). */
+  unitIds?: ReadonlySet<number>;
   /** Refuse with RANGE_TOO_LONG rather than list more shifts than this (requests set it; feeds have their own window). */
   maxShifts?: number;
 }
@@ -126,7 +128,7 @@ export function listShifts(db: Conn, query: ShiftQuery, now: Date): { shifts: Sh
   if (query.from !== undefined && query.to !== undefined) checkWindow({ from: query.from, to: query.to });
   const store = storeOf(db);
   const cache = listingCache(store);
-  const rotaIds = query.rotaId !== undefined ? [query.rotaId] : listRotas(db, false).map((r) => r.id);
+  const rotaIds = query.rotaId !== undefined ? [query.rotaId] : listRotas(db, false, query.unitIds).map((r) => r.id);
   const limit = query.maxShifts ?? Infinity;
   const views: ShiftView[] = [];
   const warnings = new Map<string, Warning>();

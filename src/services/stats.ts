@@ -1,6 +1,9 @@
 // Person-shift statistics: rows by person, team (home team), rota or month, and a total counted on its own.
 import type { Db } from '../db/connection.js';
-import { personShiftTable } from '../db/stats.js';
+import { personShiftTable, unitRollupTable, type StatsFilter } from '../db/stats.js';
+import type { UnitKind } from '../db/units.js';
+import { RotaError } from '../domain/errors.js';
+import { requireUnit } from './units.js';
 import { requireTeam } from './people.js';
 import { requireRota } from './rotas.js';
 import type { GroupBy, StatsTable } from '../domain/person-shifts.js';
@@ -16,6 +19,11 @@ export interface StatsQuery {
   to?: string;
   rotaId?: number;
   teamId?: number;
+  /** Only rotas owned by these units (the caller's reach). */
+  unitIds?: ReadonlySet<number>;
+  /** groupBy=unit: the level whose units are the rows, and the unit they lie in. */
+  level?: UnitKind;
+  unitId?: number;
 }
 
 export type StatsReport = StatsTable & { from: string; to: string };
@@ -28,9 +36,17 @@ export function personShiftStats(db: Db, q: StatsQuery, now: Date): StatsReport 
   checkWindow({ from, to });
   if (q.rotaId !== undefined) requireRota(db, q.rotaId);
   if (q.teamId !== undefined) requireTeam(db, q.teamId);
-  const filter = { from, to, now: now.getTime(), ...(q.rotaId !== undefined ? { rotaId: q.rotaId } : {}), ...(q.teamId !== undefined ? { teamId: q.teamId } : {}) };
-  const { rows, total } = personShiftTable(db, q.groupBy, filter);
+  const filter = { from, to, now: now.getTime(), ...(q.rotaId !== undefined ? { rotaId: q.rotaId } : {}), ...(q.teamId !== undefined ? { teamId: q.teamId } : {}), ...(q.unitIds ? { unitIds: q.unitIds } : {}) };
+  const { rows, total } = q.groupBy === 'unit' ? unitRollup(db, q, filter) : personShiftTable(db, q.groupBy, filter);
   return { groupBy: q.groupBy, from, to, rows: rows.map((r) => (q.groupBy === 'team' && r.key === 'none' ? { ...r, label: r.label || '—' } : r)), total };
+}
+
+function unitRollup(db: Db, q: StatsQuery, filter: StatsFilter) {
+  if (q.level === undefined || q.unitId === undefined) {
+    throw new RotaError('VALIDATION', 'groupBy=unit needs level (the kind of unit each row is, e.g. community) and unitId (the unit they lie in).', { field: q.level === undefined ? 'level' : 'unitId' });
+  }
+  requireUnit(db, q.unitId);
+  return unitRollupTable(db, q.level, q.unitId, filter);
 }
 
 /**

@@ -3,7 +3,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { formatDate, localToday } from '../../domain/time.js';
 import { listRotas, listSeries, requireRota, requireSeries, rotaTeamIds, seriesWarnings } from '../../services/rotas.js';
 import { archiveRota, createRota, createSeries, editSeries, rotateRotaFeed, updateRota } from '../../services/schedule.js';
-import { actorOf, requireCoordinator } from '../auth.js';
+import { actorOf, requireCoordinator, scopeOfRequest } from '../auth.js';
 import { AffectedMode, AffectedSignupSchema, DateString, IdParam, Name, Nullable, RotaSchema, SeriesSchema, Text, errors, rotaOut, seriesOut } from '../schemas.js';
 import type { SeriesRecord } from '../../domain/types.js';
 
@@ -39,7 +39,7 @@ const rotaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['rotas'],
-        body: Type.Object({ name: Name, timezone: Type.String({ minLength: 1, maxLength: 64, examples: ['Asia/Shanghai'] }), ...RotaFields }, { additionalProperties: false }),
+        body: Type.Object({ name: Name, timezone: Type.String({ minLength: 1, maxLength: 64, examples: ['Asia/Shanghai'] }), unitId: Type.Optional(IdParam), ...RotaFields }, { additionalProperties: false }),
         response: { 201: RotaSchema, ...errors },
       },
     },
@@ -61,7 +61,7 @@ const rotaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       actorOf(request);
-      return { rotas: listRotas(app.db, request.query.includeArchived ?? false).map((r) => rotaOut(app.config, r, rotaTeamIds(app.db, r.id))) };
+      return { rotas: listRotas(app.db, request.query.includeArchived ?? false, scopeOfRequest(request).sees).map((r) => rotaOut(app.config, r, rotaTeamIds(app.db, r.id))) };
     },
   );
 

@@ -1,8 +1,9 @@
 // Person-shift statistics (人次 and 人数) as JSON, CSV or XLSX.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { GROUP_BYS } from '../../domain/person-shifts.js';
+import { UNIT_KINDS } from '../../db/schema.js';
 import { personShiftReport } from '../../services/stats.js';
-import { requireCoordinator } from '../auth.js';
+import { requireReader, scopeOfRequest } from '../auth.js';
 import { DateString, IdParam, errors } from '../schemas.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -26,7 +27,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['stats'],
         description:
-          'Person-shifts (人次) and distinct people (人数) grouped by person, team (home team), rota or month. `Accept: text/csv` or `format=csv` for CSV (UTF-8 with BOM), ' +
+          'Person-shifts (人次) and distinct people (人数) grouped by person, team (home team), rota, month, or unit (`groupBy=unit&level=community&unitId=<street>`: one row per unit of that level in the street, counted by the rota\'s unit; a person in two rows is one person in the total). `Accept: text/csv` or `format=csv` for CSV (UTF-8 with BOM), ' +
           `\`Accept: ${XLSX}\` or \`format=xlsx\` for Excel. Headers follow \`lang\`, else the requester's language.`,
         querystring: Type.Object(
           {
@@ -35,6 +36,8 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
             to: Type.Optional(DateString),
             rotaId: Type.Optional(IdParam),
             teamId: Type.Optional(IdParam),
+            level: Type.Optional(Type.Union(UNIT_KINDS.map((k) => Type.Literal(k)), { description: 'groupBy=unit: the kind of unit each row is' })),
+            unitId: Type.Optional(IdParam),
             format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('xlsx')])),
             lang: Type.Optional(Type.Union([Type.Literal('zh-CN'), Type.Literal('en')])),
           },
@@ -61,11 +64,11 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireCoordinator(request);
+      const actor = requireReader(request);
       const { format, lang, ...query } = request.query;
       const locale = lang ?? actor.locale;
       const as = wants(request.headers.accept, format);
-      const { table, body } = await personShiftReport(app.db, query, app.config.now(), as, locale);
+      const { table, body } = await personShiftReport(app.db, { ...query, unitIds: scopeOfRequest(request).reads }, app.config.now(), as, locale);
       if (as === 'json') return table;
       const name = `person-shifts-${table.groupBy}-${table.from}-${table.to}`;
       if (as === 'csv') {

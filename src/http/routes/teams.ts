@@ -1,7 +1,7 @@
 // Teams: a building's captains, a school's parent group.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { archiveTeam, createTeam, listTeams, requireTeam, rotateTeamFeed, updateTeam } from '../../services/people.js';
-import { actorOf, requireCoordinator } from '../auth.js';
+import { actorOf, requireCoordinator, requireReader, scopeOfRequest } from '../auth.js';
 import { IdParam, Name, TeamSchema, errors, teamOut } from '../schemas.js';
 
 const Params = Type.Object({ id: IdParam });
@@ -12,7 +12,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/teams',
-    { schema: { tags: ['teams'], body: Type.Object({ name: Name, memberIds: Type.Optional(Ids) }, { additionalProperties: false }), response: { 201: TeamSchema, ...errors } } },
+    { schema: { tags: ['teams'], body: Type.Object({ name: Name, memberIds: Type.Optional(Ids), unitId: Type.Optional(IdParam) }, { additionalProperties: false }), response: { 201: TeamSchema, ...errors } } },
     async (request, reply) => {
       const actor = requireCoordinator(request);
       return reply.status(201).send(teamOut(app.config, createTeam(app.db, actor, request.body, now())));
@@ -29,8 +29,8 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      requireCoordinator(request);
-      return { teams: listTeams(app.db, request.query.includeArchived ?? false).map((t) => teamOut(app.config, t)) };
+      requireReader(request);
+      return { teams: listTeams(app.db, request.query.includeArchived ?? false, scopeOfRequest(request).reads).map((t) => teamOut(app.config, t)) };
     },
   );
 
