@@ -56,6 +56,7 @@ export const PersonSchema = Type.Object({
   role: Type.String(),
   teamIds: Type.Array(Type.Integer()),
   homeTeamId: Nullable(Type.Integer()),
+  unitId: Nullable(Type.Integer({ description: 'The home unit (issue 13)' })),
   preferences: Type.Object({}, { additionalProperties: true }),
   archived: Type.Boolean(),
   ...FeedLinks,
@@ -66,7 +67,7 @@ export function personOut(config: Config, p: Person): Static<typeof PersonSchema
   return { ...rest, ...feedLinks(config, 'people', feedToken) };
 }
 
-export const TeamSchema = Type.Object({ id: Type.Integer(), name: Type.String(), memberIds: Type.Array(Type.Integer()), archived: Type.Boolean(), ...FeedLinks });
+export const TeamSchema = Type.Object({ id: Type.Integer(), name: Type.String(), memberIds: Type.Array(Type.Integer()), unitId: Nullable(Type.Integer()), archived: Type.Boolean(), ...FeedLinks });
 
 export function teamOut(config: Config, t: Team): Static<typeof TeamSchema> {
   const { feedToken, ...rest } = t;
@@ -85,6 +86,7 @@ export const RotaSchema = Type.Object({
   requireApproval: Type.Boolean(),
   contactPersonId: Nullable(Type.Integer({ description: 'The coordinator volunteers call about this rota; inside the lock window their page shows this person\'s number' })),
   teamIds: Type.Array(Type.Integer()),
+  unitId: Nullable(Type.Integer({ description: 'The unit that owns the rota (issue 13)' })),
   archived: Type.Boolean(),
   ...FeedLinks,
   openFeedUrl: Type.String({ description: 'Shifts of this rota below their minimum, for people who like to help' }),

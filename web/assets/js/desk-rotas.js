@@ -145,7 +145,7 @@ export function rotasSection(ctx) {
         const name = form.elements.name.value.trim();
         const location = form.elements.location.value.trim();
         try {
-          const rota = await api('POST', '/rotas', { name, timezone: form.elements.timezone.value, ...(location ? { location } : {}) });
+          const rota = await api('POST', '/rotas', { name, timezone: form.elements.timezone.value, ...(location ? { location } : {}), ...ctx.unitBody() });
           await api('POST', `/rotas/${rota.id}/series`, body);
           form.reset();
           series.dispatchEvent(new Event('reset-rule'));
