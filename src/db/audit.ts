@@ -1,7 +1,7 @@
 // The audit log: who did what to which record, and when. Written in the same transaction as the change.
-import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, type SQL } from 'drizzle-orm';
 import type { Conn } from './connection.js';
-import { auditLog } from './schema.js';
+import { auditLog, people } from './schema.js';
 
 export interface AuditEntry {
   actorId: number | null;
@@ -25,6 +25,8 @@ export function writeAudit(db: Conn, at: Date, entry: AuditEntry): void {
 }
 
 export interface AuditQuery {
+  /** Only what people of these units did. */
+  unitIds?: ReadonlySet<number>;
   entity?: string;
   entityId?: string;
   before?: number;
@@ -36,5 +38,6 @@ export function listAudit(db: Conn, q: AuditQuery) {
   if (q.entity) where.push(eq(auditLog.entity, q.entity));
   if (q.entityId) where.push(eq(auditLog.entityId, q.entityId));
   if (q.before) where.push(lt(auditLog.id, q.before));
+  if (q.unitIds) where.push(inArray(auditLog.actorId, db.select({ id: people.id }).from(people).where(inArray(people.unitId, [...q.unitIds]))));
   return db.select().from(auditLog).where(and(...where)).orderBy(desc(auditLog.id)).limit(q.limit).all();
 }

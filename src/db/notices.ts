@@ -1,10 +1,10 @@
 // The outbox and notice settings as records; drizzle rows stop here. Leasing is one conditional
 // UPDATE ... RETURNING, so two workers (or two processes) never hold the same row at once.
 import { transaction } from './store.js';
-import { and, asc, desc, eq, gt, lte, max, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lte, max, sql, type SQL } from 'drizzle-orm';
 import type { NoticeLocale, QuietHours } from '../domain/notices.js';
 import type { Conn, Db } from './connection.js';
-import { auditLog, noticePreferences, notices, people, rotaNoticeSettings, series, signups } from './schema.js';
+import { auditLog, noticePreferences, notices, people, rotaNoticeSettings, rotas, series, signups } from './schema.js';
 
 export type NoticeStatus = 'pending' | 'sent' | 'failed';
 export type GroupKind = 'wecom' | 'dingtalk' | 'webhook';
@@ -83,8 +83,10 @@ export function getNotice(db: Conn, id: number): Notice | null {
   return db.select().from(notices).where(eq(notices.id, id)).get() ?? null;
 }
 
-export function listNotices(db: Conn, q: { status?: NoticeStatus; rotaId?: number; limit: number }): Notice[] {
+/** `unitIds`: only notices of rotas owned by these units. */
+export function listNotices(db: Conn, q: { status?: NoticeStatus; rotaId?: number; limit: number; unitIds?: ReadonlySet<number> }): Notice[] {
   const where: SQL[] = [];
+  if (q.unitIds) where.push(inArray(notices.rotaId, db.select({ id: rotas.id }).from(rotas).where(inArray(rotas.unitId, [...q.unitIds]))));
   if (q.status) where.push(eq(notices.status, q.status));
   if (q.rotaId) where.push(eq(notices.rotaId, q.rotaId));
   return db.select().from(notices).where(and(...where)).orderBy(desc(notices.id)).limit(q.limit).all();

@@ -73,9 +73,11 @@ export function personByFeedToken(db: Conn, token: string): Person | null {
   return toPeople(db, rows)[0] ?? null;
 }
 
-export function listPeople(db: Conn, opts: { includeArchived: boolean; teamId?: number }): Person[] {
+/** `unitIds`: only people whose home unit is one of these. */
+export function listPeople(db: Conn, opts: { includeArchived: boolean; teamId?: number; unitIds?: ReadonlySet<number> }): Person[] {
   const where = [];
   if (!opts.includeArchived) where.push(isNull(people.archivedAt));
+  if (opts.unitIds) where.push(inArray(people.unitId, [...opts.unitIds]));
   if (opts.teamId !== undefined) {
     const ids = db.select({ id: teamMembers.personId }).from(teamMembers).where(eq(teamMembers.teamId, opts.teamId));
     where.push(inArray(people.id, ids));
@@ -99,8 +101,14 @@ export function teamByFeedToken(db: Conn, token: string): Team | null {
   return row ? getTeam(db, row.id) : null;
 }
 
-export function listTeams(db: Conn, includeArchived: boolean): Team[] {
-  const rows = db.select().from(teams).where(includeArchived ? undefined : isNull(teams.archivedAt)).orderBy(asc(teams.id)).all();
+/** `unitIds`: only teams of these units. */
+export function listTeams(db: Conn, includeArchived: boolean, unitIds?: ReadonlySet<number>): Team[] {
+  const rows = db
+    .select()
+    .from(teams)
+    .where(and(includeArchived ? undefined : isNull(teams.archivedAt), unitIds ? inArray(teams.unitId, [...unitIds]) : undefined))
+    .orderBy(asc(teams.id))
+    .all();
   const members = db.select().from(teamMembers).orderBy(asc(teamMembers.personId)).all();
   return rows.map((r) => ({
     id: r.id,

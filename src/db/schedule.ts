@@ -61,8 +61,15 @@ export function rotaByFeedToken(db: Conn, token: string): Rota | null {
   return row ? toRota(row) : null;
 }
 
-export function listRotas(db: Conn, includeArchived: boolean): Rota[] {
-  return db.select().from(rotas).where(includeArchived ? undefined : isNull(rotas.archivedAt)).orderBy(asc(rotas.id)).all().map(toRota);
+/** `unitIds`: only rotas owned by these units. */
+export function listRotas(db: Conn, includeArchived: boolean, unitIds?: ReadonlySet<number>): Rota[] {
+  return db
+    .select()
+    .from(rotas)
+    .where(and(includeArchived ? undefined : isNull(rotas.archivedAt), unitIds ? inArray(rotas.unitId, [...unitIds]) : undefined))
+    .orderBy(asc(rotas.id))
+    .all()
+    .map(toRota);
 }
 
 /** Series of the given rotas (all versions and calendars), or the one series named. */

@@ -9,6 +9,8 @@ export interface StatsFilter {
   now: number;
   rotaId?: number;
   teamId?: number;
+  /** Only rotas owned by these units (the caller's reach). */
+  unitIds?: ReadonlySet<number>;
 }
 
 const KEY: Record<GroupBy, { key: string; label: string }> = {
@@ -32,6 +34,10 @@ function where(filter: StatsFilter): { sql: string; params: (string | number)[] 
   if (filter.teamId !== undefined) {
     clauses.push('p.home_team_id = ?');
     params.push(filter.teamId);
+  }
+  if (filter.unitIds !== undefined) {
+    clauses.push(`r.unit_id IN (${[...filter.unitIds].map(() => '?').join(', ') || 'NULL'})`);
+    params.push(...filter.unitIds);
   }
   return { sql: clauses.join(' AND '), params };
 }

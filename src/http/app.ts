@@ -31,6 +31,7 @@ import systemRoutes from './routes/system.js';
 import teamRoutes from './routes/teams.js';
 import tradeRoutes from './routes/trades.js';
 import unavailabilityRoutes from './routes/unavailability.js';
+import unitRoutes from './routes/units.js';
 import webRoutes from './routes/web.js';
 import text from './text.js';
 
@@ -157,6 +158,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<App>
       await api.register(peopleRoutes);
       await api.register(peopleImportRoutes);
       await api.register(teamRoutes);
+      await api.register(unitRoutes);
       await api.register(rotaRoutes);
       await api.register(calendarRoutes);
       await api.register(shiftRoutes);

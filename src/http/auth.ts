@@ -4,10 +4,13 @@ import fp from 'fastify-plugin';
 import type { Person } from '../db/people.js';
 import { RotaError } from '../domain/errors.js';
 import { authenticate } from '../services/people.js';
+import { checkTargets, scopeOf, targetsOf, type Scope } from '../services/units.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Person | null;
+    /** What the signed-in person can reach (issue 13), resolved once per request. */
+    scope: Scope | null;
   }
   interface FastifyContextConfig {
     public?: boolean;
@@ -44,7 +47,31 @@ export default fp(async function auth(app: FastifyInstance) {
     request.actor = person;
     return payload;
   });
+  app.decorateRequest('scope', null);
+  app.addHook('preHandler', async (request) => resolveScope(app, request));
 });
+
+/**
+ * The one place scope is checked (issue 13): once the request is parsed, every thing it names (by
+ * path, query or body) must be within the caller's reach, or it answers 404 as if it did not exist.
+ * The caller acts as a coordinator in this request only if they coordinate everything it names;
+ * otherwise as a volunteer, so every role check further down is scoped too.
+ */
+function resolveScope(app: FastifyInstance, request: FastifyRequest): void {
+  const actor = request.actor;
+  if (!actor || !isApiRoute(request)) return;
+  const scope = scopeOf(app.db, actor);
+  const targets = targetsOf(request.routeOptions.url ?? '', (request.params ?? {}) as Record<string, unknown>, request.query, request.body);
+  const reach = checkTargets(app.db, actor.id, scope, targets);
+  request.scope = { ...scope, readsTargets: reach.reads };
+  request.actor = { ...actor, role: reach.manages ? 'coordinator' : 'volunteer' };
+}
+
+/** The caller's scope (routes under /api/v1 always have one once signed in). */
+export function scopeOfRequest(request: FastifyRequest): Scope {
+  if (!request.scope) throw new RotaError('UNAUTHENTICATED', 'Sign in with your personal link.');
+  return request.scope;
+}
 
 /** The signed-in person (routes under /api/v1 always have one). */
 export function actorOf(request: FastifyRequest): Person {
@@ -55,6 +82,13 @@ export function actorOf(request: FastifyRequest): Person {
 export function requireCoordinator(request: FastifyRequest): Person {
   const actor = actorOf(request);
   if (actor.role !== 'coordinator') throw new RotaError('FORBIDDEN', 'Only a coordinator can do this.');
+  return actor;
+}
+
+/** Coordinators and viewers read lists and reports of their units; volunteers do not. */
+export function requireReader(request: FastifyRequest): Person {
+  const actor = actorOf(request);
+  if (actor.role !== 'coordinator' && !scopeOfRequest(request).readsTargets) throw new RotaError('FORBIDDEN', 'Only a coordinator or a viewer of a unit can see this.');
   return actor;
 }
 

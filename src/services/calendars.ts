@@ -27,9 +27,10 @@ export interface CalendarDetail extends CalendarSummary {
   days: CalendarDay[];
 }
 
-export function listCalendars(db: Conn): CalendarSummary[] {
+/** `unitIds`: besides the presets, only calendars of these units. */
+export function listCalendars(db: Conn, unitIds?: ReadonlySet<number>): CalendarSummary[] {
   const presets = [...PRESET_CALENDARS.values()].map((p) => ({ id: p.id, name: p.name, readOnly: true, years: p.years, sources: p.sources, dayCount: p.days.length }));
-  const stored = db.select().from(dayCalendars).orderBy(asc(dayCalendars.createdAt)).all();
+  const stored = db.select().from(dayCalendars).where(unitIds ? inArray(dayCalendars.unitId, [...unitIds]) : undefined).orderBy(asc(dayCalendars.createdAt)).all();
   return [
     ...presets,
     ...stored.map((c) => ({ id: c.id, name: c.name, readOnly: false, years: null, sources: null, dayCount: calendarDays(db, c.id)!.length })),

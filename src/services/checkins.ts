@@ -307,10 +307,10 @@ interface DeskShift {
 }
 
 /** Today's shifts (in each rota's zone, or a given local date) with each person's check-in state. */
-export function checkinsToday(db: Db, actor: Actor, query: { date?: string; rotaId?: number }, now: Date): DeskShift[] {
+export function checkinsToday(db: Db, actor: Actor, query: { date?: string; rotaId?: number; unitIds?: ReadonlySet<number> }, now: Date): DeskShift[] {
   requireCoordinatorActor(actor);
   const dates = query.date === undefined ? {} : { from: query.date, to: query.date };
-  const { shifts } = listShifts(db, { ...(query.rotaId === undefined ? {} : { rotaId: query.rotaId }), ...dates }, now);
+  const { shifts } = listShifts(db, { ...(query.rotaId === undefined ? {} : { rotaId: query.rotaId }), ...(query.unitIds ? { unitIds: query.unitIds } : {}), ...dates }, now);
   const today = shifts.filter((v) => query.date !== undefined || v.shift.localDate === formatDate(localToday(now, v.rota.timezone)));
   if (today.length === 0) return [];
   const from = Math.min(...today.map((v) => v.shift.start));

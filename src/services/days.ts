@@ -14,6 +14,8 @@ export interface CancelDayInput {
   date: string;
   rotaId?: number;
   note?: string | null;
+  /** Without rotaId: the rotas of these units only (those the caller coordinates). */
+  unitIds?: ReadonlySet<number>;
 }
 
 export interface CancelledDay {
@@ -34,7 +36,7 @@ export function cancelDay(db: Db, actor: Actor, input: CancelDayInput, now: Date
   // editShift's own transactions become savepoints inside this one: the day is cancelled whole or not at all.
   const ids = transaction(db,
     () => {
-      const { shifts } = listShifts(db, { from: input.date, to: input.date, ...(input.rotaId !== undefined ? { rotaId: input.rotaId } : {}) }, now);
+      const { shifts } = listShifts(db, { from: input.date, to: input.date, ...(input.rotaId !== undefined ? { rotaId: input.rotaId } : {}), ...(input.unitIds ? { unitIds: input.unitIds } : {}) }, now);
       const open = shifts.filter((v) => !v.shift.cancelled && v.shift.end > now.getTime());
       if (open.length === 0) {
         const over = shifts.some((v) => !v.shift.cancelled);

@@ -230,7 +230,7 @@ export function personNoticeChannel(db: Db, personId: number): 'email' | 'group'
 }
 
 /** The newest notices first, each with its rota's zone (times on the wire carry its offset). */
-export function outbox(db: Db, query: { status?: NoticeStatus; rotaId?: number; limit?: number }): { notice: Notice; timezone: string }[] {
+export function outbox(db: Db, query: { status?: NoticeStatus; rotaId?: number; limit?: number; unitIds?: ReadonlySet<number> }): { notice: Notice; timezone: string }[] {
   const zones = new Map<number, string>();
   return listNotices(db, { ...query, limit: query.limit ?? 100 }).map((notice) => {
     if (!zones.has(notice.rotaId)) zones.set(notice.rotaId, getRota(db, notice.rotaId)!.timezone);

@@ -1,6 +1,7 @@
 // Cover offers: a volunteer offers their place; the first eligible person waiting for the shift
 // takes it at once, or else the first claim wins. The owner's sign-up ends and the claimer's
 // begins in one transaction (invariant 2), so the shift never loses a volunteer in between.
+import { listRotas } from '../db/schedule.js';
 import { transaction } from '../db/store.js';
 import type { Conn, Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
@@ -197,10 +198,11 @@ export function claimableOffers(db: Db, personId: number, now: Date): OfferView[
 }
 
 /** Claims waiting for a coordinator's approval. */
-export function pendingOffers(db: Db, now: Date): OfferView[] {
+export function pendingOffers(db: Db, now: Date, unitIds: ReadonlySet<number>): OfferView[] {
+  const rotaIds = new Set(listRotas(db, true, unitIds).map((r) => r.id));
   return offersByStatus(db, ['pending_approval'], now.getTime())
     .map((o) => view(db, o, now))
-    .filter((v) => v.status === 'pending_approval');
+    .filter((v) => v.status === 'pending_approval' && rotaIds.has(v.signup.rotaId));
 }
 
 /**

@@ -39,18 +39,20 @@ function contactOf(db: Db, rota: Rota): RotaContact | null {
   return person && !person.archived ? { id: person.id, name: person.name, phone: person.phone } : null;
 }
 
-export function personalOverview(db: Db, person: Person, now: Date): Overview {
+/** `unitIds`: the units whose rotas the person sees (their home unit and its ancestors, and what they read). */
+export function personalOverview(db: Db, person: Person, now: Date, unitIds: ReadonlySet<number>): Overview {
   const signups = listPersonSignups(db, person.id, {}, now).filter((s) => s.status !== 'cancelled');
   const myOffers = offersOfPerson(db, person.id, ['open', 'pending_approval'], now);
-  const offers = claimableOffers(db, person.id, now);
+  const visible = new Set(listRotas(db, false, unitIds).map((r) => r.id));
+  const offers = claimableOffers(db, person.id, now).filter((o) => visible.has(o.signup.rotaId));
   const trades = openTrades(db, { personId: person.id }, now);
-  const rotas = listRotas(db, false).map((rota) => ({ rota, teamIds: rotaTeamIds(db, rota.id), contact: contactOf(db, rota) }));
+  const rotas = listRotas(db, false, unitIds).map((rota) => ({ rota, teamIds: rotaTeamIds(db, rota.id), contact: contactOf(db, rota) }));
 
   // Yesterday in UTC covers today everywhere; the window reaches her last duty (within a year).
   const from = shiftDate(formatDate(localToday(now, 'UTC')), -1);
   const last = signups.at(-1)?.localDate ?? from;
   const to = [shiftDate(from, OPEN_DAYS - 1), last < shiftDate(from, 365) ? last : shiftDate(from, 365)].sort().at(-1)!;
-  const window = listShifts(db, { from, to }, now).shifts;
+  const window = listShifts(db, { from, to, unitIds }, now).shifts;
 
   const mine = new Set(signups.map((s) => s.shiftId));
   const settings = new Map(rotas.map((r) => [r.rota.id, r]));

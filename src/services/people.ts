@@ -10,7 +10,7 @@ import { RotaError } from '../domain/errors.js';
 import type { ActorFacts } from '../domain/signup-rules.js';
 import { optionalPhone, optionalText, requireName } from '../domain/validate.js';
 import { rootUnitIds } from '../db/units.js';
-import { defaultUnitOf, grantHomeRole } from './units.js';
+import { defaultUnitOf, dropCoordinatorRoles, grantHomeRole } from './units.js';
 
 /** Who acts: the domain's ActorFacts. */
 export type Actor = ActorFacts;
@@ -109,6 +109,7 @@ export function updatePerson(db: Db, actor: Actor, id: number, input: Partial<Pe
       if (input.email !== undefined) set.email = requireEmail(optionalText(input.email, 'email'));
       if (input.locale !== undefined) set.locale = input.locale;
       if (input.role !== undefined) set.role = input.role;
+      if (input.unitId !== undefined) set.unitId = input.unitId;
       let teamIds = current.teamIds;
       if (input.teamIds !== undefined) {
         teamIds = [...new Set(input.teamIds)];
@@ -127,6 +128,10 @@ export function updatePerson(db: Db, actor: Actor, id: number, input: Partial<Pe
         throw new RotaError('CONFLICT', 'This is the last coordinator; make someone else a coordinator first.', { field: 'role' });
       }
       tx.update(people).set(set).where(eq(people.id, id)).run();
+      // The role column follows unit roles: made a coordinator, they coordinate their home unit;
+      // made a volunteer, they coordinate nothing.
+      if (input.role === 'coordinator' && current.role !== 'coordinator') grantHomeRole(tx, id, set.unitId ?? current.unitId ?? rootUnitIds(tx)[0]!, 'coordinator', now);
+      if (input.role === 'volunteer') dropCoordinatorRoles(tx, id);
       writeAudit(tx, now, { actorId: actor.id, action: 'person.update', entity: 'person', entityId: id, detail: { fields: Object.keys(input) } });
     },
   );

@@ -43,6 +43,8 @@ export interface ShiftQuery {
   rotaId?: number;
   from?: string;
   to?: string;
+  /** Without rotaId: only rotas owned by these units (the caller's reach). */
+  unitIds?: ReadonlySet<number>;
   /** Refuse with RANGE_TOO_LONG rather than list more shifts than this (requests set it; feeds have their own window). */
   maxShifts?: number;
 }
@@ -62,7 +64,7 @@ function tooMany(limit: number, query: ShiftQuery, from: string, to: string): Ro
 export function listShifts(db: Conn, query: ShiftQuery, now: Date): { shifts: ShiftView[]; warnings: Warning[] } {
   if (query.from !== undefined && query.to !== undefined) checkWindow({ from: query.from, to: query.to });
   const store = storeOf(db);
-  const rotaIds = query.rotaId !== undefined ? [requireRota(db, query.rotaId).id] : listRotas(db, false).map((r) => r.id);
+  const rotaIds = query.rotaId !== undefined ? [requireRota(db, query.rotaId).id] : listRotas(db, false, query.unitIds).map((r) => r.id);
   const views: ShiftView[] = [];
   const warnings = new Map<string, Warning>();
   for (const rotaId of rotaIds) {

@@ -13,6 +13,8 @@ export interface StatsQuery {
   to?: string;
   rotaId?: number;
   teamId?: number;
+  /** Only rotas owned by these units (the caller's reach). */
+  unitIds?: ReadonlySet<number>;
 }
 
 /** Defaults: from 1 January of this year to today (UTC dates), at most 366 days. */
@@ -23,7 +25,7 @@ export function personShiftStats(db: Db, q: StatsQuery, now: Date): StatsTable &
   checkWindow({ from, to });
   if (q.rotaId !== undefined) requireRota(db, q.rotaId);
   if (q.teamId !== undefined) requireTeam(db, q.teamId);
-  const filter = { from, to, now: now.getTime(), ...(q.rotaId !== undefined ? { rotaId: q.rotaId } : {}), ...(q.teamId !== undefined ? { teamId: q.teamId } : {}) };
+  const filter = { from, to, now: now.getTime(), ...(q.rotaId !== undefined ? { rotaId: q.rotaId } : {}), ...(q.teamId !== undefined ? { teamId: q.teamId } : {}), ...(q.unitIds ? { unitIds: q.unitIds } : {}) };
   const { rows, total } = personShiftTable(db, q.groupBy, filter);
   return { groupBy: q.groupBy, from, to, rows: rows.map((r) => (q.groupBy === 'team' && r.key === 'none' ? { ...r, label: r.label || '—' } : r)), total };
 }

@@ -1,6 +1,7 @@
 // Trades: A proposes to exchange her place for B's; B accepts or declines. On acceptance (or a
 // coordinator's approval, where the rota requires one) both places change hands in one
 // transaction, checked again at that moment (invariant 2): both move, or neither.
+import { listRotas } from '../db/schedule.js';
 import { transaction } from '../db/store.js';
 import type { Conn, Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
@@ -232,12 +233,13 @@ export function endTrade(db: Db, actor: ActorFacts, tradeId: number, how: keyof 
 }
 
 /** Open trades a person proposed or was asked, or (without a person) those waiting for approval. */
-export function openTrades(db: Db, filter: { personId: number } | { pendingApproval: true }, now: Date): TradeView[] {
+export function openTrades(db: Db, filter: { personId: number } | { pendingApproval: true; unitIds: ReadonlySet<number> }, now: Date): TradeView[] {
+  const rotaIds = 'unitIds' in filter ? new Set(listRotas(db, true, filter.unitIds).map((r) => r.id)) : null;
   const query = 'personId' in filter ? { statuses: ['proposed', 'pending_approval'] as TradeState[], personId: filter.personId } : { statuses: ['pending_approval'] as TradeState[] };
   if ('personId' in filter) requirePerson(db, filter.personId);
   return listTrades(db, query)
     .map((t) => view(db, t, now))
-    .filter((v) => v.status === 'proposed' || v.status === 'pending_approval');
+    .filter((v) => (v.status === 'proposed' || v.status === 'pending_approval') && (!rotaIds || rotaIds.has(v.signup.rotaId)));
 }
 
 /** How far ahead swap options look: today and the next four weeks in the rota's zone. */

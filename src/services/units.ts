@@ -35,6 +35,8 @@ export interface Scope {
   sees: ReadonlySet<number>;
   /** Their own roles, for the page. */
   roles: { unitId: number; role: UnitRole }[];
+  /** Whether this request's things are all within what they read (set per request). */
+  readsTargets: boolean;
 }
 
 const KIND_ORDER: readonly UnitKind[] = ['district', 'street', 'community', 'estate', 'building'];
@@ -44,7 +46,7 @@ export function scopeOf(db: Conn, person: { id: number; unitId: number | null })
   const manages = new Set(subtreeIds(db, roles.filter((r) => r.role === 'coordinator').map((r) => r.unitId)));
   const reads = new Set([...manages, ...subtreeIds(db, roles.filter((r) => r.role === 'viewer').map((r) => r.unitId))]);
   const sees = new Set([...reads, ...(person.unitId === null ? [] : ancestorIds(db, person.unitId))]);
-  return { manages, reads, sees, roles };
+  return { manages, reads, sees, roles, readsTargets: reads.size > 0 };
 }
 
 /**
@@ -134,6 +136,10 @@ export function grantHomeRole(tx: Conn, personId: number, unitId: number, role: 
   putRole(tx, personId, unitId, role, now.getTime());
 }
 
+export function dropCoordinatorRoles(tx: Conn, personId: number): void {
+  for (const grant of rolesOf(tx, personId)) if (grant.role === 'coordinator') deleteRole(tx, personId, grant.unitId);
+}
+
 /** Which route parameters, query fields and body fields name a thing, and what kind it is. */
 const PATH_KINDS: Record<string, Owned> = {
   people: 'person',
@@ -148,6 +154,7 @@ const PATH_KINDS: Record<string, Owned> = {
   'day-calendars': 'calendar',
   notices: 'notice',
   units: 'unit',
+  roles: 'person',
 };
 const FIELD_KINDS: Record<string, Owned> = {
   personId: 'person',
@@ -158,6 +165,7 @@ const FIELD_KINDS: Record<string, Owned> = {
   rotaId: 'rota',
   unitId: 'unit',
   parentId: 'unit',
+  teamId: 'team',
   teamIds: 'team',
   homeTeamId: 'team',
   withSignupId: 'signup',
@@ -193,19 +201,22 @@ export function targetsOf(routeUrl: string, params: Record<string, unknown>, ...
 
 /**
  * Checks every thing a request names against the caller's scope: a thing outside it answers
- * 404 as if it did not exist. Returns whether the caller manages all of them (then they act as a
- * coordinator in this request; otherwise as a volunteer, whatever roles they hold elsewhere).
+ * 404 as if it did not exist. Says whether the caller manages all of them (then they act as a
+ * coordinator in this request; otherwise as a volunteer, whatever roles they hold elsewhere), and
+ * whether they read all of them (a viewer's lists and reports).
  */
-export function checkTargets(db: Conn, actorId: number, scope: Scope, targets: Target[]): boolean {
+export function checkTargets(db: Conn, actorId: number, scope: Scope, targets: Target[]): { manages: boolean; reads: boolean } {
   let manages = scope.manages.size > 0;
+  let reads = scope.reads.size > 0;
   for (const target of targets) {
     if (target.kind === 'person' && Number(target.id) === actorId) continue;
     const unitId = target.kind === 'checkin-code' ? checkinCodeUnit(db, String(target.id)) : unitOf(db, target.kind, target.id);
     if (unitId === undefined || unitId === null) continue;
     if (!scope.sees.has(unitId)) throw new RotaError('NOT_FOUND', notFound(target));
     if (!scope.manages.has(unitId)) manages = false;
+    if (!scope.reads.has(unitId)) reads = false;
   }
-  return manages;
+  return { manages, reads };
 }
 
 function checkinCodeUnit(db: Conn, code: string): number | null | undefined {

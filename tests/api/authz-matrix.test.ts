@@ -93,6 +93,26 @@ const CASES: Record<string, Case> = {
   'DELETE /api/v1/teams/:id': { build: async (w) => ({ url: `/api/v1/teams/${await w.team()}` }), expect: COORDINATOR },
   'POST /api/v1/teams/:id/feed-token': { build: async (w) => ({ url: `/api/v1/teams/${await w.team()}/feed-token` }), expect: COORDINATOR_CREATES },
 
+  // Units (issue 13): everyone signed in sees their home unit (the root here) and its ancestors;
+  // a building below it is out of a volunteer's reach (404), and only its coordinators change it.
+  'POST /api/v1/units': { build: () => ({ url: '/api/v1/units', body: { name: 'Building 9', kind: 'building', parentId: 1 } }), expect: COORDINATOR_CREATES },
+  'GET /api/v1/units': { build: () => ({ url: '/api/v1/units' }), expect: READ },
+  'GET /api/v1/units/:unitId': { build: () => ({ url: '/api/v1/units/1' }), expect: READ },
+  'PATCH /api/v1/units/:unitId': { build: async (w) => ({ url: `/api/v1/units/${await w.unit()}`, body: { name: 'Building 10' } }), expect: [401, 404, 404, 200, 401] },
+  'POST /api/v1/units/:unitId/roles': {
+    build: async (w) => ({ url: `/api/v1/units/${await w.unit()}/roles`, body: { personId: (await w.member()).id, role: 'viewer' } }),
+    expect: [401, 404, 404, 201, 401],
+  },
+  'DELETE /api/v1/units/:unitId/roles/:personId': {
+    build: async (w) => {
+      const unit = await w.unit();
+      const viewer = await w.member();
+      await w.ok('POST', `/api/v1/units/${unit}/roles`, { personId: viewer.id, role: 'viewer' });
+      return { url: `/api/v1/units/${unit}/roles/${viewer.id}` };
+    },
+    expect: [401, 404, 404, 200, 401],
+  },
+
   'POST /api/v1/rotas': { build: () => ({ url: '/api/v1/rotas', body: { name: 'North gate', timezone: 'Asia/Shanghai' } }), expect: COORDINATOR_CREATES },
   'GET /api/v1/rotas': { build: () => ({ url: '/api/v1/rotas' }), expect: READ },
   'GET /api/v1/rotas/:id': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}` }), expect: READ },
@@ -270,6 +290,11 @@ class World {
     const p = await this.ok('POST', '/api/v1/people', { name: `Volunteer ${Math.random().toString(36).slice(2, 8)}` });
     this.last = { id: p.id, token: p.accessToken, feedToken: feedTokenIn(p.feedUrl) };
     return this.last;
+  }
+
+  /** A fresh building in the root community. */
+  async unit(): Promise<number> {
+    return (await this.ok('POST', '/api/v1/units', { name: 'Spare building', kind: 'building', parentId: 1 })).id;
   }
 
   async team(): Promise<number> {

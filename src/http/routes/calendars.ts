@@ -2,8 +2,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createCalendar, getCalendar, listCalendars, putDays, removeDays } from '../../services/calendars.js';
 import { parseIcsDays } from '../../services/ics-import.js';
-import { actorOf, requireCoordinator } from '../auth.js';
-import { AffectedMode, AffectedSignupSchema, DateString, Name, Nullable, errors } from '../schemas.js';
+import { actorOf, requireCoordinator, scopeOfRequest } from '../auth.js';
+import { AffectedMode, AffectedSignupSchema, DateString, IdParam, Name, Nullable, errors } from '../schemas.js';
 
 const Params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const Day = Type.Object({ date: Type.String(), kind: Type.String(), label: Nullable(Type.String()) });
@@ -32,12 +32,12 @@ const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/day-calendars', { schema: { tags: ['calendars'], response: { 200: Type.Object({ dayCalendars: Type.Array(Type.Object(Summary)) }), ...errors } } }, async (request) => {
     actorOf(request);
-    return { dayCalendars: listCalendars(app.db) };
+    return { dayCalendars: listCalendars(app.db, scopeOfRequest(request).sees) };
   });
 
   app.post(
     '/day-calendars',
-    { schema: { tags: ['calendars'], body: Type.Object({ name: Name }, { additionalProperties: false }), response: { 201: CalendarSchema, ...errors } } },
+    { schema: { tags: ['calendars'], body: Type.Object({ name: Name, unitId: Type.Optional(IdParam) }, { additionalProperties: false }), response: { 201: CalendarSchema, ...errors } } },
     async (request, reply) => {
       const actor = requireCoordinator(request);
       return reply.status(201).send(createCalendar(app.db, actor, request.body, now()));

@@ -18,7 +18,7 @@ import {
   seriesCode,
   updateCheckinSettings,
 } from '../../services/checkins.js';
-import { actorOf, requireCoordinator } from '../auth.js';
+import { actorOf, requireCoordinator, scopeOfRequest } from '../auth.js';
 import { checkinUrl } from '../links.js';
 import { posterHtml } from '../poster.js';
 import { DateString, IdParam, Nullable, errors } from '../schemas.js';
@@ -353,7 +353,7 @@ const checkinRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const list = checkinsToday(app.db, requireCoordinator(request), request.query, now());
+      const list = checkinsToday(app.db, requireCoordinator(request), { ...request.query, unitIds: scopeOfRequest(request).manages }, now());
       return {
         shifts: list.map((d) => ({
           shiftId: d.shift.id,

@@ -1,7 +1,7 @@
 // Whole days: cancel every shift on a date (a typhoon or rainstorm warning), for one rota or all.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { cancelDay } from '../../services/days.js';
-import { requireCoordinator } from '../auth.js';
+import { requireCoordinator, scopeOfRequest } from '../auth.js';
 import { AffectedSignupSchema, DateString, IdParam, Nullable, ShiftSchema, Text, errors, shiftOut } from '../schemas.js';
 
 const dayRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -21,7 +21,7 @@ const dayRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireCoordinator(request);
-      const result = cancelDay(app.db, actor, { date: request.params.date, ...request.body }, app.config.now());
+      const result = cancelDay(app.db, actor, { date: request.params.date, ...request.body, unitIds: scopeOfRequest(request).manages }, app.config.now());
       return { date: result.date, shifts: result.shifts.map(shiftOut), affectedSignups: result.affected };
     },
   );

@@ -15,7 +15,7 @@ import {
   type AutofillResult,
   type PlacedAssignment,
 } from '../../services/fairness.js';
-import { actorOf, requireCoordinator, requireSelfOrCoordinator } from '../auth.js';
+import { actorOf, requireCoordinator, requireSelfOrCoordinator, scopeOfRequest } from '../auth.js';
 import { DateString, IdParam, Nullable, ShiftSchema, errors, shiftOut } from '../schemas.js';
 
 const Lang = Type.Optional(Type.Union([Type.Literal('zh-CN'), Type.Literal('en')], { description: 'Language of the worded reasons; default the requester\'s' }));
@@ -145,7 +145,7 @@ const fairnessRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       actorOf(request);
-      return { gaps: listGaps(app.db, request.query, now()).map((g) => ({ ...shiftOut(g.view), missing: g.missing })) };
+      return { gaps: listGaps(app.db, { ...request.query, unitIds: scopeOfRequest(request).sees }, now()).map((g) => ({ ...shiftOut(g.view), missing: g.missing })) };
     },
   );
 

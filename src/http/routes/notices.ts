@@ -5,7 +5,7 @@ import type { Notice, NoticeSettings } from '../../db/notices.js';
 import { maskSecretUrl } from '../../domain/notices.js';
 import { formatInstant } from '../../domain/time.js';
 import { choosePersonChannel, configureRotaNotices, outbox, personNoticeChannel, retryNotice, rotaNotices } from '../../services/notices.js';
-import { requireCoordinator, requireSelfOrCoordinator } from '../auth.js';
+import { requireCoordinator, requireReader, requireSelfOrCoordinator, scopeOfRequest } from '../auth.js';
 import { IdParam, Nullable, errors } from '../schemas.js';
 
 const Time = Type.String({ pattern: '^\\d{2}:\\d{2}$', description: 'A local time, HH:MM' });
@@ -166,8 +166,8 @@ const noticeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      requireCoordinator(request);
-      return { notices: outbox(app.db, request.query).map(noticeOut) };
+      requireReader(request);
+      return { notices: outbox(app.db, { ...request.query, unitIds: scopeOfRequest(request).reads }).map(noticeOut) };
     },
   );
 

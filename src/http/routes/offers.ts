@@ -3,7 +3,7 @@
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
 import { formatInstant } from '../../domain/time.js';
 import { approveOffer, claimOffer, claimableOffers, closeOffer, getOfferView, offerSignup, offersOfPerson, pendingOffers, type OfferView } from '../../services/offers.js';
-import { actorOf, requireCoordinator, requireSelfOrCoordinator } from '../auth.js';
+import { actorOf, requireCoordinator, requireSelfOrCoordinator, scopeOfRequest } from '../auth.js';
 import { IdParam, Nullable, SignupSchema, bodyMayBeOmitted, errors, signupOut } from '../schemas.js';
 
 export const OfferSchema = Type.Object({
@@ -106,7 +106,7 @@ const offerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags: ['offers'], description: 'Claims waiting for a coordinator\'s approval.', response: { 200: Type.Object({ offers: Type.Array(OfferSchema) }), ...errors } } },
     async (request) => {
       requireCoordinator(request);
-      return { offers: pendingOffers(app.db, now()).map(offerOut) };
+      return { offers: pendingOffers(app.db, now(), scopeOfRequest(request).manages).map(offerOut) };
     },
   );
 

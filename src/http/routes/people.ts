@@ -3,7 +3,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { listPeople } from '../../db/people.js';
 import { RotaError } from '../../domain/errors.js';
 import { archivePerson, createPerson, requirePerson, rotateToken, updatePerson } from '../../services/people.js';
-import { requireCoordinator, requireSelfOrCoordinator } from '../auth.js';
+import { requireCoordinator, requireReader, requireSelfOrCoordinator, scopeOfRequest } from '../auth.js';
 import { accessUrl, feedLinks } from '../links.js';
 import { IdParam, Name, Nullable, PersonSchema, errors, personOut } from '../schemas.js';
 
@@ -20,6 +20,7 @@ const PersonBody = Type.Object(
     role: Type.Optional(Role),
     teamIds: Type.Optional(Type.Array(IdParam, { maxItems: 100 })),
     homeTeamId: Type.Optional(Nullable(IdParam)),
+    unitId: Type.Optional(IdParam),
   },
   { additionalProperties: false },
 );
@@ -45,8 +46,12 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      requireCoordinator(request);
-      const list = listPeople(app.db, { includeArchived: request.query.includeArchived ?? false, ...(request.query.teamId ? { teamId: request.query.teamId } : {}) });
+      requireReader(request);
+      const list = listPeople(app.db, {
+        includeArchived: request.query.includeArchived ?? false,
+        unitIds: scopeOfRequest(request).reads,
+        ...(request.query.teamId ? { teamId: request.query.teamId } : {}),
+      });
       return { people: list.map((p) => personOut(app.config, p)) };
     },
   );
@@ -62,8 +67,8 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const actor = requireSelfOrCoordinator(request, request.params.id);
       const body = request.body;
-      if (actor.role !== 'coordinator' && (body.role !== undefined || body.teamIds !== undefined || body.homeTeamId !== undefined)) {
-        throw new RotaError('FORBIDDEN', 'Only a coordinator can change roles and teams.');
+      if (actor.role !== 'coordinator' && (body.role !== undefined || body.teamIds !== undefined || body.homeTeamId !== undefined || body.unitId !== undefined)) {
+        throw new RotaError('FORBIDDEN', 'Only a coordinator can change roles, teams and home units.');
       }
       return personOut(app.config, updatePerson(app.db, actor, request.params.id, body, now()));
     },

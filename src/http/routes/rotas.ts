@@ -16,7 +16,7 @@ import {
   updateRota,
 } from '../../services/schedule.js';
 import type { SeriesRecord } from '../../db/schedule.js';
-import { actorOf, requireCoordinator } from '../auth.js';
+import { actorOf, requireCoordinator, scopeOfRequest } from '../auth.js';
 import { AffectedMode, AffectedSignupSchema, DateString, IdParam, Name, Nullable, RotaSchema, SeriesSchema, Text, errors, rotaOut, seriesOut } from '../schemas.js';
 
 const Params = Type.Object({ id: IdParam });
@@ -51,7 +51,7 @@ const rotaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['rotas'],
-        body: Type.Object({ name: Name, timezone: Type.String({ minLength: 1, maxLength: 64, examples: ['Asia/Shanghai'] }), ...RotaFields }, { additionalProperties: false }),
+        body: Type.Object({ name: Name, timezone: Type.String({ minLength: 1, maxLength: 64, examples: ['Asia/Shanghai'] }), unitId: Type.Optional(IdParam), ...RotaFields }, { additionalProperties: false }),
         response: { 201: RotaSchema, ...errors },
       },
     },
@@ -73,7 +73,7 @@ const rotaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       actorOf(request);
-      return { rotas: listRotas(app.db, request.query.includeArchived ?? false).map((r) => rotaOut(app.config, r, rotaTeamIds(app.db, r.id))) };
+      return { rotas: listRotas(app.db, request.query.includeArchived ?? false, scopeOfRequest(request).sees).map((r) => rotaOut(app.config, r, rotaTeamIds(app.db, r.id))) };
     },
   );
 

@@ -2,7 +2,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { editShift } from '../../services/schedule.js';
 import { LISTING_LIMIT, getShift, listShifts } from '../../services/shifts.js';
-import { actorOf, requireCoordinator } from '../auth.js';
+import { actorOf, requireCoordinator, scopeOfRequest } from '../auth.js';
 import { AffectedMode, AffectedSignupSchema, DateString, IdParam, Nullable, ShiftSchema, Text, WarningSchema, errors, shiftOut } from '../schemas.js';
 
 const Params = Type.Object({ shiftId: Type.String({ minLength: 1, maxLength: 40 }) });
@@ -22,7 +22,7 @@ const shiftRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       actorOf(request);
-      const { shifts, warnings } = listShifts(app.db, { ...request.query, maxShifts: LISTING_LIMIT }, now());
+      const { shifts, warnings } = listShifts(app.db, { ...request.query, unitIds: scopeOfRequest(request).sees, maxShifts: LISTING_LIMIT }, now());
       return { shifts: shifts.map(shiftOut), warnings };
     },
   );

@@ -3,7 +3,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { GROUP_BYS, statsCsv } from '../../domain/person-shifts.js';
 import { personShiftStats } from '../../services/stats.js';
 import { statsXlsx } from '../../services/stats-xlsx.js';
-import { requireCoordinator } from '../auth.js';
+import { requireReader, scopeOfRequest } from '../auth.js';
 import { DateString, IdParam, errors } from '../schemas.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -62,9 +62,9 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireCoordinator(request);
+      const actor = requireReader(request);
       const { format, lang, ...query } = request.query;
-      const table = personShiftStats(app.db, query, app.config.now());
+      const table = personShiftStats(app.db, { ...query, unitIds: scopeOfRequest(request).reads }, app.config.now());
       const locale = lang ?? actor.locale;
       const as = wants(request.headers.accept, format);
       if (as === 'json') return table;

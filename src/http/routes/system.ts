@@ -1,7 +1,7 @@
 // Health, "who am I", and the personal page's first view.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { personalOverview } from '../../services/overview.js';
-import { actorOf } from '../auth.js';
+import { actorOf, scopeOfRequest } from '../auth.js';
 import { Nullable, PersonSchema, ShiftSchema, SignupSchema, errors, personOut, shiftOut, signupOut } from '../schemas.js';
 import { OfferSchema, offerOut } from './offers.js';
 import { TradeSchema, tradeOut } from './trades.js';
@@ -46,7 +46,7 @@ const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const me = actorOf(request);
-      const o = personalOverview(app.db, me, app.config.now());
+      const o = personalOverview(app.db, me, app.config.now(), scopeOfRequest(request).sees);
       return {
         me: personOut(app.config, me),
         signups: o.signups.map(signupOut),

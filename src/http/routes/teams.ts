@@ -2,7 +2,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { listTeams } from '../../db/people.js';
 import { archiveTeam, createTeam, requireTeam, rotateTeamFeed, updateTeam } from '../../services/people.js';
-import { actorOf, requireCoordinator } from '../auth.js';
+import { actorOf, requireCoordinator, requireReader, scopeOfRequest } from '../auth.js';
 import { IdParam, Name, TeamSchema, errors, teamOut } from '../schemas.js';
 
 const Params = Type.Object({ id: IdParam });
@@ -13,7 +13,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/teams',
-    { schema: { tags: ['teams'], body: Type.Object({ name: Name, memberIds: Type.Optional(Ids) }, { additionalProperties: false }), response: { 201: TeamSchema, ...errors } } },
+    { schema: { tags: ['teams'], body: Type.Object({ name: Name, memberIds: Type.Optional(Ids), unitId: Type.Optional(IdParam) }, { additionalProperties: false }), response: { 201: TeamSchema, ...errors } } },
     async (request, reply) => {
       const actor = requireCoordinator(request);
       return reply.status(201).send(teamOut(app.config, createTeam(app.db, actor, request.body, now())));
@@ -30,8 +30,8 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      requireCoordinator(request);
-      return { teams: listTeams(app.db, request.query.includeArchived ?? false).map((t) => teamOut(app.config, t)) };
+      requireReader(request);
+      return { teams: listTeams(app.db, request.query.includeArchived ?? false, scopeOfRequest(request).reads).map((t) => teamOut(app.config, t)) };
     },
   );
 

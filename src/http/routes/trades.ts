@@ -3,7 +3,7 @@
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
 import { formatInstant } from '../../domain/time.js';
 import { acceptTrade, approveTrade, endTrade, getTradeView, openTrades, proposeTrade, swapOptions, type SwapOption, type TradeView } from '../../services/trades.js';
-import { actorOf, requireCoordinator, requireSelfOrCoordinator } from '../auth.js';
+import { actorOf, requireCoordinator, requireSelfOrCoordinator, scopeOfRequest } from '../auth.js';
 import { IdParam, Nullable, errors } from '../schemas.js';
 
 const Place = { signupId: Type.Integer(), shiftId: Type.String(), rotaName: Type.String(), start: Type.String(), end: Type.String() };
@@ -114,7 +114,7 @@ const tradeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags: ['trades'], description: 'Accepted trades waiting for a coordinator\'s approval.', response: { 200: Type.Object({ trades: Type.Array(TradeSchema) }), ...errors } } },
     async (request) => {
       requireCoordinator(request);
-      return { trades: openTrades(app.db, { pendingApproval: true }, now()).map(tradeOut) };
+      return { trades: openTrades(app.db, { pendingApproval: true, unitIds: scopeOfRequest(request).manages }, now()).map(tradeOut) };
     },
   );
 
