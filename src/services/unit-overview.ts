@@ -1,8 +1,8 @@
-// The desk at each level of the unit tree (issue 13, item 4): which units a person may choose, and a
-// street's or district's overview, one row per unit of a level below it, with this month's
-// person-shifts (人次), people (人数), filled share and this week's gaps, its months, and its gaps.
-import type { Conn, Db } from '../db/connection.js';
-import { getUnit, listUnits, subtreeIds, type Unit, type UnitKind, type UnitRole } from '../db/units.js';
+// The desk at each level of the unit tree (issue 13, item 4): a street's or district's overview, one
+// row per unit of a level below it, with this month's person-shifts (人次), people (人数), filled
+// share and this week's gaps; the unit's months, rotas and gaps.
+import type { Db } from '../db/connection.js';
+import { getUnit, listUnits, subtreeIds, type Unit, type UnitKind } from '../db/units.js';
 import { listRotas } from '../db/schedule.js';
 import { RotaError } from '../domain/errors.js';
 import { addDays, formatDate, isoWeekday, localToday } from '../domain/time.js';
@@ -13,22 +13,6 @@ import type { Scope } from './units.js';
 const FALLBACK_ZONE = 'Asia/Shanghai';
 /** The chart's span: this month and the eleven before it. */
 const MONTHS = 12;
-
-export interface DeskUnits {
-  /** The units the person holds a role in, for the desk's picker. */
-  roles: (Unit & { role: UnitRole })[];
-  /** Every unit they read (their roles' subtrees), so the page can scope its lists by unit. */
-  units: Unit[];
-}
-
-export function deskUnits(db: Conn, scope: Scope): DeskUnits {
-  const byId = new Map(listUnits(db, [...scope.reads]).map((u) => [u.id, u]));
-  const roles = scope.roles.flatMap((r) => {
-    const unit = byId.get(r.unitId);
-    return unit ? [{ ...unit, role: r.role }] : [];
-  });
-  return { roles, units: [...byId.values()] };
-}
 
 export interface OverviewRow {
   /** The unit of the level, or null for rotas of the chosen unit that sit above that level (a row of their own, so rows add up). */

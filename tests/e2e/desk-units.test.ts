@@ -2,9 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { DESKTOP, PHONE, axeViolations, browserPerFile, screenshot, serve } from '../helpers/browser.js';
-import { createPerson } from '../../src/services/people.js';
-import { createRota } from '../../src/services/schedule.js';
-import { createUnit, grantRole, scopeOf } from '../../src/services/units.js';
 
 // Wednesday 4 March 2026, 10:00 in Shanghai: this week runs Monday 2 to Sunday 8 March.
 const NOW = '2026-03-04T02:00:00Z';
@@ -25,38 +22,40 @@ interface Street {
  */
 async function street(t: TestApp): Promise<Street> {
   t.setNow(BEFORE);
-  const now = new Date(BEFORE);
-  const boss = { id: 1, role: 'coordinator' as const };
-  const streetUnit = createUnit(t.db, boss, scopeOf(t.db, { id: 1, unitId: 1 }), { name: '南山街道', kind: 'street' }, now);
-  const scope = scopeOf(t.db, { id: 1, unitId: 1 });
-  const a = createUnit(t.db, boss, scope, { name: '风华社区', kind: 'community', parentId: streetUnit.id }, now);
-  const b = createUnit(t.db, boss, scope, { name: '高新社区', kind: 'community', parentId: streetUnit.id }, now);
-  const person = (name: string, unitId: number) => createPerson(t.db, boss, { name, unitId }, now);
-  const coordA = person('李协调', a.id);
-  grantRole(t.db, boss, a.id, { personId: coordA.person.id, role: 'coordinator' }, now);
-  const coordB = person('赵协调', b.id);
-  grantRole(t.db, boss, b.id, { personId: coordB.person.id, role: 'coordinator' }, now);
-  const both = person('孙两边', streetUnit.id);
-  grantRole(t.db, boss, a.id, { personId: both.person.id, role: 'coordinator' }, now);
-  grantRole(t.db, boss, b.id, { personId: both.person.id, role: 'coordinator' }, now);
-  const viewer = person('街道办', streetUnit.id);
-  grantRole(t.db, boss, streetUnit.id, { personId: viewer.person.id, role: 'viewer' }, now);
-  const a1 = person('王建国', a.id).person.id;
-  const a2 = person('陈秀英', a.id).person.id;
-  const b1 = person('刘海燕', b.id).person.id;
+  const made = async (path: string, body: unknown) => {
+    const res = await t.call('POST', `/api/v1${path}`, { body });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body;
+  };
+  // The first coordinator makes the street as a new top-level unit (and so coordinates it), then its communities.
+  const streetUnit = await made('/units', { name: '南山街道', kind: 'street' });
+  const a = await made('/units', { name: '风华社区', kind: 'community', parentId: streetUnit.id });
+  const b = await made('/units', { name: '高新社区', kind: 'community', parentId: streetUnit.id });
+  const person = (name: string, unitId: number) => made('/people', { name, unitId });
+  const role = (unitId: number, personId: number, r: 'coordinator' | 'viewer') => made(`/units/${unitId}/roles`, { personId, role: r });
+  const coordA = await person('李协调', a.id);
+  await role(a.id, coordA.id, 'coordinator');
+  const coordB = await person('赵协调', b.id);
+  await role(b.id, coordB.id, 'coordinator');
+  const both = await person('孙两边', streetUnit.id);
+  await role(a.id, both.id, 'coordinator');
+  await role(b.id, both.id, 'coordinator');
+  const viewer = await person('街道办', streetUnit.id);
+  await role(streetUnit.id, viewer.id, 'viewer');
+  const a1 = (await person('王建国', a.id)).id;
+  const a2 = (await person('陈秀英', a.id)).id;
+  const b1 = (await person('刘海燕', b.id)).id;
 
   const rota = async (name: string, unitId: number, rule: { rrule: string; startTime: string; minVolunteers: number; maxVolunteers: number }) => {
-    const r = createRota(t.db, boss, { name, timezone: 'Asia/Shanghai', location: name.slice(0, 2), unitId }, now);
-    const s = await t.call('POST', `/api/v1/rotas/${r.id}/series`, { body: { ...rule, startDate: '2026-03-02', durationMinutes: 45, dayCalendarIds: [] } });
-    expect(s.status).toBe(201);
-    return r.id;
+    const r = await made('/rotas', { name, timezone: 'Asia/Shanghai', location: name.slice(0, 2), unitId });
+    await made(`/rotas/${r.id}/series`, { ...rule, startDate: '2026-03-02', durationMinutes: 45, dayCalendarIds: [] });
+    return r.id as number;
   };
   const gate = await rota('东门护学岗', a.id, { rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', startTime: '07:15', minVolunteers: 2, maxVolunteers: 4 });
   const patrol = await rota('夜间巡逻', b.id, { rrule: 'FREQ=WEEKLY;BYDAY=TU,TH', startTime: '19:00', minVolunteers: 1, maxVolunteers: 2 });
   const signUp = async (rotaId: number, date: string, personId: number) => {
     const shifts = (await t.call('GET', `/api/v1/shifts?rotaId=${rotaId}&from=${date}&to=${date}`)).body.shifts;
-    const res = await t.call('POST', `/api/v1/shifts/${encodeURIComponent(shifts[0].id)}/signups`, { body: { personId } });
-    expect(res.status).toBe(201);
+    await made(`/shifts/${encodeURIComponent(shifts[0].id)}/signups`, { personId });
   };
   await signUp(gate, '2026-03-02', a1);
   await signUp(gate, '2026-03-02', a2);
@@ -114,7 +113,7 @@ describe('the desk at each level of a district', () => {
     await screenshot(page, 'desk-units-community-zh');
   });
 
-  it('lets a coordinator of two communities switch between them and keeps the choice over a reload', async () => {
+  it('lets a coordinator of two communities switch between them, make a rota in the chosen one, and keep the choice over a reload', async () => {
     const s = await start();
     const page = await desk(s.tokens.coordBoth, { locale: 'en' });
     const select = page.getByLabel('Unit', { exact: true });
@@ -129,10 +128,18 @@ describe('the desk at each level of a district', () => {
     expect(await page.locator('#week').textContent()).not.toContain('东门护学岗');
     expect(await axeViolations(page)).toEqual([]);
 
+    // A rota made now belongs to the chosen community.
+    await page.locator('#new-rota summary').click();
+    await page.locator('#new-rota-form [name="name"]').fill('Evening watch');
+    await page.locator('#new-rota-form button[type="submit"]').click();
+    await expect.poll(() => rotaNames(page)).toEqual(['夜间巡逻', 'Evening watch']);
+    const made = (await t.call('GET', '/api/v1/rotas')).body.rotas.find((r: { name: string }) => r.name === 'Evening watch');
+    expect(made.unitId).toBe(s.b.unitId);
+
     await page.reload();
     await page.locator('#week-h').waitFor();
     expect(await page.getByLabel('Unit', { exact: true }).inputValue()).toBe(String(s.b.unitId));
-    await expect.poll(() => rotaNames(page)).toEqual(['夜间巡逻']);
+    await expect.poll(() => rotaNames(page)).toEqual(['夜间巡逻', 'Evening watch']);
     await screenshot(page, 'desk-units-two-communities-en');
   });
 

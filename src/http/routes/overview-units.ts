@@ -1,9 +1,8 @@
-// The desk at each level (issue 13, item 4): the units a person may choose, and a unit's overview.
+// The desk at each level (issue 13, item 4): a street's or district's overview of the units below it.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { formatInstant } from '../../domain/time.js';
-import { deskUnits, unitOverview } from '../../services/unit-overview.js';
-import { scopeOf } from '../../services/units.js';
-import { actorOf } from '../auth.js';
+import { unitOverview } from '../../services/unit-overview.js';
+import { scopeOfRequest } from '../auth.js';
 import { IdParam, Nullable, errors } from '../schemas.js';
 
 const Kind = Type.Union([Type.Literal('district'), Type.Literal('street'), Type.Literal('community'), Type.Literal('estate'), Type.Literal('building')]);
@@ -16,18 +15,6 @@ const Figures = {
 };
 
 const overviewUnitRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get(
-    '/overview/units',
-    {
-      schema: {
-        tags: ['units'],
-        description: 'The units the caller holds a role in (for the desk\'s unit picker) and every unit they read.',
-        response: { 200: Type.Object({ roles: Type.Array(Type.Object({ ...UnitSchema.properties, role: Type.String() })), units: Type.Array(UnitSchema) }), ...errors },
-      },
-    },
-    async (request) => deskUnits(app.db, scopeOf(app.db, actorOf(request))),
-  );
-
   app.get(
     '/overview/units/:unitId',
     {
@@ -58,7 +45,7 @@ const overviewUnitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const scope = scopeOf(app.db, actorOf(request));
+      const scope = scopeOfRequest(request);
       const { gapList, ...overview } = unitOverview(app.db, scope, { unitId: request.params.unitId, ...(request.query.level ? { level: request.query.level } : {}) }, app.config.now());
       return { ...overview, gaps: gapList.map(({ start, end, ...g }) => ({ ...g, start: formatInstant(start, g.timezone), end: formatInstant(end, g.timezone) })) };
     },

@@ -34,11 +34,14 @@ const UNIT_KEY = 'rota.desk.unit';
 
 /**
  * The caller's units: `{ roles, units }` (the units they hold a role in, each with `role`; every
- * unit they read). Null from a server without units (or when it cannot say), where the desk shows everything as before.
+ * unit they can see). Null from a server without units (or when it cannot say), where the desk
+ * shows everything as before.
  */
 export async function loadUnits() {
   try {
-    return await api('GET', '/overview/units');
+    const { units, roles } = await api('GET', '/units');
+    const byId = new Map(units.map((u) => [u.id, u]));
+    return { units, roles: roles.filter((r) => byId.has(r.unitId)).map((r) => ({ ...byId.get(r.unitId), role: r.role })) };
   } catch {
     return null;
   }
