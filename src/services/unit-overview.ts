@@ -2,6 +2,7 @@
 // row per unit of a level below it, with this month's person-shifts (人次), people (人数), filled
 // share and this week's gaps; the unit's months, rotas and gaps.
 import type { Db } from '../db/connection.js';
+import { countsByRotaUnit, levelRows } from '../db/unit-overview.js';
 import { getUnit, listUnits, subtreeIds, type Unit, type UnitKind } from '../db/units.js';
 import { listRotas } from '../db/schedule.js';
 import { RotaError } from '../domain/errors.js';
@@ -40,10 +41,6 @@ export interface UnitOverview {
   gapList: { shiftId: string; rotaId: number; rotaName: string; start: number; end: number; timezone: string; label: string | null; missing: number }[];
 }
 
-/** Counted as statistics count them (src/db/stats.ts): attended, or confirmed and past where the rota counts unmarked sign-ups. */
-const COUNTED =
-  "s.status <> 'cancelled' AND (s.attendance = 'attended' OR (s.status = 'confirmed' AND s.attendance IS NULL AND s.end_at <= ? AND r.count_unmarked = 1))";
-
 function monthStart(date: string, back: number): string {
   const [y, m] = date.split('-').map(Number);
   return new Date(Date.UTC(y!, m! - 1 - back, 1)).toISOString().slice(0, 10);
@@ -54,33 +51,19 @@ function monthEnd(date: string): string {
   return new Date(Date.UTC(y!, m!, 0)).toISOString().slice(0, 10);
 }
 
-/** Person-shifts by the rota's own unit, month and person, over the rotas below `unitId`. */
-function countsByRotaUnit(db: Db, unitId: number, from: string, to: string, now: Date): [number, string, number, number][] {
-  return db.$client
-    .prepare(
-      `SELECT r.unit_id, substr(s.local_date, 1, 7), s.person_id, count(*)
-       FROM signups s JOIN rotas r ON r.id = s.rota_id JOIN unit_closure c ON c.descendant_id = r.unit_id AND c.ancestor_id = ?
-       WHERE s.local_date BETWEEN ? AND ? AND ${COUNTED}
-       GROUP BY 1, 2, 3`,
-    )
-    .raw()
-    .all(unitId, from, to, now.getTime()) as [number, string, number, number][];
-}
-
 export function unitOverview(db: Db, scope: Scope, input: { unitId: number; level?: UnitKind }, now: Date): UnitOverview {
   const unit = getUnit(db, input.unitId);
   if (!unit || !scope.reads.has(unit.id)) throw new RotaError('NOT_FOUND', `No unit has id ${input.unitId}.`);
   const level = input.level ?? 'community';
   const below = new Set(subtreeIds(db, [unit.id]));
   const levelUnits = listUnits(db, [...below]).filter((u) => u.kind === level && u.id !== unit.id);
-  // Each rota of the subtree, and the row it counts under (null: not under any unit of the level).
-  const rowOf = new Map<number, number | null>();
+  // The rotas of the subtree, and for each unit the row it counts under (none: above the level).
   const rotas = listRotas(db, false).filter((r) => r.unitId !== null && below.has(r.unitId));
-  for (const level of levelUnits) for (const id of subtreeIds(db, [level.id])) rowOf.set(id, level.id);
+  const rowOf = levelRows(db, unit.id, level);
   const zone = rotas[0]?.timezone ?? FALLBACK_ZONE;
-  const today = formatDate(localToday(now, zone));
-  const monday = formatDate(addDays(localToday(now, zone), 1 - isoWeekday(localToday(now, zone))));
-  const week = { from: monday, to: formatDate(addDays(localToday(now, zone), 7 - isoWeekday(localToday(now, zone)))) };
+  const day = localToday(now, zone);
+  const today = formatDate(day);
+  const week = { from: formatDate(addDays(day, 1 - isoWeekday(day))), to: formatDate(addDays(day, 7 - isoWeekday(day))) };
   const month = today.slice(0, 7);
 
   type Tally = { personShifts: number; people: Set<number>; needed: number; filled: number; gaps: number };
