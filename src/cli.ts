@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // The `rota` command: serve, migrate, demo data, new personal links, online backup.
 import { existsSync } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDb, type Db } from './db/connection.js';
+import type { App } from './http/app.js';
 import { accessUrl } from './http/links.js';
 import { seedDemo } from './services/demo.js';
 import { ensureCoordinator, requirePerson, rotateToken } from './services/people.js';
@@ -40,10 +41,12 @@ async function serve(config: Config): Promise<void> {
   app.addHook('onClose', () => worker.stop());
   // The benchmark's measure of how long any request held the event loop, from listening to closing.
   const loopDelay = config.reportLoopDelay ? monitorEventLoopDelay({ resolution: 10 }) : null;
+  const stalls = config.reportLoopDelay ? watchStalls(app) : null;
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) app.log.error({ err }, 'closing after an error');
     if (loopDelay) {
       loopDelay.disable();
+      clearInterval(stalls!);
       const ms = (ns: number) => Math.round(ns / 1e4) / 100;
       process.stdout.write(`${JSON.stringify({ eventLoopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) } })}\n`);
     }
@@ -52,7 +55,34 @@ async function serve(config: Config): Promise<void> {
   });
   await app.listen({ port: config.port, host: config.host });
   loopDelay?.enable();
-  worker.start();
+  worker.start(config.noticeIntervalSeconds * 1000);
+}
+
+/** Most the event loop may lag before the requests then running are logged (with ROTA_REPORT_LOOP_DELAY=1). */
+const STALL_MS = 50;
+
+/**
+ * Logs each stall of the event loop over STALL_MS with the routes of the requests that were
+ * running, so a benchmark's worst delays can be traced to what caused them.
+ */
+function watchStalls(app: App): NodeJS.Timeout {
+  const running = new Map<string, string>();
+  app.addHook('onRequest', async (request) => {
+    running.set(request.id, `${request.method} ${request.routeOptions.url ?? '(no route)'}`);
+  });
+  app.addHook('onResponse', async (request) => {
+    running.delete(request.id);
+  });
+  const TICK = 10;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const lag = now - last - TICK;
+    last = now;
+    if (lag > STALL_MS) app.log.warn({ stalledMs: Math.round(lag), running: [...new Set(running.values())] }, 'event loop stalled');
+  }, TICK);
+  timer.unref();
+  return timer;
 }
 
 async function main(argv: string[]): Promise<number> {

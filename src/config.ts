@@ -21,6 +21,8 @@ export interface Config {
    * receiver on this machine. Private, link-local and other internal addresses stay refused.
    */
   allowLoopbackTargets: boolean;
+  /** Seconds between the notice worker's passes (reminders, shortage calls, retries); 15 by default. */
+  noticeIntervalSeconds: number;
   /** For `npm run bench` only (ROTA_REPORT_LOOP_DELAY=1): print the event loop's delay (p50, p99, max) on stdout when the server stops. */
   reportLoopDelay: boolean;
   /** The clock: tests place "now" where they need it. */
@@ -54,6 +56,8 @@ export function loadConfig(options: Partial<Config> = {}, env: Env = process.env
   if (smtpUrl !== null && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('ROTA_SMTP_URL must start with smtp:// or smtps://.');
   const allowLoopback = env.ROTA_ALLOW_LOOPBACK_TARGETS ?? '0';
   if (allowLoopback !== '0' && allowLoopback !== '1') throw new ConfigError(`ROTA_ALLOW_LOOPBACK_TARGETS must be 0 or 1, got "${allowLoopback}".`);
+  const noticeIntervalSeconds = options.noticeIntervalSeconds ?? intFrom(env.ROTA_NOTICE_INTERVAL, 'ROTA_NOTICE_INTERVAL', 15);
+  if (noticeIntervalSeconds < 1 || noticeIntervalSeconds > 3600) throw new ConfigError(`ROTA_NOTICE_INTERVAL must be 1–3600 seconds, got ${noticeIntervalSeconds}.`);
   const rateLimitPerMinute = options.rateLimitPerMinute ?? intFrom(env.ROTA_RATE_LIMIT, 'ROTA_RATE_LIMIT', 3000);
   return {
     port,
@@ -67,6 +71,7 @@ export function loadConfig(options: Partial<Config> = {}, env: Env = process.env
     smtpUrl,
     mailFrom: options.mailFrom ?? env.ROTA_MAIL_FROM ?? 'Rota <rota@localhost>',
     allowLoopbackTargets: options.allowLoopbackTargets ?? allowLoopback === '1',
+    noticeIntervalSeconds,
     reportLoopDelay: options.reportLoopDelay ?? env.ROTA_REPORT_LOOP_DELAY === '1',
     now: options.now ?? (() => new Date()),
   };

@@ -47,6 +47,21 @@ export function openDb(file: string, synchronous: SynchronousMode = 'FULL'): Db 
   return drizzle(client, { schema });
 }
 
+/**
+ * A second, read-only connection to the same file, for the report worker (src/workers/): it never
+ * writes (query_only), reads through a large page cache and a memory map, and waits like any other
+ * connection. WAL lets it read while the service writes; it sees each commit once made.
+ */
+export function openReadOnlyDb(file: string): Db {
+  const client = new Database(file, { readonly: true, fileMustExist: true });
+  client.pragma('query_only = ON');
+  client.pragma('busy_timeout = 5000');
+  client.pragma('cache_size = -65536');
+  client.pragma('mmap_size = 268435456');
+  client.pragma('temp_store = MEMORY');
+  return drizzle(client, { schema });
+}
+
 interface JournalEntry {
   idx: number;
   tag: string;

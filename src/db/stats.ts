@@ -13,7 +13,7 @@ export interface StatsFilter {
   unitIds?: ReadonlySet<number>;
 }
 
-const KEY: Record<GroupBy, { key: string; label: string }> = {
+const KEY: Record<Exclude<GroupBy, 'unit'>, { key: string; label: string }> = {
   person: { key: 's.person_id', label: 'p.name' },
   rota: { key: 's.rota_id', label: 'r.name' },
   month: { key: 'substr(s.local_date, 1, 7)', label: 'substr(s.local_date, 1, 7)' },
@@ -62,13 +62,40 @@ function compareKeys(a: string | number, b: string | number): number {
  * over rows) are summed from that. Counting the total with a second query read the quarter's rows
  * twice and took twice the raw SQL's time (bench/, issue 7).
  */
-export function personShiftTable(db: Db, groupBy: GroupBy, filter: StatsFilter): { rows: StatsRow[]; total: { personShifts: number; people: number; minutes: number; hours: number } } {
+export function personShiftTable(db: Db, groupBy: Exclude<GroupBy, 'unit'>, filter: StatsFilter): StatsTotals {
   const w = where(filter);
   const k = KEY[groupBy];
   const perPerson = db.$client
     .prepare(`SELECT ${k.key} AS key, min(${k.label}) AS label, s.person_id, count(*), ${MINUTES} ${FROM} WHERE ${w.sql} GROUP BY 1, 3`)
     .raw()
-    .all(...w.params) as [string | number, string | null, number, number, number][];
+    .all(...w.params) as PerPerson[];
+  return summarise(perPerson, groupBy === 'month');
+}
+
+/**
+ * The roll-up (issue 13): one row per unit of `level` in `ancestorId`'s subtree, each sign-up
+ * counted under the unit of that level that holds its rota's unit (one closure join). A person
+ * in two rows is one person in the total; sign-ups of rotas above the level belong to no row and
+ * are left out of the total too, so the rows add up to it.
+ */
+export function unitRollupTable(db: Db, level: string, ancestorId: number, filter: StatsFilter): StatsTotals {
+  const w = where(filter);
+  const perPerson = db.$client
+    .prepare(
+      `SELECT u.id AS key, min(u.name) AS label, s.person_id, count(*), ${MINUTES} ${FROM}
+       JOIN unit_closure c ON c.descendant_id = r.unit_id JOIN units u ON u.id = c.ancestor_id
+       JOIN unit_closure a ON a.descendant_id = u.id AND a.ancestor_id = ?
+       WHERE u.kind = ? AND ${w.sql} GROUP BY 1, 3`,
+    )
+    .raw()
+    .all(ancestorId, level, ...w.params) as PerPerson[];
+  return summarise(perPerson, false);
+}
+
+type PerPerson = [string | number, string | null, number, number, number];
+type StatsTotals = { rows: StatsRow[]; total: { personShifts: number; people: number; minutes: number; hours: number } };
+
+function summarise(perPerson: PerPerson[], byKey: boolean): StatsTotals {
   const groups = new Map<string | number, { key: string | number; label: string | null; personShifts: number; people: number; minutes: number }>();
   const everyone = new Set<number>();
   let personShifts = 0;
@@ -84,7 +111,7 @@ export function personShiftTable(db: Db, groupBy: GroupBy, filter: StatsFilter):
     minutes += served;
     everyone.add(personId);
   }
-  const rows = [...groups.values()].sort(groupBy === 'month' ? (a, b) => compareKeys(a.key, b.key) : (a, b) => b.personShifts - a.personShifts || compareKeys(a.key, b.key));
+  const rows = [...groups.values()].sort(byKey ? (a, b) => compareKeys(a.key, b.key) : (a, b) => b.personShifts - a.personShifts || compareKeys(a.key, b.key));
   return {
     rows: rows.map((r) => ({ key: String(r.key), label: r.label ?? '', personShifts: r.personShifts, people: r.people, minutes: r.minutes, hours: hoursOf(r.minutes) })),
     total: { personShifts, people: everyone.size, minutes, hours: hoursOf(minutes) },

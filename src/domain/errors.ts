@@ -30,7 +30,8 @@ export type ErrorCode =
   | 'CHECKIN_CODE'
   | 'LEADER_CODE'
   | 'RATE_LIMITED'
-  | 'SHUTTING_DOWN';
+  | 'SHUTTING_DOWN'
+  | 'REPORT_FAILED';
 
 export class RotaError extends Error {
   constructor(

@@ -4,9 +4,10 @@
 // Service time (服务时长) comes with each person-shift: check-in to check-out where both exist, else
 // the shift's length (src/domain/checkin.ts, serviceMinutes), in whole minutes that add up.
 
-export type GroupBy = 'person' | 'team' | 'rota' | 'month';
+/** `unit`: one row per unit of a level (community, street, …) below an ancestor, counted by the rota's unit (issue 13). */
+export type GroupBy = 'person' | 'team' | 'rota' | 'month' | 'unit';
 
-export const GROUP_BYS: readonly GroupBy[] = ['person', 'team', 'rota', 'month'];
+export const GROUP_BYS: readonly GroupBy[] = ['person', 'team', 'rota', 'month', 'unit'];
 
 export interface CountedSignup {
   personId: number;
@@ -51,6 +52,7 @@ export function statsHeaders(groupBy: GroupBy, locale: 'zh-CN' | 'en'): [string,
     team: zh ? '楼栋/团队' : 'Team',
     rota: zh ? '值守任务' : 'Rota',
     month: zh ? '月份' : 'Month',
+    unit: zh ? '单位' : 'Unit',
   }[groupBy];
   return [zh ? '编号' : 'Key', group, zh ? '人次' : 'Person-shifts', zh ? '人数' : 'People', zh ? '服务时长（小时）' : 'Hours'];
 }

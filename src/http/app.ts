@@ -5,8 +5,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config.js';
-import type { Db } from '../db/connection.js';
-import { hashToken } from '../db/tokens.js';
+import type { Db } from '../services/data.js';
+import { hashToken } from '../services/tokens.js';
+import { closeReports } from '../services/report-pool.js';
 import auth, { isApiRoute } from './auth.js';
 import docs from './docs.js';
 import errors, { badUrl } from './errors.js';
@@ -127,6 +128,8 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<App>
 
   app.decorate('db', db);
   app.decorate('config', config);
+  // The report threads (statistics, sheets, auto-fill planning) end with the app.
+  app.addHook('onClose', () => closeReports(db));
   await app.register(errors);
   if (config.rateLimitPerMinute > 0) {
     // Counted per token, not per address: a whole chat group may share one address. Requests

@@ -36,6 +36,7 @@ const STATUS: Record<ErrorCode, number> = {
   LEADER_CODE: 409,
   RATE_LIMITED: 429,
   SHUTTING_DOWN: 503,
+  REPORT_FAILED: 503,
 };
 
 function fieldOf(error: FastifyError): string | undefined {

@@ -22,7 +22,7 @@ import {
 import type { Conn, Db } from '../db/connection.js';
 import { getPerson } from '../db/people.js';
 import { dayRulesFor, overridesFor, type Rota, type SeriesRecord } from '../db/schedule.js';
-import { newToken } from '../db/tokens.js';
+import { newToken } from './tokens.js';
 import { chooseShift, checkinFlags, checkinWindow, decideCheckin, distanceMetres, type CheckinSettings } from '../domain/checkin.js';
 import { RotaError } from '../domain/errors.js';
 import { expandSeries, shiftDate, type RuleVersion, type Shift } from '../domain/recurrence.js';
@@ -31,6 +31,8 @@ import { DAY_MS, formatDate, localToday } from '../domain/time.js';
 import type { Actor } from './people.js';
 import { requireRota, requireSeries } from './schedule.js';
 import { listShifts } from './shifts.js';
+
+export type { CheckinRecord };
 
 function requireCoordinatorActor(actor: Actor): void {
   if (actor.role !== 'coordinator') throw new RotaError('FORBIDDEN', 'Only a coordinator can do this.');

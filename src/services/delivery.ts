@@ -205,7 +205,7 @@ export function deliveryWorker({ db, config, log, owner = `${hostname()}:${proce
 
   return {
     runOnce,
-    start(intervalMs = 15_000) {
+    start(intervalMs: number) {
       const loop = () => {
         if (stopped) return;
         runOnce()

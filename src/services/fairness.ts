@@ -31,6 +31,7 @@ import { checkWindow, shiftDate } from '../domain/recurrence.js';
 import type { Refusal, RotaSettings } from '../domain/signup-rules.js';
 import type { Actor } from './people.js';
 import { requirePerson } from './people.js';
+import { runReport } from './report-pool.js';
 import { LISTING_LIMIT, getShift, listShifts, type ShiftQuery, type ShiftView } from './shifts.js';
 import { addSignup, rotaSettings } from './signups.js';
 
@@ -262,7 +263,7 @@ export interface AutofillResult {
   fairness: { before: Spread; after: Spread };
 }
 
-interface Proposal {
+export interface Proposal {
   result: AutofillResult;
   /** Each proposed shift's state at the dry run; a shift whose state differs at apply time is skipped. */
   fingerprints: Map<string, string>;
@@ -323,11 +324,24 @@ function plan(db: Conn, rotaId: number, window: { from: string; to: string }, ta
 }
 
 /**
+ * The read-and-plan half of auto-fill, on a report thread: the proposal a dry run answers, with
+ * each proposed shift's state so that applying it can tell what changed since.
+ */
+export function planProposal(db: Conn, proposalId: string, rotaId: number, window: { from: string; to: string }, target: FillTarget, now: Date): Proposal {
+  const { sit, result } = plan(db, rotaId, window, target, now);
+  const out = resultOf(proposalId, rotaId, window, target, sit, result, false);
+  const fingerprints = new Map(result.assignments.map((a) => [a.shiftId, fingerprint(sit.views.get(a.shiftId)!)]));
+  return { result: out, fingerprints };
+}
+
+/**
  * Auto-fill a rota over local dates [from, to]: a dry run stores and answers a proposal; a call
  * with `proposalId` applies exactly that proposal, skipping shifts that changed since and places
- * that would now break a rule; a call with neither plans and applies at once.
+ * that would now break a rule; a call with neither plans and applies at once. Planning (up to 800
+ * shifts against everyone's duties) runs on a report thread; the writes stay here, in one
+ * IMMEDIATE transaction that checks each place again, as applying a proposal does.
  */
-export function autofill(db: Db, store: ProposalStore, actor: Actor, rotaId: number, req: AutofillRequest, now: Date): AutofillResult {
+export async function autofill(db: Db, store: ProposalStore, actor: Actor, rotaId: number, req: AutofillRequest, now: Date): Promise<AutofillResult> {
   if (req.proposalId !== undefined) return applyProposal(db, store, actor, rotaId, req, now);
   if (req.from === undefined || req.to === undefined) {
     throw new RotaError('VALIDATION', 'Give from and to (local dates) for the period to fill, or the proposalId of a dry run to apply.', { field: req.from === undefined ? 'from' : 'to' });
@@ -335,25 +349,10 @@ export function autofill(db: Db, store: ProposalStore, actor: Actor, rotaId: num
   const window = { from: req.from, to: req.to };
   checkWindow(window);
   const target = req.target ?? 'min';
-  const proposalId = randomUUID();
-  if (req.dryRun) {
-    const { sit, result } = plan(db, rotaId, window, target, now);
-    const out = resultOf(proposalId, rotaId, window, target, sit, result, false);
-    const fingerprints = new Map(result.assignments.map((a) => [a.shiftId, fingerprint(sit.views.get(a.shiftId)!)]));
-    store.put(proposalId, { result: out, fingerprints });
-    return out;
-  }
-  const out = transaction(db,
-    (tx) => {
-      const { sit, result } = plan(tx, rotaId, window, target, now);
-      const res = resultOf(proposalId, rotaId, window, target, sit, result, true);
-      for (const a of res.assignments) a.signupId = addSignup(tx, actor, sit.views.get(a.shiftId)!.shift, a.personId, 'confirmed', now);
-      auditAutofill(tx, actor, res, now);
-      return res;
-    },
-  );
-  store.put(proposalId, { result: out, fingerprints: new Map() });
-  return out;
+  const proposal = await runReport(db, { kind: 'autofill-plan', proposalId: randomUUID(), rotaId, window, target, now: now.getTime() });
+  store.put(proposal.result.proposalId, proposal);
+  if (req.dryRun) return proposal.result;
+  return applyProposal(db, store, actor, rotaId, { proposalId: proposal.result.proposalId }, now);
 }
 
 function resultOf(

@@ -50,6 +50,8 @@ import { buildSheet, sheetText } from './sheets.js';
 import { checkTargetUrl, OutboundRefused } from './outbound.js';
 import { listShifts } from './shifts.js';
 
+export type { Notice, NoticeSettings };
+
 /**
  * Writes the notice a change causes, in the caller's transaction, right after the change's audit
  * entry (whose id makes the key). A person's notice goes to their email if they chose it, else to

@@ -3,9 +3,9 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db, Conn } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
 import { storeOf, transaction } from '../db/store.js';
-import { countCoordinators, getPerson, getTeam, type Locale, type Person, type Role, type Team } from '../db/people.js';
+import { countCoordinators, getPerson, getTeam, listPeople as readPeople, listTeams as readTeams, type Locale, type Person, type Role, type Team } from '../db/people.js';
 import { people, teamMembers, teams } from '../db/schema.js';
-import { hashToken, newToken } from '../db/tokens.js';
+import { hashToken, newToken } from './tokens.js';
 import { RotaError } from '../domain/errors.js';
 import type { ActorFacts } from '../domain/signup-rules.js';
 import { optionalPhone, optionalText, requireName } from '../domain/validate.js';
@@ -14,6 +14,14 @@ import { defaultUnitOf, dropCoordinatorRoles, grantHomeRole } from './units.js';
 
 /** Who acts: the domain's ActorFacts. */
 export type Actor = ActorFacts;
+
+export function listPeople(db: Conn, opts: { includeArchived: boolean; teamId?: number; unitIds?: ReadonlySet<number> }): Person[] {
+  return readPeople(db, opts);
+}
+
+export function listTeams(db: Conn, includeArchived: boolean, unitIds?: ReadonlySet<number>): Team[] {
+  return readTeams(db, includeArchived, unitIds);
+}
 
 export interface PersonInput {
   name: string;

@@ -4,9 +4,9 @@ import { and, eq, gte, inArray } from 'drizzle-orm';
 import type { Conn, Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
 import { getPerson } from '../db/people.js';
-import { calendarDays, dayRulesFor, getRota, loadSeries, type Rota, type SeriesRecord } from '../db/schedule.js';
+import { calendarDays, dayRulesFor, getRota, listRotas as readRotas, loadSeries, type Rota, type SeriesRecord } from '../db/schedule.js';
 import { rotaTeams, rotas, series, seriesCalendars, seriesVersions, shiftOverrides, teams } from '../db/schema.js';
-import { newToken } from '../db/tokens.js';
+import { newToken } from './tokens.js';
 import { PRESET_CALENDARS, missingPresetYears } from '../domain/day-calendar.js';
 import { RotaError } from '../domain/errors.js';
 import { LIMITS, checkShape, checkVersion, findShift, parseShiftId, seriesShiftsPerDay, seriesSpan, shiftsPerDay, type RuleVersion } from '../domain/recurrence.js';
@@ -16,6 +16,8 @@ import { optionalLabel, optionalText, requireName } from '../domain/validate.js'
 import type { Actor } from './people.js';
 import { reconcileSignups, type AffectedMode, type AffectedSignup } from './reconcile.js';
 import { defaultUnitOf } from './units.js';
+
+export type { SeriesRecord };
 
 export interface RotaInput {
   name: string;
@@ -36,6 +38,17 @@ export function requireRota(db: Conn, id: number): Rota {
   const rota = getRota(db, id);
   if (!rota) throw new RotaError('NOT_FOUND', `No rota has id ${id}.`);
   return rota;
+}
+
+/** `unitIds`: only rotas owned by these units (the caller's reach). */
+export function listRotas(db: Conn, includeArchived: boolean, unitIds?: ReadonlySet<number>): Rota[] {
+  return readRotas(db, includeArchived, unitIds);
+}
+
+/** The series of one rota; 404 when there is no such rota. */
+export function listSeries(db: Conn, rotaId: number): SeriesRecord[] {
+  requireRota(db, rotaId);
+  return loadSeries(db, { rotaIds: [rotaId] });
 }
 
 export function rotaTeamIds(db: Conn, rotaId: number): number[] {

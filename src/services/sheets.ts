@@ -6,6 +6,8 @@ import type { Locale } from '../db/people.js';
 import { safeCell } from '../domain/person-shifts.js';
 import { checkWindow, shiftDate } from '../domain/recurrence.js';
 import { DAY_MS, formatDate, isoWeekday, localToday, parseDate } from '../domain/time.js';
+import { bytesOf, type SheetFormat } from './report-jobs.js';
+import { runReport } from './report-pool.js';
 import { requireRota } from './schedule.js';
 import { listShifts } from './shifts.js';
 
@@ -66,6 +68,22 @@ export function buildSheet(db: Db, rotaId: number, query: { from?: string; to?: 
   }
   const sorted = [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
   return { rotaId, rotaName: rota.name, location: rota.location, from, to, locale, posts, rows: sorted };
+}
+
+/**
+ * A duty sheet rendered as a file (up to a year of eight posts), on a report thread: the service
+ * keeps answering meanwhile.
+ */
+export async function renderSheet(
+  db: Db,
+  rotaId: number,
+  query: { from?: string | undefined; to?: string | undefined },
+  locale: Locale,
+  now: Date,
+  format: SheetFormat,
+): Promise<{ rotaId: number; from: string; to: string; body: string | Buffer }> {
+  const sheet = await runReport(db, { kind: 'sheet', rotaId, query, locale, now: now.getTime(), format });
+  return { ...sheet, body: bytesOf(sheet.body) };
 }
 
 // ---- Words ---------------------------------------------------------------------------------

@@ -95,9 +95,9 @@ const CASES: Record<string, Case> = {
 
   // Units (issue 13): everyone signed in sees their home unit (the root here) and its ancestors;
   // a building below it is out of a volunteer's reach (404), and only its coordinators change it.
-  'POST /api/v1/units': { build: () => ({ url: '/api/v1/units', body: { name: 'Building 9', kind: 'building', parentId: 1 } }), expect: COORDINATOR_CREATES },
+  'POST /api/v1/units': { build: (w) => ({ url: '/api/v1/units', body: { name: 'Building 9', kind: 'building', parentId: w.homeUnitId } }), expect: COORDINATOR_CREATES },
   'GET /api/v1/units': { build: () => ({ url: '/api/v1/units' }), expect: READ },
-  'GET /api/v1/units/:unitId': { build: () => ({ url: '/api/v1/units/1' }), expect: READ },
+  'GET /api/v1/units/:unitId': { build: (w) => ({ url: `/api/v1/units/${w.homeUnitId}` }), expect: READ },
   'PATCH /api/v1/units/:unitId': { build: async (w) => ({ url: `/api/v1/units/${await w.unit()}`, body: { name: 'Building 10' } }), expect: [401, 404, 404, 200, 401] },
   'POST /api/v1/units/:unitId/roles': {
     build: async (w) => ({ url: `/api/v1/units/${await w.unit()}/roles`, body: { personId: (await w.member()).id, role: 'viewer' } }),
@@ -265,7 +265,11 @@ class World {
   private approval: { rotaId: number; seriesId: number } | undefined;
   private day = 0;
 
-  constructor(private t: TestApp) {}
+  /** The community everything is made in: the root of a fresh database, unless told otherwise. */
+  constructor(
+    private t: TestApp,
+    readonly homeUnitId = 1,
+  ) {}
 
   async setUp(): Promise<void> {
     this.v = await this.member();
@@ -291,9 +295,9 @@ class World {
     return this.last;
   }
 
-  /** A fresh building in the root community. */
+  /** A fresh building in the world's community. */
   async unit(): Promise<number> {
-    return (await this.ok('POST', '/api/v1/units', { name: 'Spare building', kind: 'building', parentId: 1 })).id;
+    return (await this.ok('POST', '/api/v1/units', { name: 'Spare building', kind: 'building', parentId: this.homeUnitId })).id;
   }
 
   async team(): Promise<number> {
@@ -456,5 +460,100 @@ describe('the authorisation matrix', () => {
         expect((await t.call('GET', url, { token })).status, `${url}`).toBe(200);
       }
     }
+  });
+});
+
+// Issue 13: two sibling communities under one street. Everything above is built again inside
+// community A by A's coordinator; B's coordinator then calls every route of the route table on A's
+// things and gets 404 NOT_FOUND, as if they did not exist. The few calls that name nothing of A
+// (lists, creating one's own things) answer B, and nothing of A appears in them.
+const NAMES_NOTHING = new Set([
+  'GET /api/v1/me',
+  'GET /api/v1/me/overview',
+  'POST /api/v1/qr',
+  'POST /api/v1/people',
+  'GET /api/v1/people',
+  'POST /api/v1/people/import',
+  'POST /api/v1/teams',
+  'GET /api/v1/teams',
+  'POST /api/v1/rotas',
+  'GET /api/v1/rotas',
+  'GET /api/v1/offers',
+  'GET /api/v1/offers/pending',
+  'GET /api/v1/trades/pending',
+  'GET /api/v1/notices',
+  'GET /api/v1/audit',
+  'GET /api/v1/checkins/today',
+  'GET /api/v1/stats/person-shifts',
+  'GET /api/v1/day-calendars',
+  'POST /api/v1/day-calendars',
+  'GET /api/v1/units',
+  // A date is not a thing of A's: B cancels the day in B's rotas only (none here: 404 "no shift").
+  'POST /api/v1/days/:date/cancel',
+]);
+
+describe('the authorisation matrix across two sibling communities', () => {
+  let t: TestApp;
+  let world: World;
+  let coordinatorB: string;
+  beforeAll(async () => {
+    t = await makeApp('2026-11-27T02:00:00Z');
+    const ok = async (url: string, body: object, token = t.coordinatorToken) => {
+      const res = await t.call('POST', url, { body, token });
+      expect(res.status, `${url}: ${res.text}`).toBe(201);
+      return res.body;
+    };
+    const street = await ok('/api/v1/units', { name: '南山街道', kind: 'street' });
+    const [a, b] = [await ok('/api/v1/units', { name: '风华社区', kind: 'community', parentId: street.id }), await ok('/api/v1/units', { name: '高新社区', kind: 'community', parentId: street.id })];
+    const coordinatorOf = async (unitId: number) => {
+      const person = await ok('/api/v1/people', { name: `Coordinator of ${unitId}`, unitId });
+      await ok(`/api/v1/units/${unitId}/roles`, { personId: person.id, role: 'coordinator' });
+      return person.accessToken as string;
+    };
+    const coordinatorA = await coordinatorOf(a.id);
+    coordinatorB = await coordinatorOf(b.id);
+    // A's world: every default token is A's coordinator, so people, teams, rotas and calendars are A's.
+    const asA: TestApp = { ...t, coordinatorToken: coordinatorA, call: (method, url, opts = {}) => t.call(method, url, { ...opts, token: opts.token === undefined ? coordinatorA : opts.token }) };
+    world = new World(asA, a.id);
+    await world.setUp();
+    expect((await t.call('GET', `/api/v1/rotas/${world.rotaId}`, { token: coordinatorA })).body.unitId).toBe(a.id);
+  });
+  afterAll(() => t.close());
+
+  it('answers 404 NOT_FOUND to the other community\'s coordinator on every route that names a thing of A, and shows nothing of A anywhere', async () => {
+    const leaks: string[] = [];
+    const wrong: Record<string, string> = {};
+    const api = Object.keys(CASES).filter((route) => route.split(' ')[1]!.startsWith('/api/v1/') && route !== 'GET /api/v1/health');
+    for (const route of api) {
+      const method = route.split(' ')[0] as Method;
+      const req = await CASES[route]!.build(world, 'coordinator');
+      const res = await t.call(method, req.url, { token: coordinatorB, ...(req.body === undefined ? {} : { body: req.body }), ...(req.headers ? { headers: req.headers } : {}) });
+      if (NAMES_NOTHING.has(route)) {
+        if (res.status >= 500 || res.status === 401 || res.status === 403) wrong[route] = `${res.status} ${res.text.slice(0, 120)}`;
+        if (res.status === 404 && !route.includes(':date')) wrong[route] = `${res.status} ${res.text.slice(0, 120)}`;
+        for (const name of ['East gate', 'Volunteer ', 'Building 1', 'School term', `Coordinator of ${world.homeUnitId}`]) {
+          if (res.text.includes(name)) leaks.push(`${route} shows "${name}"`);
+        }
+      } else if (res.status !== 404 || res.body?.error?.code !== 'NOT_FOUND') {
+        wrong[route] = `${res.status} ${res.text.slice(0, 120)}`;
+      }
+    }
+    expect(wrong).toEqual({});
+    expect(leaks).toEqual([]);
+  }, 180_000);
+
+  it('lets the street\'s viewer read both communities\' lists and reports, and change nothing', async () => {
+    const viewer = await t.call('POST', '/api/v1/people', { body: { name: 'Street office' } });
+    const units = (await t.call('GET', '/api/v1/units')).body.units as { id: number; kind: string }[];
+    const street = units.find((u) => u.kind === 'street')!;
+    expect((await t.call('POST', `/api/v1/units/${street.id}/roles`, { body: { personId: viewer.body.id, role: 'viewer' } })).status).toBe(201);
+    const token = viewer.body.accessToken as string;
+    const people = await t.call('GET', '/api/v1/people', { token });
+    expect(people.status).toBe(200);
+    expect(people.body.people.map((p: { id: number }) => p.id)).toEqual(expect.arrayContaining([world.v.id, world.w.id]));
+    expect((await t.call('GET', '/api/v1/stats/person-shifts?groupBy=rota&from=2026-01-01&to=2026-12-31', { token })).status).toBe(200);
+    expect((await t.call('GET', `/api/v1/rotas/${world.rotaId}`, { token })).status).toBe(200);
+    expect((await t.call('PATCH', `/api/v1/rotas/${world.rotaId}`, { token, body: { location: 'Somewhere' } })).status).toBe(403);
+    expect((await t.call('POST', '/api/v1/rotas', { token, body: { name: 'Viewer rota', timezone: 'Asia/Shanghai' } })).status).toBe(403);
   });
 });

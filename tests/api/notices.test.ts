@@ -708,3 +708,12 @@ describe('the demo community', () => {
     expect(r.all.at(-1)!.body.markdown.content).toContain(`【平安上学路 护学岗】${c3.name}，您 3月3日 周二 07:15 小区门口 的值班改到了 3月3日 周二 07:30。`);
   });
 });
+
+describe('the worker interval', () => {
+  it('is 15 seconds unless ROTA_NOTICE_INTERVAL says otherwise, and a nonsense value is refused at start-up', () => {
+    expect(loadConfig({}, {}).noticeIntervalSeconds).toBe(15);
+    expect(loadConfig({}, { ROTA_NOTICE_INTERVAL: '60' }).noticeIntervalSeconds).toBe(60);
+    expect(() => loadConfig({}, { ROTA_NOTICE_INTERVAL: '0' })).toThrow(/ROTA_NOTICE_INTERVAL must be 1–3600 seconds/);
+    expect(() => loadConfig({}, { ROTA_NOTICE_INTERVAL: 'often' })).toThrow(/ROTA_NOTICE_INTERVAL must be a whole number/);
+  });
+});

@@ -1,6 +1,6 @@
 // The audit log, for coordinators: who did what to which sign-up, offer, trade or other record, and when.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { listAudit } from '../../db/audit.js';
+import { listAudit } from '../../services/audit.js';
 import { requireReader, scopeOfRequest } from '../auth.js';
 import { IdParam, Nullable, errors } from '../schemas.js';
 
@@ -36,8 +36,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       requireReader(request);
       const { entity, entityId, before, limit } = request.query;
-      const rows = listAudit(app.db, { unitIds: scopeOfRequest(request).reads, ...(entity ? { entity } : {}), ...(entityId ? { entityId } : {}), ...(before ? { before } : {}), limit: limit ?? 100 });
-      return { entries: rows.map((r) => ({ ...r, at: new Date(r.at).toISOString() })) };
+      return { entries: listAudit(app.db, { unitIds: scopeOfRequest(request).reads, ...(entity ? { entity } : {}), ...(entityId ? { entityId } : {}), ...(before ? { before } : {}), limit: limit ?? 100 }) };
     },
   );
 };

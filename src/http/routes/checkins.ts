@@ -1,8 +1,7 @@
 // Check-in at the post (issue 15): the poster and its code, the shift leader's rotating code, the
 // rota's check-in settings, checking in and out, the desk's view of today and corrections.
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
-import type { CheckinRecord } from '../../db/checkins.js';
-import { hashToken } from '../../db/tokens.js';
+import { hashToken } from '../../services/tokens.js';
 import { RotaError } from '../../domain/errors.js';
 import { formatInstant } from '../../domain/time.js';
 import {
@@ -10,6 +9,7 @@ import {
   checkinsToday,
   checkOut,
   correctCheckin,
+  type CheckinRecord,
   getCheckinSettings,
   leaderCode,
   lookUpPost,

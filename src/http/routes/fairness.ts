@@ -1,6 +1,6 @@
 // Filling gaps fairly: gaps, ranked candidates, auto-fill, and a person's preferences and limits.
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
-import type { Locale } from '../../db/people.js';
+import type { Locale } from '../../domain/signup-rules.js';
 import { MAX_PER_MONTH, MAX_PER_WEEK } from '../../domain/fairness.js';
 import { formatInstant } from '../../domain/time.js';
 import {
@@ -206,7 +206,7 @@ const fairnessRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireCoordinator(request);
-      const result = autofill(app.db, proposals, actor, request.params.rotaId, request.body, now());
+      const result = await autofill(app.db, proposals, actor, request.params.rotaId, request.body, now());
       return autofillOut(result, request.query.lang ?? actor.locale);
     },
   );

@@ -1,10 +1,18 @@
 // Notices: a rota's group channel and schedule of notices, a person's choice of email, and the
 // coordinators' view of the outbox with a retry. Webhook URLs and secrets go in, never out whole.
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
-import type { Notice, NoticeSettings } from '../../db/notices.js';
 import { maskSecretUrl } from '../../domain/notices.js';
 import { formatInstant } from '../../domain/time.js';
-import { choosePersonChannel, configureRotaNotices, outbox, personNoticeChannel, retryNotice, rotaNotices } from '../../services/notices.js';
+import {
+  choosePersonChannel,
+  configureRotaNotices,
+  outbox,
+  personNoticeChannel,
+  retryNotice,
+  rotaNotices,
+  type Notice,
+  type NoticeSettings,
+} from '../../services/notices.js';
 import { requireCoordinator, requireReader, requireSelfOrCoordinator, scopeOfRequest } from '../auth.js';
 import { IdParam, Nullable, errors } from '../schemas.js';
 

@@ -1,8 +1,7 @@
 // People: create (with their personal link), list, edit, archive, and replace links.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { listPeople } from '../../db/people.js';
 import { RotaError } from '../../domain/errors.js';
-import { archivePerson, createPerson, requirePerson, rotateToken, updatePerson } from '../../services/people.js';
+import { archivePerson, createPerson, listPeople, requirePerson, rotateToken, updatePerson } from '../../services/people.js';
 import { requireCoordinator, requireReader, requireSelfOrCoordinator, scopeOfRequest } from '../auth.js';
 import { accessUrl, feedLinks } from '../links.js';
 import { IdParam, Name, Nullable, PersonSchema, errors, personOut } from '../schemas.js';

@@ -1,21 +1,21 @@
 // Rotas and their series: define once, edit this shift or this and all future, end.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { listRotas } from '../../db/schedule.js';
 import { formatDate, localToday } from '../../domain/time.js';
-import { loadSeries } from '../../db/schedule.js';
 import {
   archiveRota,
   createRota,
   createSeries,
   editSeries,
+  listRotas,
+  listSeries,
   requireRota,
   requireSeries,
   rotaTeamIds,
   rotateRotaFeed,
   seriesWarnings,
   updateRota,
+  type SeriesRecord,
 } from '../../services/schedule.js';
-import type { SeriesRecord } from '../../db/schedule.js';
 import { actorOf, requireCoordinator, scopeOfRequest } from '../auth.js';
 import { AffectedMode, AffectedSignupSchema, DateString, IdParam, Name, Nullable, RotaSchema, SeriesSchema, Text, errors, rotaOut, seriesOut } from '../schemas.js';
 
@@ -129,8 +129,7 @@ const rotaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags: ['series'], params: RotaParams, response: { 200: Type.Object({ series: Type.Array(SeriesSchema) }), ...errors } } },
     async (request) => {
       actorOf(request);
-      requireRota(app.db, request.params.rotaId);
-      return { series: loadSeries(app.db, { rotaIds: [request.params.rotaId] }).map(out) };
+      return { series: listSeries(app.db, request.params.rotaId).map(out) };
     },
   );
 

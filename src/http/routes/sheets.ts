@@ -1,7 +1,7 @@
 // Duty sheets: a rota's week or month as dates × posts with names, to print, open in Excel, or
 // paste into a chat group.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { buildSheet, sheetHtml, sheetText, sheetXlsx } from '../../services/sheets.js';
+import { renderSheet } from '../../services/sheets.js';
 import { actorOf } from '../auth.js';
 import { DateString, IdParam, errors } from '../schemas.js';
 
@@ -46,20 +46,20 @@ const sheetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const actor = actorOf(request);
       const { format = 'html', lang, from, to } = request.query;
-      const sheet = buildSheet(app.db, request.params.rotaId, { from, to }, lang ?? actor.locale, app.config.now());
+      const sheet = await renderSheet(app.db, request.params.rotaId, { from, to }, lang ?? actor.locale, app.config.now(), format);
       const name = `duty-sheet-${sheet.rotaId}-${sheet.from}-${sheet.to}`;
       // Names of people: not for shared caches.
       reply.header('cache-control', 'private, no-store');
-      if (format === 'text') return reply.type('text/plain; charset=utf-8').send(sheetText(sheet));
+      if (format === 'text') return reply.type('text/plain; charset=utf-8').send(sheet.body);
       if (format === 'xlsx') {
-        return reply.type(XLSX).header('content-disposition', `attachment; filename="${name}.xlsx"`).send(await sheetXlsx(sheet));
+        return reply.type(XLSX).header('content-disposition', `attachment; filename="${name}.xlsx"`).send(sheet.body);
       }
       return reply
         .type('text/html; charset=utf-8')
         .header('content-security-policy', SHEET_CSP)
         .header('x-content-type-options', 'nosniff')
         .header('content-disposition', `inline; filename="${name}.html"`)
-        .send(sheetHtml(sheet));
+        .send(sheet.body);
     },
   );
 };

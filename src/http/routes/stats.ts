@@ -1,8 +1,8 @@
 // Person-shift statistics (人次 and 人数) as JSON, CSV or XLSX.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { GROUP_BYS, statsCsv } from '../../domain/person-shifts.js';
-import { personShiftStats } from '../../services/stats.js';
-import { statsXlsx } from '../../services/stats-xlsx.js';
+import { GROUP_BYS } from '../../domain/person-shifts.js';
+import { UNIT_KINDS } from '../../db/schema.js';
+import { personShiftReport } from '../../services/stats.js';
 import { requireReader, scopeOfRequest } from '../auth.js';
 import { DateString, IdParam, errors } from '../schemas.js';
 
@@ -27,7 +27,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['stats'],
         description:
-          'Person-shifts (人次) and distinct people (人数) grouped by person, team (home team), rota or month. `Accept: text/csv` or `format=csv` for CSV (UTF-8 with BOM), ' +
+          'Person-shifts (人次) and distinct people (人数) grouped by person, team (home team), rota, month, or unit (`groupBy=unit&level=community&unitId=<street>`: one row per unit of that level in the street, counted by the rota\'s unit; a person in two rows is one person in the total). `Accept: text/csv` or `format=csv` for CSV (UTF-8 with BOM), ' +
           `\`Accept: ${XLSX}\` or \`format=xlsx\` for Excel. Headers follow \`lang\`, else the requester's language.`,
         querystring: Type.Object(
           {
@@ -36,6 +36,8 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
             to: Type.Optional(DateString),
             rotaId: Type.Optional(IdParam),
             teamId: Type.Optional(IdParam),
+            level: Type.Optional(Type.Union(UNIT_KINDS.map((k) => Type.Literal(k)), { description: 'groupBy=unit: the kind of unit each row is' })),
+            unitId: Type.Optional(IdParam),
             format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('xlsx')])),
             lang: Type.Optional(Type.Union([Type.Literal('zh-CN'), Type.Literal('en')])),
           },
@@ -64,19 +66,18 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const actor = requireReader(request);
       const { format, lang, ...query } = request.query;
-      const table = personShiftStats(app.db, { ...query, unitIds: scopeOfRequest(request).reads }, app.config.now());
       const locale = lang ?? actor.locale;
       const as = wants(request.headers.accept, format);
+      const { table, body } = await personShiftReport(app.db, { ...query, unitIds: scopeOfRequest(request).reads }, app.config.now(), as, locale);
       if (as === 'json') return table;
       const name = `person-shifts-${table.groupBy}-${table.from}-${table.to}`;
       if (as === 'csv') {
         return reply
           .header('content-type', 'text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="${name}.csv"`)
-          .send(statsCsv(table, locale));
+          .send(body!);
       }
-      const buffer = await statsXlsx(table, locale);
-      return reply.header('content-type', XLSX).header('content-disposition', `attachment; filename="${name}.xlsx"`).send(buffer);
+      return reply.header('content-type', XLSX).header('content-disposition', `attachment; filename="${name}.xlsx"`).send(body!);
     },
   );
 };
