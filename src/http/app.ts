@@ -21,6 +21,7 @@ import fairnessRoutes from './routes/fairness.js';
 import feedRoutes from './routes/feeds.js';
 import noticeRoutes from './routes/notices.js';
 import offerRoutes from './routes/offers.js';
+import overviewUnitRoutes from './routes/overview-units.js';
 import peopleImportRoutes from './routes/people-import.js';
 import peopleRoutes from './routes/people.js';
 import rotaRoutes from './routes/rotas.js';
@@ -229,6 +230,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<App>
       await api.register(sheetRoutes);
       await api.register(noticeRoutes);
       await api.register(checkinRoutes);
+      await api.register(overviewUnitRoutes);
     },
     { prefix: '/api/v1' },
   );

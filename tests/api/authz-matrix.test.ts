@@ -210,6 +210,8 @@ const CASES: Record<string, Case> = {
   'PATCH /api/v1/checkins/:signupId': { build: (w) => ({ url: `/api/v1/checkins/${w.signupId}`, body: { clearFlags: true } }), expect: COORDINATOR },
   'GET /api/v1/checkins/today': { build: () => ({ url: '/api/v1/checkins/today' }), expect: COORDINATOR },
 
+  // A unit's overview (the desk at each level) is for those who read it, and as if absent to others.
+  'GET /api/v1/overview/units/:unitId': { build: () => ({ url: '/api/v1/overview/units/1' }), expect: [401, 404, 404, 200, 401] },
   'GET /api/v1/stats/person-shifts': { build: () => ({ url: '/api/v1/stats/person-shifts?groupBy=person&from=2026-01-01&to=2026-12-31' }), expect: COORDINATOR },
 
   'GET /api/v1/day-calendars': { build: () => ({ url: '/api/v1/day-calendars' }), expect: READ },

@@ -269,7 +269,9 @@ export function gapsSection(ctx) {
     const query = new URLSearchParams({ from, to });
     if (select.value) query.set('rotaId', select.value);
     try {
-      const { gaps } = await api('GET', `/gaps?${query}`);
+      // Only the chosen unit's rotas (issue 13): a coordinator of several units sees one at a time.
+      const shown = new Set(ctx.rotas().map((r) => r.id));
+      const gaps = (await api('GET', `/gaps?${query}`)).gaps.filter((g) => shown.has(g.rotaId));
       list.replaceChildren(gaps.length ? h('ul', { class: 'cards' }, gaps.map((g) => gapCard(ctx, g, reload))) : h('p', { class: 'empty' }, t('gapsNone')));
     } catch (error) {
       notify('error', errorText(error));

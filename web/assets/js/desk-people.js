@@ -325,7 +325,7 @@ export function peopleSection(ctx) {
     event.preventDefault();
     busy(addPerson, async () => {
       const f = personForm.elements;
-      const person = { name: f.name.value.trim(), locale: f.locale.value, role: f.role.value };
+      const person = { name: f.name.value.trim(), locale: f.locale.value, role: f.role.value, ...ctx.unitBody() };
       if (f.phone.value.trim()) person.phone = f.phone.value.trim();
       if (f.team.value) person.teamIds = [Number(f.team.value)];
       try {

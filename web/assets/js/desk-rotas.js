@@ -265,7 +265,7 @@ export function rotasSection(ctx) {
         const location = form.elements.location.value.trim();
         const contactPersonId = contactOf(form.elements.contact.value);
         try {
-          const rota = await api('POST', '/rotas', { name, timezone: form.elements.timezone.value, ...(location ? { location } : {}), ...(contactPersonId ? { contactPersonId } : {}) });
+          const rota = await api('POST', '/rotas', { name, timezone: form.elements.timezone.value, ...(location ? { location } : {}), ...(contactPersonId ? { contactPersonId } : {}), ...ctx.unitBody() });
           await api('POST', `/rotas/${rota.id}/series`, body);
           form.reset();
           series.dispatchEvent(new Event('reset-rule'));

@@ -69,7 +69,9 @@ export function weekSection(ctx) {
     const query = new URLSearchParams({ from: weekStart, to: addDays(weekStart, 6) });
     if (state.rotaFilter) query.set('rotaId', state.rotaFilter);
     try {
-      state.shifts = (await api('GET', `/shifts?${query}`)).shifts;
+      // Only the chosen unit's rotas (issue 13).
+      const shown = new Set(ctx.rotas().map((r) => r.id));
+      state.shifts = (await api('GET', `/shifts?${query}`)).shifts.filter((s) => shown.has(s.rotaId));
     } catch (error) {
       notify('error', errorText(error));
     }

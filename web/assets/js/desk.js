@@ -1,14 +1,18 @@
 // The coordinator's desk: one module per section (desk-*.js), put together here. Every section
 // shares one context: what the desk knows (rotas, people, calendars) and what to do after a change,
 // so that a new rota or person shows in every section at once, the new rota chosen, with no reload.
+// With units (issue 13), the chosen unit scopes every section; a street or district opens with its
+// communities' overview, and a viewer gets only that.
 import { api } from './api.js';
 import { cancelDaySection } from './desk-days.js';
 import { autofillSection, gapsSection, sheetSection } from './desk-gaps.js';
 import { noticesSection } from './desk-notices.js';
+import { OVERVIEW_KINDS, overviewSection } from './desk-overview.js';
 import { importSection, peopleSection, qrCardsSection } from './desk-people.js';
 import { rotasSection } from './desk-rotas.js';
 import { isLocalLink, startSection } from './desk-start.js';
 import { statsSection } from './desk-stats.js';
+import { chosenUnit, loadUnits, subtreeOf, unitsSection } from './desk-units.js';
 import { weekSection } from './desk-week.js';
 import { addStrings, onLangChange, t } from './i18n.js';
 import { startPage } from './page.js';
@@ -54,6 +58,8 @@ const PROGRESS_KEY = 'rota.desk.progress';
 
 /** The sections in page order, by name, with the nav link's words (none for the checklist). */
 const SECTIONS = [
+  ['units', unitsSection, null],
+  ['overview', overviewSection, 'navOverview'],
   ['start', startSection, null],
   ['gaps', gapsSection, 'navGaps'],
   ['week', weekSection, 'navWeek'],
@@ -68,7 +74,7 @@ const SECTIONS = [
   ['notices', noticesSection, 'navNotices'],
 ];
 
-const state = { me: null, rotas: [], series: new Map(), people: [], teams: [], dayCalendars: [] };
+const state = { me: null, rotas: [], series: new Map(), people: [], teams: [], dayCalendars: [], units: null, unit: null, inUnit: () => true };
 const done = JSON.parse(localStorage.getItem(PROGRESS_KEY) ?? '{}');
 /** The built sections, by name: `{ section, render(opts), reload?, keep? }`. */
 const parts = new Map();
@@ -96,12 +102,21 @@ function mark(step) {
   parts.get('start')?.render();
 }
 
+/** Things of the chosen unit and below it (those of no unit, from before units, everywhere). */
+const mine = (list) => list.filter((x) => x.unitId === undefined || x.unitId === null || state.inUnit(x.unitId));
+
 const ctx = {
   me: () => state.me,
-  rotas: () => state.rotas,
+  rotas: () => mine(state.rotas),
   series: (rotaId) => state.series.get(rotaId) ?? [],
-  people: () => state.people,
-  teams: () => state.teams,
+  people: () => mine(state.people),
+  teams: () => mine(state.teams),
+  /** The units the caller holds a role in (each with `role`), and the chosen one. */
+  roles: () => state.units?.roles ?? [],
+  unit: () => state.unit,
+  /** What a new rota or person carries so it is made in the chosen unit (nothing to choose: the server's default). */
+  unitBody: () => (ctx.roles().length > 1 ? { unitId: state.unit.id } : {}),
+  chooseUnit: (id) => showDesk(ctx.roles().find((u) => u.id === id)),
   dayCalendars: () => state.dayCalendars,
   zone: () => state.rotas[0]?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
   localLinks: () => isLocalLink(state.me.feedUrl),
@@ -127,9 +142,17 @@ const ctx = {
   },
 };
 
+/** The sections the chosen unit shows: a viewer reads the overview; a street or district opens with it. */
+function sectionsShown() {
+  const unit = state.unit;
+  if (!unit) return SECTIONS.filter(([name]) => name !== 'units' && name !== 'overview');
+  if (unit.role === 'viewer') return SECTIONS.filter(([name]) => name === 'units' || name === 'overview');
+  return SECTIONS.filter(([name]) => name !== 'overview' || OVERVIEW_KINDS.has(unit.kind));
+}
+
 /** Builds each section; on a language switch, rebuilds those that do not keep their forms. */
 function buildParts() {
-  for (const [name, make] of SECTIONS) {
+  for (const [name, make] of sectionsShown()) {
     if (parts.get(name)?.keep) continue;
     const part = make(ctx);
     parts.get(name)?.section.replaceWith(part.section);
@@ -147,13 +170,33 @@ async function start() {
     main.replaceChildren(h('h1', {}, t('noLinkTitle')), h('p', {}, t('noLinkText')));
     return;
   }
-  if (me.role !== 'coordinator') {
+  state.units = await loadUnits();
+  // A viewer (a street or district office) holds no coordinator role, yet has a desk to read.
+  if (me.role !== 'coordinator' && !state.units?.roles.length) {
     main.replaceChildren(h('h1', { 'data-i18n': 'deskTitle' }, t('deskTitle')), h('p', { 'data-i18n': 'deskOnly' }, t('deskOnly')), h('a', { class: 'button primary', href: '/me', 'data-i18n': 'deskGoMe' }, t('deskGoMe')));
     return;
   }
   state.me = me;
-  const [calendars] = await Promise.all([api('GET', '/day-calendars'), loadRotas(), loadPeople()]);
-  state.dayCalendars = calendars.dayCalendars;
+  await showDesk(chosenUnit(state.units?.roles ?? []));
+  onLangChange(() => {
+    buildParts();
+    renderParts();
+  });
+}
+
+let loaded = false;
+
+/** Draws the desk for a unit (null: a server without units): its sections, scoped to it. */
+async function showDesk(unit) {
+  state.unit = unit;
+  const below = unit ? subtreeOf(state.units.units, unit.id) : null;
+  state.inUnit = (id) => !below || below.has(id);
+  if (unit?.role !== 'viewer' && !loaded) {
+    const [calendars] = await Promise.all([api('GET', '/day-calendars'), loadRotas(), loadPeople()]);
+    state.dayCalendars = calendars.dayCalendars;
+    loaded = true;
+  }
+  parts.clear();
   buildParts();
   const navLink = (href, key) => h('li', {}, h('a', { href, 'data-i18n': key }, t(key)));
   const sectionId = (name) => parts.get(name).section.id;
@@ -162,15 +205,11 @@ async function start() {
     h(
       'nav',
       { 'aria-label': t('deskTitle'), 'data-i18n-label': 'deskTitle' },
-      h('ul', { class: 'desk-nav' }, SECTIONS.filter(([, , key]) => key).map(([name, , key]) => navLink(`#${sectionId(name)}`, key)), navLink('/me', 'homeMe')),
+      h('ul', { class: 'desk-nav' }, sectionsShown().filter(([, , key]) => key).map(([name, , key]) => navLink(`#${sectionId(name)}`, key)), navLink('/me', 'homeMe')),
     ),
     ...[...parts.values()].map((part) => part.section),
   );
   await renderParts();
-  onLangChange(() => {
-    buildParts();
-    renderParts();
-  });
 }
 
 start();
