@@ -2,7 +2,7 @@
 // wall times are text (`YYYY-MM-DD`, `YYYY-MM-DDTHH:MM`) in the rota's zone.
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { PersonPreferences } from '../domain/types.js';
+import { UNIT_KINDS, type PersonPreferences } from '../domain/types.js';
 
 export const people = sqliteTable(
   'people',
@@ -26,8 +26,6 @@ export const people = sqliteTable(
   (t) => [uniqueIndex('people_access_token_hash').on(t.accessTokenHash), uniqueIndex('people_feed_token').on(t.feedToken), index('people_unit').on(t.unitId)],
 );
 
-export const UNIT_KINDS = ['district', 'street', 'community', 'estate', 'building'] as const;
-export type UnitKind = (typeof UNIT_KINDS)[number];
 
 /** The tree a deployment serves (区—街道—社区—小区—楼栋): rotas, people, teams and day calendars belong to a unit. */
 export const units = sqliteTable(

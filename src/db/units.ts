@@ -1,7 +1,8 @@
 // Units (区—街道—社区—小区—楼栋), their closure and people's roles in them; drizzle rows stop here.
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Conn } from './connection.js';
-import { people, rotas, signups, series, teams, dayCalendars, notices, offers, trades, unitClosure, unitRoles, units, type UnitKind } from './schema.js';
+import type { UnitKind } from '../domain/types.js';
+import { people, rotas, signups, series, seriesCheckin, teams, dayCalendars, notices, offers, trades, unitClosure, unitRoles, units } from './schema.js';
 
 export type { UnitKind };
 export type UnitRole = 'coordinator' | 'viewer';
@@ -140,4 +141,23 @@ export function unitOf(db: Conn, kind: Owned, id: string | number): number | nul
     case 'notice':
       return one(db.select({ unitId: rotas.unitId }).from(notices).innerJoin(rotas, eq(rotas.id, notices.rotaId)).where(eq(notices.id, n)).get());
   }
+}
+
+/** A person's home unit, or null (no such person, or none set). */
+export function homeUnitOf(db: Conn, personId: number): number | null {
+  return db.select({ unitId: people.unitId }).from(people).where(eq(people.id, personId)).get()?.unitId ?? null;
+}
+
+export function personExists(db: Conn, personId: number): boolean {
+  return db.select({ id: people.id }).from(people).where(eq(people.id, personId)).get() !== undefined;
+}
+
+/** The role column that follows a person's unit roles. */
+export function setPersonRole(db: Conn, personId: number, role: 'coordinator' | 'volunteer', at: number): void {
+  db.update(people).set({ role, updatedAt: at }).where(eq(people.id, personId)).run();
+}
+
+/** The series a check-in code opens, or null for an unknown or replaced code. */
+export function seriesOfCheckinCode(db: Conn, code: string): number | null {
+  return db.select({ seriesId: seriesCheckin.seriesId }).from(seriesCheckin).where(eq(seriesCheckin.code, code)).get()?.seriesId ?? null;
 }

@@ -117,3 +117,7 @@ export interface FeedSignup {
   localDate: string;
   cancelReason: 'left' | 'removed' | 'given_away' | 'shift_changed' | null;
 }
+
+/** The levels of the unit tree, top down (区—街道—社区—小区—楼栋). */
+export const UNIT_KINDS = ['district', 'street', 'community', 'estate', 'building'] as const;
+export type UnitKind = (typeof UNIT_KINDS)[number];

@@ -1,20 +1,22 @@
 // Units and scoped roles (issue 13): who may see and manage what, resolved once per request.
-import { eq } from 'drizzle-orm';
 import type { Conn, Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
-import { people, seriesCheckin } from '../db/schema.js';
 import { transaction } from '../db/store.js';
 import {
   ancestorIds,
   deleteRole,
   getUnit,
+  homeUnitOf,
   insertUnit,
   listUnits,
+  personExists,
   putRole,
   renameUnit,
   rolesIn,
   rolesOf,
   rootUnitIds,
+  seriesOfCheckinCode,
+  setPersonRole,
   subtreeIds,
   unitOf,
   type Owned,
@@ -23,6 +25,7 @@ import {
   type UnitRole,
 } from '../db/units.js';
 import { RotaError } from '../domain/errors.js';
+import { UNIT_KINDS } from '../domain/types.js';
 import { requireName } from '../domain/validate.js';
 
 /** What one signed-in person can reach, as sets of unit ids. */
@@ -39,7 +42,6 @@ export interface Scope {
   readsTargets: boolean;
 }
 
-const KIND_ORDER: readonly UnitKind[] = ['district', 'street', 'community', 'estate', 'building'];
 
 export function scopeOf(db: Conn, person: { id: number; unitId: number | null }): Scope {
   const roles = rolesOf(db, person.id);
@@ -56,8 +58,7 @@ export function scopeOf(db: Conn, person: { id: number; unitId: number | null })
 export function defaultUnitOf(db: Conn, actor: { id: number }): number {
   const coordinated = rolesOf(db, actor.id).find((r) => r.role === 'coordinator');
   if (coordinated) return coordinated.unitId;
-  const home = db.select({ unitId: people.unitId }).from(people).where(eq(people.id, actor.id)).get()?.unitId;
-  return home ?? rootUnitIds(db)[0]!;
+  return homeUnitOf(db, actor.id) ?? rootUnitIds(db)[0]!;
 }
 
 export function requireUnit(db: Conn, id: number): Unit {
@@ -76,7 +77,7 @@ export function createUnit(db: Db, actor: { id: number }, scope: Scope, input: {
     } else {
       const parent = requireUnit(tx, parentId);
       if (!scope.manages.has(parent.id)) throw new RotaError('FORBIDDEN', 'Only a coordinator of the parent unit can add units below it.');
-      if (KIND_ORDER.indexOf(input.kind) <= KIND_ORDER.indexOf(parent.kind)) {
+      if (UNIT_KINDS.indexOf(input.kind) <= UNIT_KINDS.indexOf(parent.kind)) {
         throw new RotaError('VALIDATION', `A ${input.kind} cannot sit below a ${parent.kind}: units go district, street, community, estate, building.`, { field: 'kind' });
       }
     }
@@ -106,13 +107,13 @@ export function visibleUnits(db: Conn, scope: Scope, parentId?: number): Unit[] 
 /** The person's role column follows their unit roles: a coordinator somewhere is a coordinator. */
 function syncRole(tx: Conn, personId: number, now: Date): void {
   const coordinates = rolesOf(tx, personId).some((r) => r.role === 'coordinator');
-  tx.update(people).set({ role: coordinates ? 'coordinator' : 'volunteer', updatedAt: now.getTime() }).where(eq(people.id, personId)).run();
+  setPersonRole(tx, personId, coordinates ? 'coordinator' : 'volunteer', now.getTime());
 }
 
 export function grantRole(db: Db, actor: { id: number }, unitId: number, input: { personId: number; role: UnitRole }, now: Date): void {
   transaction(db, (tx) => {
     requireUnit(tx, unitId);
-    if (!tx.select({ id: people.id }).from(people).where(eq(people.id, input.personId)).get()) throw new RotaError('NOT_FOUND', `No person has id ${input.personId}.`);
+    if (!personExists(tx, input.personId)) throw new RotaError('NOT_FOUND', `No person has id ${input.personId}.`);
     putRole(tx, input.personId, unitId, input.role, now.getTime());
     syncRole(tx, input.personId, now);
     writeAudit(tx, now, { actorId: actor.id, action: 'unit.role.grant', entity: 'unit', entityId: unitId, detail: { ...input } });
@@ -220,8 +221,8 @@ export function checkTargets(db: Conn, actorId: number, scope: Scope, targets: T
 }
 
 function checkinCodeUnit(db: Conn, code: string): number | null | undefined {
-  const row = db.select({ seriesId: seriesCheckin.seriesId }).from(seriesCheckin).where(eq(seriesCheckin.code, code)).get();
-  return row ? unitOf(db, 'series', row.seriesId) : undefined;
+  const seriesId = seriesOfCheckinCode(db, code);
+  return seriesId === null ? undefined : unitOf(db, 'series', seriesId);
 }
 
 function notFound(target: Target): string {

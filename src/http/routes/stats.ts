@@ -1,7 +1,7 @@
 // Person-shift statistics (人次 and 人数) as JSON, CSV or XLSX.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { GROUP_BYS } from '../../domain/person-shifts.js';
-import { UNIT_KINDS } from '../../db/schema.js';
+import { UNIT_KINDS } from '../../domain/types.js';
 import { personShiftReport } from '../../services/stats.js';
 import { requireReader, scopeOfRequest } from '../auth.js';
 import { DateString, IdParam, errors } from '../schemas.js';
