@@ -127,7 +127,7 @@ async function main(argv: string[]): Promise<number> {
       ensureFirstCoordinator(config, db);
       const { summary, links } = seedDemo(db, config.now());
       process.stdout.write(`${summary}\n`);
-      if (links.length > 0) process.stdout.write(`\nPersonal links to try each role (shown only once):\n${links.map((l) => `  ${l.label} (person ${l.personId}):\n    ${accessUrl(config, l.token)}`).join('\n')}\n`);
+      if (links.length > 0) process.stdout.write(`\nPersonal links to try each role (shown only once):\n${links.map((l) => `  ${l.label}, person ${l.personId}:\n    ${accessUrl(config, l.token)}`).join('\n')}\n`);
       db.$client.close();
       return 0;
     }

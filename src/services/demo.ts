@@ -121,7 +121,7 @@ export function seedDemo(db: Db, now: Date): DemoResult {
   putDays(db, actor, term.id, breaks, undefined, now);
   // The rota's contact: the coordinator captains call inside the lock window (issue 14, item 4).
   const contact = createPerson(db, actor, { name: '社区网格员 陈老师', role: 'coordinator', phone: '13800138000', locale: 'zh-CN', unitId: fenghua }, now);
-  const links: DemoLink[] = [{ label: '风华社区 coordinator (the rota\'s contact)', personId: contact.person.id, token: contact.accessToken }];
+  const links: DemoLink[] = [{ label: '风华社区 coordinator (陈老师, the rota\'s contact)', personId: contact.person.id, token: contact.accessToken }];
   const rota = createRota(
     db,
     actor,
@@ -167,7 +167,7 @@ export function seedDemo(db: Db, now: Date): DemoResult {
   });
   const office = createPerson(db, actor, { name: '南山街道办 志愿服务站', locale: 'zh-CN', unitId: street }, now);
   grantRole(db, actor, street, { personId: office.person.id, role: 'viewer' }, now);
-  links.push({ label: '南山街道 viewer (reads every community\'s lists and reports)', personId: office.person.id, token: office.accessToken });
+  links.push({ label: '南山街道 viewer (the street office: reads every community\'s lists and reports)', personId: office.person.id, token: office.accessToken });
 
   return {
     summary: [

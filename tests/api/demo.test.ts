@@ -120,6 +120,29 @@ describe('the demo street and its communities', () => {
     expect(gaps.every((g) => g.missing === 2)).toBe(true);
   });
 
+  it('on a database already in use, adds 南山街道 as a new top-level unit, leaving the existing community as it was', async () => {
+    const other = await makeApp(NOW);
+    try {
+      const own = await other.call('POST', '/api/v1/rotas', { body: { name: '本社区 值守', timezone: 'Asia/Shanghai' } });
+      expect(own.status).toBe(201);
+      const { summary, links: otherLinks } = seedDemo(other.db, new Date(NOW));
+      expect(summary).toContain('192 attended person-shifts');
+      const units = (await other.call('GET', '/api/v1/units')).body.units as { id: number; name: string; kind: string; parentId: number | null }[];
+      expect(units.filter((u) => u.parentId === null).map((u) => [u.name, u.kind])).toEqual([
+        ['本社区', 'community'],
+        ['南山街道', 'street'],
+      ]);
+      // The coordinator of every top-level unit coordinates the new street too, so sees all four rotas.
+      expect(((await other.call('GET', '/api/v1/rotas')).body.rotas as { name: string }[]).map((r) => r.name).sort()).toEqual(
+        ['本社区 值守', '平安上学路 护学岗', '高新社区 夜间巡逻', '蔚蓝海岸 护学岗'].sort(),
+      );
+      const fenghuaToken = otherLinks.find((l) => l.label.startsWith('风华社区 coordinator'))!.token;
+      expect(((await other.call('GET', '/api/v1/rotas', { token: fenghuaToken })).body.rotas as { name: string }[]).map((r) => r.name)).toEqual(['平安上学路 护学岗']);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('is the same history when seeded again in another database', async () => {
     const other = await makeApp(NOW);
     try {
