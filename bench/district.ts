@@ -1,5 +1,6 @@
-// The benchmark's data set: a district of 500 communities (teams) with 100 people each, one rota
-// per community with four series (2,000 in all), and about a million sign-ups. Rows are written
+// The benchmark's data set: a district (unit) of 10 streets and 500 communities, each community a
+// unit with its team of 100 people homed in it, its one rota with four series (2,000 in all), and
+// about a million sign-ups; the district coordinator coordinates the district unit. Rows are written
 // with raw prepared statements in one transaction, but they are valid rows: shift ids come from
 // shiftId(), starts and ends from the real expansion, capacities are respected and nobody holds
 // two overlapping shifts.
@@ -9,9 +10,15 @@ import { NO_DAYS, PRESET_CALENDARS, mergeCalendars, type DayRules } from '../src
 import { expandSeries, type SeriesDef, type Shift } from '../src/domain/recurrence.js';
 
 /** Bump when the data set changes, so a cached seeded file is not reused. */
-export const SEED_VERSION = 1;
+export const SEED_VERSION = 2;
 
 export const TEAMS = 500;
+const STREETS = 10;
+/** Unit ids: the migration's starting unit becomes the district, then the streets, then one community per team. */
+const DISTRICT_UNIT = 1;
+const streetUnit = (street: number) => DISTRICT_UNIT + street;
+const communityUnit = (team: number) => DISTRICT_UNIT + STREETS + team;
+const streetOf = (team: number) => Math.ceil((team * STREETS) / TEAMS);
 const PEOPLE_PER_TEAM = 100;
 /** People per series group: each series of a community has its own 25 regulars. */
 const GROUP = 25;
@@ -73,6 +80,8 @@ export interface Target {
 
 export interface Manifest {
   seedVersion: number;
+  /** The district, its streets and its communities. */
+  units: number;
   signups: number;
   people: number;
   series: number;
@@ -134,12 +143,17 @@ export function seedDistrict(file: string): Manifest {
   const cnDays = mergeCalendars([PRESET_CALENDARS.get('cn-mainland')!.days]);
   const created = Date.parse('2025-12-01T02:00:00Z');
 
-  const insertTeam = db.prepare('INSERT INTO teams (id, name, feed_token, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
+  // The migration gave the empty database its starting unit (id 1, a community); it becomes the district.
+  const makeDistrict = db.prepare("UPDATE units SET name = ?, kind = 'district' WHERE id = ?");
+  const insertUnit = db.prepare('INSERT INTO units (id, name, kind, parent_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const insertClosure = db.prepare('INSERT INTO unit_closure (ancestor_id, descendant_id, depth) VALUES (?, ?, ?)');
+  const insertRole = db.prepare("INSERT INTO unit_roles (person_id, unit_id, role, created_at) VALUES (?, ?, 'coordinator', ?)");
+  const insertTeam = db.prepare('INSERT INTO teams (id, name, unit_id, feed_token, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)');
   const insertPerson = db.prepare(
-    "INSERT INTO people (id, name, phone, locale, role, home_team_id, access_token_hash, feed_token, created_at, updated_at) VALUES (?, ?, ?, 'zh-CN', ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO people (id, name, phone, locale, role, home_team_id, unit_id, access_token_hash, feed_token, created_at, updated_at) VALUES (?, ?, ?, 'zh-CN', ?, ?, ?, ?, ?, ?, ?)",
   );
   const insertMember = db.prepare('INSERT INTO team_members (team_id, person_id, joined_at) VALUES (?, ?, ?)');
-  const insertRota = db.prepare('INSERT INTO rotas (id, name, timezone, location, feed_token, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insertRota = db.prepare('INSERT INTO rotas (id, name, timezone, location, unit_id, feed_token, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   const insertRotaTeam = db.prepare('INSERT INTO rota_teams (rota_id, team_id) VALUES (?, ?)');
   const insertSeries = db.prepare('INSERT INTO series (id, rota_id, label, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
   const insertVersion = db.prepare(
@@ -151,7 +165,7 @@ export function seedDistrict(file: string): Manifest {
   );
 
   const hash = (token: string) => createHash('sha256').update(token).digest('hex');
-  const manifest: Manifest = { seedVersion: SEED_VERSION, signups: 0, people: 0, series: 0, signupTargets: [], insertTargets: [] };
+  const manifest: Manifest = { seedVersion: SEED_VERSION, units: 0, signups: 0, people: 0, series: 0, signupTargets: [], insertTargets: [] };
 
   const signUp = (shift: Shift, person: number, j: number) => {
     const ended = shift.end <= SEEDED_AT;
@@ -163,19 +177,33 @@ export function seedDistrict(file: string): Manifest {
     return !cancelled;
   };
 
+  /** A unit below `parents` (nearest first), with its closure rows. */
+  const addUnit = (id: number, name: string, kind: 'street' | 'community', parents: number[]) => {
+    insertUnit.run(id, name, kind, parents[0], created, created);
+    insertClosure.run(id, id, 0);
+    parents.forEach((ancestor, depth) => insertClosure.run(ancestor, id, depth + 1));
+    manifest.units++;
+  };
+
   db.transaction(() => {
-    insertPerson.run(COORDINATOR_ID, '区志愿者协会 District coordinator', null, 'coordinator', null, hash(accessToken(COORDINATOR_ID)), feedToken(COORDINATOR_ID), created, created);
+    makeDistrict.run('南山区 District', DISTRICT_UNIT);
+    manifest.units++;
+    for (let street = 1; street <= STREETS; street++) addUnit(streetUnit(street), `第${street}街道 Street ${street}`, 'street', [DISTRICT_UNIT]);
+    insertPerson.run(COORDINATOR_ID, '区志愿者协会 District coordinator', null, 'coordinator', null, DISTRICT_UNIT, hash(accessToken(COORDINATOR_ID)), feedToken(COORDINATOR_ID), created, created);
+    insertRole.run(COORDINATOR_ID, DISTRICT_UNIT, created);
     manifest.people++;
     for (let team = 1; team <= TEAMS; team++) {
       const name = `第${team}社区 Community ${team}`;
-      insertTeam.run(team, name, derived('team-feed', team), created, created);
+      const unit = communityUnit(team);
+      addUnit(unit, name, 'community', [streetUnit(streetOf(team)), DISTRICT_UNIT]);
+      insertTeam.run(team, name, unit, derived('team-feed', team), created, created);
       for (let i = 0; i < PEOPLE_PER_TEAM; i++) {
         const id = personId(team, i);
-        insertPerson.run(id, `志愿者 ${team}-${i}`, `1380000${String(id).padStart(4, '0')}`, 'volunteer', team, hash(accessToken(id)), feedToken(id), created, created);
+        insertPerson.run(id, `志愿者 ${team}-${i}`, `1380000${String(id).padStart(4, '0')}`, 'volunteer', team, unit, hash(accessToken(id)), feedToken(id), created, created);
         insertMember.run(team, id, created);
         manifest.people++;
       }
-      insertRota.run(team, `${name} 值守`, ZONE, `${name} 东门`, derived('rota-feed', team), created, created);
+      insertRota.run(team, `${name} 值守`, ZONE, `${name} 东门`, unit, derived('rota-feed', team), created, created);
       insertRotaTeam.run(team, team);
 
       let captainInWindow = 0;

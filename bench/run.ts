@@ -84,7 +84,7 @@ function cachedDistrict(): { file: string; manifest: Manifest } {
   const manifest = seedDistrict(tmp);
   renameSync(tmp, file);
   writeFileSync(manifestFile, JSON.stringify(manifest));
-  log(`Seeded ${manifest.people} people, ${manifest.series} series, ${manifest.signups} sign-ups in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+  log(`Seeded ${manifest.units} units, ${manifest.people} people, ${manifest.series} series, ${manifest.signups} sign-ups in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
   return { file, manifest };
 }
 
@@ -550,7 +550,7 @@ async function main(): Promise<void> {
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
-    dataset: { seedVersion: SEED_VERSION, people: manifest.people, series: manifest.series, signups: manifest.signups, teams: TEAMS },
+    dataset: { seedVersion: SEED_VERSION, units: manifest.units, people: manifest.people, series: manifest.series, signups: manifest.signups, teams: TEAMS },
     settings: { secondsPerRound: SECONDS, rounds: ROUNDS, synchronous: process.env.ROTA_SYNCHRONOUS ?? 'FULL', writeConnections: WRITE_CONNECTIONS, readConnections: READ_CONNECTIONS },
     rows,
   };

@@ -15,7 +15,7 @@ const USAGE = `Usage: rota <command> [options]
 Commands:
   serve                 start the service (creates the first coordinator on a fresh database)
   migrate               apply pending database migrations and exit
-  demo                  add the demo community: 33 buildings, 75 captains, a school-gate rota
+  demo                  add the demo street: 风华社区 (33 buildings, 75 captains, a school-gate rota) and two neighbours
   token <personId>      replace a person's personal link and print the new one
   backup <file>         write a consistent copy of the database to <file> while it runs
 
@@ -125,8 +125,9 @@ async function main(argv: string[]): Promise<number> {
       const db = openDb(config.dbPath, config.synchronous);
       // Without this, demo would make the coordinator itself and `serve` would never show a link.
       ensureFirstCoordinator(config, db);
-      const summary = seedDemo(db, config.now());
+      const { summary, links } = seedDemo(db, config.now());
       process.stdout.write(`${summary}\n`);
+      if (links.length > 0) process.stdout.write(`\nPersonal links to try each role (shown only once):\n${links.map((l) => `  ${l.label}, person ${l.personId}:\n    ${accessUrl(config, l.token)}`).join('\n')}\n`);
       db.$client.close();
       return 0;
     }
