@@ -161,3 +161,12 @@ export function setPersonRole(db: Conn, personId: number, role: 'coordinator' | 
 export function seriesOfCheckinCode(db: Conn, code: string): number | null {
   return db.select({ seriesId: seriesCheckin.seriesId }).from(seriesCheckin).where(eq(seriesCheckin.code, code)).get()?.seriesId ?? null;
 }
+
+/**
+ * Renames a root unit with nothing below it and hangs it under a new root `parentId`: as it has
+ * no descendants, its closure gains one row.
+ */
+export function hangUnderRoot(db: Conn, unitId: number, input: { name: string; parentId: number }, at: number): void {
+  db.update(units).set({ name: input.name, parentId: input.parentId, updatedAt: at }).where(eq(units.id, unitId)).run();
+  db.insert(unitClosure).values({ ancestorId: input.parentId, descendantId: unitId, depth: 1 }).run();
+}

@@ -1,13 +1,11 @@
 // Demo data shaped like the founding story: 鼎太风华小区 in 风华社区, 南山街道 — 75 building
 // captains for 33 buildings, staffing the school route (平安上学路) every school morning.
-import { eq } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
 import { insertSignup } from '../db/signups.js';
 import { listPeople } from '../db/people.js';
 import { listRotas } from '../db/schedule.js';
-import { unitClosure, units } from '../db/schema.js';
-import { getUnit, insertUnit, putRole, rootUnitIds } from '../db/units.js';
+import { getUnit, hangUnderRoot, insertUnit, putRole, rootUnitIds } from '../db/units.js';
 import { dateRange, formatDate, localToday } from '../domain/time.js';
 import { createCalendar, putDays } from './calendars.js';
 import { createPerson, createTeam, ensureCoordinator, listTeams } from './people.js';
@@ -84,9 +82,7 @@ function placeStreet(db: Db, actorId: number, now: Date): { street: number; feng
     putRole(db, actorId, street, 'coordinator', at);
     return { street, fenghua: insertUnit(db, { name: '风华社区', kind: 'community', parentId: street }, at) };
   }
-  // The starting unit has nothing below it, so hanging it under the street is one closure row.
-  db.update(units).set({ name: '风华社区', parentId: street, updatedAt: at }).where(eq(units.id, start.id)).run();
-  db.insert(unitClosure).values({ ancestorId: street, descendantId: start.id, depth: 1 }).run();
+  hangUnderRoot(db, start.id, { name: '风华社区', parentId: street }, at);
   return { street, fenghua: start.id };
 }
 

@@ -42,7 +42,6 @@ export interface Scope {
   readsTargets: boolean;
 }
 
-
 export function scopeOf(db: Conn, person: { id: number; unitId: number | null }): Scope {
   const roles = rolesOf(db, person.id);
   const manages = new Set(subtreeIds(db, roles.filter((r) => r.role === 'coordinator').map((r) => r.unitId)));
