@@ -131,10 +131,11 @@ function start(args: string[], env: NodeJS.ProcessEnv, listening: RegExp, logFil
   });
 }
 
+/** Stops a process and resolves once its output pipes are drained too ('close', not 'exit': what it wrote last may still be in the pipe). */
 function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+  if (child.exitCode !== null && child.stdout?.readableEnded !== false) return Promise.resolve();
   return new Promise((resolve) => {
-    child.once('exit', () => resolve());
+    child.once('close', () => resolve());
     child.kill('SIGTERM');
   });
 }
