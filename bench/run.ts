@@ -99,8 +99,8 @@ function freshCopy(from: string, to: string): void {
 interface Server {
   child: ChildProcess;
   url: string;
-  /** The last few KiB the server wrote, for its report at exit. */
-  tail(): string;
+  /** The event-loop report line the server printed at exit (ROTA_REPORT_LOOP_DELAY=1), or ''. */
+  report(): string;
 }
 
 /** Spawns a server and resolves once a line of its output matches `listening`. */
@@ -111,17 +111,21 @@ function start(args: string[], env: NodeJS.ProcessEnv, listening: RegExp, logFil
   return new Promise((resolve, reject) => {
     let seen = '';
     let done = false;
-    let tail = '';
+    let partial = '';
+    let report = '';
     child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
     child.stdout!.on('data', (chunk: Buffer) => {
       sink?.write(chunk);
-      tail = (tail + chunk.toString()).slice(-4096);
+      // The report line is kept wherever it falls: the logger's buffered lines may follow it.
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) if (line.startsWith('{"eventLoopDelayMs"')) report = line;
       if (done) return;
       seen += chunk.toString();
       const match = listening.exec(seen);
       if (match) {
         done = true;
-        resolve({ child, url: match[1] ?? '', ms: performance.now() - began, tail: () => tail });
+        resolve({ child, url: match[1] ?? '', ms: performance.now() - began, report: () => report });
       }
     });
     child.on('exit', (code) => {
@@ -544,7 +548,7 @@ async function main(): Promise<void> {
     await stop(rota.child);
     await stop(ceiling.child);
   }
-  rows.push(loopDelayRow(rota.tail()));
+  rows.push(loopDelayRow(rota.report()));
 
   printTable(rows);
   if (rows.some((r) => r.pass === false)) process.exitCode = 1;
@@ -633,8 +637,7 @@ async function loadAny(base: string, next: Next, connections: number, seconds: n
 }
 
 /** The server's own report, at exit, of how long requests held its event loop during all the runs. */
-function loopDelayRow(output: string): Row {
-  const line = output.split('\n').reverse().find((l) => l.startsWith('{"eventLoopDelayMs"'));
+function loopDelayRow(line: string): Row {
   const delay = line ? (JSON.parse(line) as { eventLoopDelayMs: { p50: number; p99: number; max: number } }).eventLoopDelayMs : null;
   return {
     endpoint: 'event loop delay in the server, all runs (p99)',

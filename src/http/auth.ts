@@ -1,5 +1,5 @@
 // Bearer tokens: an access token acts for one person; feed tokens never open the API.
-import type { FastifyInstance, FastifyReply, FastifyRequest, preParsingAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler, preParsingAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { RotaError } from '../domain/errors.js';
 import { authenticate } from '../services/people.js';
@@ -49,12 +49,21 @@ export default fp(async function auth(app: FastifyInstance) {
   // Attached to each /api route as it is added (its routed path, so a percent-encoded
   // `/%61pi/...` is signed in too), except the public ones: other routes, such as calendar
   // polls, do not run it at all.
+  // The scope check rides along the same way: a route without sign-in has no caller to scope.
+  const scoped: preHandlerHookHandler = (request, _reply, done) => {
+    try {
+      resolveScope(app, request);
+    } catch (error) {
+      return done(error as Error);
+    }
+    done();
+  };
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/') || route.config?.public) return;
     route.preParsing = [...(route.preParsing === undefined ? [] : [route.preParsing].flat()), signIn];
+    route.preHandler = [scoped, ...(route.preHandler === undefined ? [] : [route.preHandler].flat())];
   });
   app.decorateRequest('scope', null);
-  app.addHook('preHandler', async (request) => resolveScope(app, request));
 });
 
 /**
@@ -65,7 +74,7 @@ export default fp(async function auth(app: FastifyInstance) {
  */
 function resolveScope(app: FastifyInstance, request: FastifyRequest): void {
   const actor = request.actor;
-  if (!actor || !isApiRoute(request)) return;
+  if (!actor) return;
   const scope = scopeOf(app.db, actor);
   const targets = targetsOf(request.routeOptions.url ?? '', (request.params ?? {}) as Record<string, unknown>, request.query, request.body);
   const reach = checkTargets(app.db, actor.id, scope, targets);
