@@ -211,6 +211,9 @@ export function checkTargets(db: Conn, actorId: number, scope: Scope, targets: T
   for (const target of targets) {
     if (target.kind === 'person' && Number(target.id) === actorId) continue;
     const unitId = target.kind === 'checkin-code' ? checkinCodeUnit(db, String(target.id)) : unitOf(db, target.kind, target.id);
+    // A unit named that does not exist is not found here, once for every route that takes one;
+    // other things missing are for the service to say (it knows what the field means).
+    if (unitId === undefined && target.kind === 'unit') throw new RotaError('NOT_FOUND', notFound(target));
     if (unitId === undefined || unitId === null) continue;
     if (!scope.sees.has(unitId)) throw new RotaError('NOT_FOUND', notFound(target));
     if (!scope.manages.has(unitId)) manages = false;

@@ -100,4 +100,19 @@ describe('a street with two communities', () => {
     expect(missing.status).toBe(400);
     expect(missing.body.error.code).toBe('VALIDATION');
   });
+
+  it('answers 404 for a unit that does not exist, wherever a request names one, and stores nothing', async () => {
+    const calendarsBefore = (await as('root')('GET', '/api/v1/day-calendars')).body;
+    for (const [url, body] of [
+      ['/api/v1/day-calendars', { name: '校历', unitId: 9999 }],
+      ['/api/v1/rotas', { name: '巡逻', timezone: 'Asia/Shanghai', unitId: 9999 }],
+      ['/api/v1/people', { name: '王芳', unitId: 9999 }],
+      ['/api/v1/units', { name: '1栋', kind: 'building', parentId: 9999 }],
+    ] as const) {
+      const res = await as('root')('POST', url, { body });
+      expect(res.status, `${url}: ${res.text}`).toBe(404);
+      expect(res.body.error).toMatchObject({ code: 'NOT_FOUND', message: 'No unit has id 9999.' });
+    }
+    expect((await as('root')('GET', '/api/v1/day-calendars')).body).toEqual(calendarsBefore);
+  });
 });
