@@ -29,7 +29,7 @@ export interface FillRow {
 export type NewSignupRow = Omit<NewSignup, 'walkIn' | 'attendance'> & { now: number };
 
 /** A person as the prepared statements read them: the stored columns before `toPerson` shapes them. */
-type PersonRow = Omit<Person, 'teamIds' | 'preferences' | 'archived'> & { preferences: string; archivedAt: number | null };
+type PersonRow = Omit<Person, 'teamIds' | 'preferences' | 'archived'> & { teamIds: string; preferences: string; archivedAt: number | null };
 
 /** A rota as the prepared statement reads it: SQLite's 0 and 1 for booleans, the archive time. */
 type RotaRow = Omit<Rota, 'waitlist' | 'countUnmarked' | 'requireApproval' | 'archived'> & {
@@ -39,7 +39,8 @@ type RotaRow = Omit<Rota, 'waitlist' | 'countUnmarked' | 'requireApproval' | 'ar
   archivedAt: number | null;
 };
 
-const PERSON_COLUMNS = 'id, name, phone, email, locale, role, home_team_id AS homeTeamId, unit_id AS unitId, preferences, feed_token AS feedToken, archived_at AS archivedAt';
+const PERSON_COLUMNS = `id, name, phone, email, locale, role, home_team_id AS homeTeamId, unit_id AS unitId, preferences, feed_token AS feedToken, archived_at AS archivedAt,
+  (SELECT json_group_array(team_id) FROM (SELECT team_id FROM team_members WHERE person_id = people.id ORDER BY joined_at, team_id)) AS teamIds`;
 
 function statements(c: Database.Database) {
   return {
@@ -95,7 +96,6 @@ function statements(c: Database.Database) {
     rotaTeams: c.prepare<[number], number>('SELECT team_id FROM rota_teams WHERE rota_id = ?').pluck(),
     personByHash: c.prepare<[string], PersonRow>(`SELECT ${PERSON_COLUMNS} FROM people WHERE access_token_hash = ? AND archived_at IS NULL`),
     personById: c.prepare<[number], PersonRow>(`SELECT ${PERSON_COLUMNS} FROM people WHERE id = ?`),
-    teamIdsOf: c.prepare<[number], number>('SELECT team_id FROM team_members WHERE person_id = ? ORDER BY joined_at, team_id').pluck(),
     /** The capacity taken and the person's own live sign-up, in one read. */
     placeFacts: c.prepare<{ shiftId: string; personId: number }, { confirmed: number; existingId: number | null; existingStatus: 'confirmed' | 'waitlisted' | null }>(
       `SELECT (SELECT count(*) FROM signups WHERE shift_id = @shiftId AND status = 'confirmed' AND walk_in = 0) AS confirmed,
@@ -259,7 +259,7 @@ export class Store {
       role: r.role,
       homeTeamId: r.homeTeamId,
       unitId: r.unitId,
-      teamIds: this.q.teamIdsOf.all(r.id),
+      teamIds: JSON.parse(r.teamIds) as number[],
       preferences: JSON.parse(r.preferences) as PersonPreferences,
       feedToken: r.feedToken,
       archived: r.archivedAt !== null,
