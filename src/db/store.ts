@@ -116,6 +116,10 @@ function statements(c: Database.Database) {
       `SELECT s.shift_id AS shiftId, s.status AS status, p.id AS id, p.name AS name FROM signups s JOIN people p ON p.id = s.person_id
        WHERE s.rota_id = ? AND s.local_date >= ? AND s.local_date <= ? AND s.status <> 'cancelled' ORDER BY s.id`,
     ),
+    shiftsFill: c.prepare<[string], FillRow>(
+      `SELECT s.shift_id AS shiftId, s.status AS status, p.id AS id, p.name AS name FROM signups s JOIN people p ON p.id = s.person_id
+       WHERE s.shift_id IN (SELECT value FROM json_each(?)) AND s.status <> 'cancelled' ORDER BY s.id`,
+    ),
     shiftFill: c.prepare<[string], FillRow>(
       `SELECT s.shift_id AS shiftId, s.status AS status, p.id AS id, p.name AS name FROM signups s JOIN people p ON p.id = s.person_id
        WHERE s.shift_id = ? AND s.status <> 'cancelled' ORDER BY s.id`,
@@ -291,6 +295,11 @@ export class Store {
   /** Live sign-ups of a rota's shifts on local dates [from, to], with names, in sign-up order. */
   fills(rotaId: number, from: string, to: string): FillRow[] {
     return this.q.fills.all(rotaId, from, to);
+  }
+
+  /** Live sign-ups of these shifts, with names, in sign-up order. */
+  shiftsFill(shiftIds: readonly string[]): FillRow[] {
+    return this.q.shiftsFill.all(JSON.stringify(shiftIds));
   }
 
   shiftFill(shiftId: string): FillRow[] {

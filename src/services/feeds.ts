@@ -22,7 +22,7 @@ import { MAX_WINDOW_DAYS, shiftDate, type DateWindow } from '../domain/recurrenc
 import { formatDate, localToday } from '../domain/time.js';
 import { buildFeed, type FeedSource, type FeedSubject } from '../feeds/build.js';
 import { renderCalendar } from '../feeds/ical.js';
-import { listShifts } from './shifts.js';
+import { listShifts, shiftsById } from './shifts.js';
 import type { FeedKind, Locale } from '../domain/types.js';
 
 /** Bump when the rendering changes, so that every client fetches the new form once. */
@@ -80,8 +80,8 @@ function feedSource(db: Db, now: Date): FeedSource {
     rota: (id) => store.schedule(id)?.rota ?? null,
     series: (rotaId) => store.schedule(rotaId)?.series ?? [],
     overrides: q.overrides,
-    signupChanges: q.signupChanges,
-    shifts: (rotaId, window) => chunks(window.from, window.to).flatMap((part) => listShifts(db, { rotaId, ...part }, now).shifts),
+    signupChanges: (rotaId, window, only) => (only ? q.shiftChanges([...only]) : q.signupChanges(rotaId, window.from, window.to)),
+    shifts: (rotaId, window, only) => (only ? shiftsById(db, rotaId, [...only], window) : chunks(window.from, window.to).flatMap((part) => listShifts(db, { rotaId, ...part }, now).shifts)),
     signupsOf: q.signupsOf,
   };
 }

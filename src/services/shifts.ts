@@ -200,6 +200,27 @@ function toView(shift: Shift, rota: Rota, series: SeriesRecord, fill: Fill | und
   return { shift, rota, series, confirmed, waitlisted: fill?.waitlisted ?? [], status: shiftStatus(shift, confirmed.length) };
 }
 
+/**
+ * The shifts of one rota with these ids whose local dates lie in the window, with their fill, in
+ * the order given: what a listing of the window shows of them, without expanding the rest of it.
+ * Ids the rota no longer produces are left out.
+ */
+export function shiftsById(db: Conn, rotaId: number, ids: readonly string[], window: { from: string; to: string }): ShiftView[] {
+  const store = storeOf(db);
+  const schedule = store.schedule(rotaId);
+  if (!schedule || ids.length === 0) return [];
+  const fill = fillsOf(store.shiftsFill(ids));
+  const views: ShiftView[] = [];
+  for (const id of ids) {
+    const ref = parseShiftId(id);
+    const series = ref && schedule.series.find((s) => s.id === ref.seriesId);
+    if (!ref || !series) continue;
+    const shift = findShift(series, ref.key, schedule.days.get(series.id)!, schedule.overrides.get(series.id)?.find((o) => o.key === ref.key));
+    if (shift && shift.localDate >= window.from && shift.localDate <= window.to) views.push(toView(shift, schedule.rota, series, fill.get(id)));
+  }
+  return views;
+}
+
 /** One shift by id with its rota and series, without its fill, or NOT_FOUND. */
 export function getShiftOnly(db: Conn, id: string): Omit<ShiftView, 'confirmed' | 'waitlisted' | 'status'> {
   const ref = parseShiftId(id);
