@@ -18,6 +18,12 @@ export interface RotaSchedule {
   overrides: Map<number, ShiftOverride[]>;
 }
 
+export interface FeedVersion {
+  shared: string;
+  signups: string;
+  rotas: Map<number, { revision: string; timezone: string }>;
+}
+
 export interface FillRow {
   shiftId: string;
   status: 'confirmed' | 'waitlisted';
@@ -77,19 +83,16 @@ function statements(c: Database.Database) {
               o.max_volunteers AS maxVolunteers
        FROM series s JOIN shift_overrides o ON o.series_id = s.id WHERE s.rota_id = ? ORDER BY o.series_id, o.key`,
     ),
-    sharedRevisions: c.prepare<[], { calendars: number; people: number }>(
-      'SELECT (SELECT value FROM data_revision WHERE id = 2) AS calendars, (SELECT value FROM data_revision WHERE id = 3) AS people',
-    ),
-    rotaVersion: c.prepare<[number], { revision: number; timezone: string }>(
-      'SELECT v.value AS revision, r.timezone AS timezone FROM rota_revisions v JOIN rotas r ON r.id = v.rota_id WHERE v.rota_id = ?',
+    /** Everything a feed's version is made of, in one read: the shared revisions, the people's sign-up revisions, each rota's revision and zone. */
+    feedVersion: c.prepare<[string, string], { shared: string; signups: string; rotas: string }>(
+      `SELECT (SELECT value FROM data_revision WHERE id = 3) || '|' || (SELECT value FROM data_revision WHERE id = 2) AS shared,
+              coalesce((SELECT group_concat(person_id || ':' || value) FROM person_revisions WHERE person_id IN (SELECT value FROM json_each(?))), '') AS signups,
+              coalesce((SELECT group_concat(v.rota_id || ':' || v.value || ':' || r.timezone, ' ') FROM rota_revisions v JOIN rotas r ON r.id = v.rota_id
+                        WHERE v.rota_id IN (SELECT value FROM json_each(?))), '') AS rotas`,
     ),
     seriesRota: c.prepare<[number], number>('SELECT rota_id FROM series WHERE id = ?').pluck(),
     /** Row 4: units, the unit tree and unit roles (migrations/0009). */
     unitsRevision: c.prepare<[], number>('SELECT value FROM data_revision WHERE id = 4').pluck(),
-    personRevision: c.prepare<[number], number>('SELECT value FROM person_revisions WHERE person_id = ?').pluck(),
-    peopleRevisions: c.prepare<[string], string | null>(
-      "SELECT group_concat(person_id || ':' || value) FROM person_revisions WHERE person_id IN (SELECT value FROM json_each(?))",
-    ).pluck(),
     rotaUnit: c.prepare<[number], { unitId: number | null }>('SELECT unit_id AS unitId FROM rotas WHERE id = ?'),
     personUnit: c.prepare<[number], { unitId: number | null }>('SELECT unit_id AS unitId FROM people WHERE id = ?'),
     signupUnit: c.prepare<[number], { unitId: number | null }>('SELECT r.unit_id AS unitId FROM signups s JOIN rotas r ON r.id = s.rota_id WHERE s.id = ?'),
@@ -306,21 +309,19 @@ export class Store {
     return this.q.shiftFill.all(shiftId);
   }
 
-  /** What a cached feed depends on besides its rotas: the day calendars' and the people's revisions, in one read. */
-  sharedRevisions(): string {
-    const r = this.q.sharedRevisions.get()!;
-    return `${r.people}|${r.calendars}`;
-  }
-
-  /** What changes whenever a sign-up of one of these people changes (a person with none yet: empty). */
-  signupRevisions(personIds: readonly number[]): string {
-    if (personIds.length === 1) return String(this.q.personRevision.get(personIds[0]!) ?? '');
-    return this.q.peopleRevisions.get(JSON.stringify(personIds)) ?? '';
-  }
-
-  /** A rota's revision and zone, in one read (a feed's tag needs both); null when no rota has that id. */
-  rotaVersion(rotaId: number): { revision: number; timezone: string } | null {
-    return this.q.rotaVersion.get(rotaId) ?? null;
+  /**
+   * What a feed's version is made of, in one read (one read transaction, where three reads cost a
+   * calendar poll a quarter of its time): the people's and day calendars' revisions; what changes
+   * whenever a sign-up of one of these people changes; each of these rotas' revision and zone.
+   */
+  feedVersion(personIds: readonly number[], rotaIds: readonly number[]): FeedVersion {
+    const r = this.q.feedVersion.get(JSON.stringify(personIds), JSON.stringify(rotaIds))!;
+    const rotas = new Map<number, { revision: string; timezone: string }>();
+    for (const part of r.rotas === '' ? [] : r.rotas.split(' ')) {
+      const [id, revision, timezone] = part.split(':');
+      rotas.set(Number(id), { revision: revision!, timezone: timezone! });
+    }
+    return { shared: r.shared, signups: r.signups, rotas };
   }
 }
 
