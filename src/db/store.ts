@@ -93,6 +93,9 @@ function statements(c: Database.Database) {
     seriesRota: c.prepare<[number], number>('SELECT rota_id FROM series WHERE id = ?').pluck(),
     /** Row 4: units, the unit tree and unit roles (migrations/0009). */
     unitsRevision: c.prepare<[], number>('SELECT value FROM data_revision WHERE id = 4').pluck(),
+    rolesOf: c.prepare<[number], { unitId: number; role: 'coordinator' | 'viewer' }>('SELECT unit_id AS unitId, role FROM unit_roles WHERE person_id = ? ORDER BY unit_id'),
+    ancestors: c.prepare<[number], number>('SELECT ancestor_id FROM unit_closure WHERE descendant_id = ? ORDER BY depth').pluck(),
+    subtrees: c.prepare<[string], number>('SELECT DISTINCT descendant_id FROM unit_closure WHERE ancestor_id IN (SELECT value FROM json_each(?))').pluck(),
     rotaUnit: c.prepare<[number], { unitId: number | null }>('SELECT unit_id AS unitId FROM rotas WHERE id = ?'),
     personUnit: c.prepare<[number], { unitId: number | null }>('SELECT unit_id AS unitId FROM people WHERE id = ?'),
     signupUnit: c.prepare<[number], { unitId: number | null }>('SELECT r.unit_id AS unitId FROM signups s JOIN rotas r ON r.id = s.rota_id WHERE s.id = ?'),
@@ -235,6 +238,21 @@ export class Store {
   /** Changes with every change to units, the unit tree or unit roles: what a person's reach is computed from. */
   unitsRevision(): number {
     return this.q.unitsRevision.get()!;
+  }
+
+  /** A person's unit roles, by unit id (what their reach is computed from, on every new person's first request). */
+  rolesOf(personId: number): { unitId: number; role: 'coordinator' | 'viewer' }[] {
+    return this.q.rolesOf.all(personId);
+  }
+
+  /** A unit and its ancestors, nearest first. */
+  ancestorIds(unitId: number): number[] {
+    return this.q.ancestors.all(unitId);
+  }
+
+  /** The units below the given ones, the given ones included. */
+  subtreeIds(roots: readonly number[]): number[] {
+    return roots.length === 0 ? [] : this.q.subtrees.all(JSON.stringify(roots));
   }
 
   /**

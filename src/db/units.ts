@@ -54,28 +54,16 @@ export function renameUnit(db: Conn, id: number, name: string, at: number): void
 
 /** The units below the given ones, the given ones included. */
 export function subtreeIds(db: Conn, roots: readonly number[]): number[] {
-  if (roots.length === 0) return [];
-  return db
-    .selectDistinct({ id: unitClosure.descendantId })
-    .from(unitClosure)
-    .where(inArray(unitClosure.ancestorId, [...roots]))
-    .all()
-    .map((r) => r.id);
+  return storeOf(db).subtreeIds(roots);
 }
 
 /** A unit and its ancestors, nearest first. */
 export function ancestorIds(db: Conn, id: number): number[] {
-  return db
-    .select({ id: unitClosure.ancestorId })
-    .from(unitClosure)
-    .where(eq(unitClosure.descendantId, id))
-    .orderBy(asc(unitClosure.depth))
-    .all()
-    .map((r) => r.id);
+  return storeOf(db).ancestorIds(id);
 }
 
 export function rolesOf(db: Conn, personId: number): RoleGrant[] {
-  return db.select({ unitId: unitRoles.unitId, role: unitRoles.role }).from(unitRoles).where(eq(unitRoles.personId, personId)).orderBy(asc(unitRoles.unitId)).all();
+  return storeOf(db).rolesOf(personId);
 }
 
 export function rolesIn(db: Conn, unitId: number): { personId: number; role: UnitRole }[] {
