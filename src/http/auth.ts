@@ -72,12 +72,17 @@ export default fp(async function auth(app: FastifyInstance) {
  * The caller acts as a coordinator in this request only if they coordinate everything it names;
  * otherwise as a volunteer, so every role check further down is scoped too.
  */
+const READS = new Set(['GET', 'HEAD']);
+
 function resolveScope(app: FastifyInstance, request: FastifyRequest): void {
   const actor = request.actor;
   if (!actor) return;
   const scope = scopeOf(app.db, actor);
   const targets = targetsOf(request.routeOptions.url ?? '', (request.params ?? {}) as Record<string, unknown>, request.query, request.body);
   const reach = checkTargets(app.db, actor.id, scope, targets);
+  // A viewer changes nothing (issue 13): a write naming a thing they only read, not one they
+  // manage or one of their home unit's and its ancestors' (whose rotas they join as a volunteer).
+  if (!reach.acts && !READS.has(request.method)) throw new RotaError('FORBIDDEN', 'You can read this as a viewer of its unit, but only its coordinators can change it.');
   request.scope = { ...scope, readsTargets: reach.reads };
   request.actor = { ...actor, role: reach.manages ? 'coordinator' : 'volunteer' };
 }
@@ -104,6 +109,13 @@ export function requireCoordinator(request: FastifyRequest): Person {
 export function requireReader(request: FastifyRequest): Person {
   const actor = actorOf(request);
   if (actor.role !== 'coordinator' && !scopeOfRequest(request).readsTargets) throw new RotaError('FORBIDDEN', 'Only a coordinator or a viewer of a unit can see this.');
+  return actor;
+}
+
+/** A person reads their own things; coordinators and viewers of the things' units read others' too. */
+export function requireSelfOrReader(request: FastifyRequest, personId: number): Person {
+  const actor = actorOf(request);
+  if (actor.id !== personId) requireReader(request);
   return actor;
 }
 
