@@ -76,7 +76,7 @@ const offerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const personId = request.query.personId ?? actorOf(request).id;
-      requireSelfOrCoordinator(request, personId);
+      requireSelfOrReader(request, personId);
       return { offers: claimableOffers(app.db, personId, now()).map(offerOut) };
     },
   );
