@@ -66,14 +66,15 @@ export default fp(async function auth(app: FastifyInstance) {
   app.decorateRequest('scope', null);
 });
 
+/** Methods that change nothing: a viewer may use them on what they only read. */
+const READS = new Set(['GET', 'HEAD']);
+
 /**
  * The one place scope is checked (issue 13): once the request is parsed, every thing it names (by
  * path, query or body) must be within the caller's reach, or it answers 404 as if it did not exist.
  * The caller acts as a coordinator in this request only if they coordinate everything it names;
  * otherwise as a volunteer, so every role check further down is scoped too.
  */
-const READS = new Set(['GET', 'HEAD']);
-
 function resolveScope(app: FastifyInstance, request: FastifyRequest): void {
   const actor = request.actor;
   if (!actor) return;

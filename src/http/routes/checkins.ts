@@ -171,7 +171,7 @@ const checkinRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/rotas/:rotaId/checkin-settings',
-    { schema: { tags: ['checkin'], description: 'How the rota\'s posts take check-ins. Coordinators.', params: RotaParams, response: { 200: SettingsSchema, ...errors } } },
+    { schema: { tags: ['checkin'], description: 'How the rota\'s posts take check-ins. Coordinators and viewers.', params: RotaParams, response: { 200: SettingsSchema, ...errors } } },
     async (request) => {
       requireReader(request);
       return getCheckinSettings(app.db, request.params.rotaId);
@@ -334,7 +334,7 @@ const checkinRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['checkin'],
-        description: 'Today\'s shifts (each rota\'s own today, or a given local date) with who has checked in, who has not (with their phone), walk-ins and flags. Coordinators.',
+        description: 'Today\'s shifts (each rota\'s own today, or a given local date) with who has checked in, who has not (with their phone), walk-ins and flags. Coordinators and viewers.',
         querystring: Type.Object({ date: Type.Optional(DateString), rotaId: Type.Optional(IdParam) }, { additionalProperties: false }),
         response: {
           200: Type.Object({
