@@ -590,5 +590,10 @@ describe('the authorisation matrix across two sibling communities', () => {
     expect((await t.call('GET', `/api/v1/rotas/${world.rotaId}`, { token })).status).toBe(200);
     expect((await t.call('PATCH', `/api/v1/rotas/${world.rotaId}`, { token, body: { location: 'Somewhere' } })).status).toBe(403);
     expect((await t.call('POST', '/api/v1/rotas', { token, body: { name: 'Viewer rota', timezone: 'Asia/Shanghai' } })).status).toBe(403);
+    // Nor do they put themselves on a community's shift: they read it, it is not their home's.
+    const shiftId = world.nextShift();
+    const self = await t.call('POST', `/api/v1/shifts/${shiftId}/signups`, { token, body: {} });
+    expect([self.status, self.body.error.code]).toEqual([403, 'FORBIDDEN']);
+    expect((await t.call('GET', `/api/v1/shifts/${shiftId}`, { token })).body.confirmed).toBe(0);
   });
 });
