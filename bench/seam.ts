@@ -65,7 +65,7 @@ async function signUpAsync(db: Db, transaction: ReturnType<typeof asyncTransacti
     const id = await Promise.resolve(
       store.insertSignup({ shiftId: shift.id, seriesId: shift.seriesId, rotaId: shift.rotaId, personId: person.id, status: outcome.status, startAt: shift.start, endAt: shift.end, localDate: shift.localDate, createdBy: person.id, now: at }),
     );
-    await Promise.resolve(store.audit(at, person.id, 'signup.create', 'signup', id, { shiftId: shift.id, personId: person.id, status: outcome.status }));
+    await Promise.resolve(store.audit(at, person.id, 'signup.create', 'signup', id, { shiftId: shift.id, personId: person.id, status: outcome.status }, rota.unitId));
     return id;
   });
 }

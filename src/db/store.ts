@@ -117,7 +117,7 @@ function statements(c: Database.Database) {
       `INSERT INTO signups (shift_id, series_id, rota_id, person_id, status, start_at, end_at, local_date, created_by, created_at, updated_at)
        VALUES (@shiftId, @seriesId, @rotaId, @personId, @status, @startAt, @endAt, @localDate, @createdBy, @now, @now)`,
     ),
-    audit: c.prepare<[number, number | null, string, string, string, string]>('INSERT INTO audit_log (at, actor_id, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?)'),
+    audit: c.prepare<[number, number | null, string, string, string, string, number | null]>('INSERT INTO audit_log (at, actor_id, action, entity, entity_id, detail, unit_id) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     fills: c.prepare<[number, string, string], FillRow>(
       `SELECT s.shift_id AS shiftId, s.status AS status, p.id AS id, p.name AS name FROM signups s JOIN people p ON p.id = s.person_id
        WHERE s.rota_id = ? AND s.local_date >= ? AND s.local_date <= ? AND s.status <> 'cancelled' ORDER BY s.id`,
@@ -309,8 +309,9 @@ export class Store {
     return Number(this.q.insertSignup.run(row).lastInsertRowid);
   }
 
-  audit(at: number, actorId: number | null, action: string, entity: string, entityId: number | string, detail: Record<string, unknown>): void {
-    this.q.audit.run(at, actorId, action, entity, String(entityId), JSON.stringify(detail));
+  /** `unitId`: the unit owning the thing (as writeAudit finds it), which the caller has at hand. */
+  audit(at: number, actorId: number | null, action: string, entity: string, entityId: number | string, detail: Record<string, unknown>, unitId: number | null): void {
+    this.q.audit.run(at, actorId, action, entity, String(entityId), JSON.stringify(detail), unitId);
   }
 
   /** Live sign-ups of a rota's shifts on local dates [from, to], with names, in sign-up order. */

@@ -66,6 +66,9 @@ export default fp(async function auth(app: FastifyInstance) {
   app.decorateRequest('scope', null);
 });
 
+/** Methods that change nothing: a viewer may use them on what they only read. */
+const READS = new Set(['GET', 'HEAD']);
+
 /**
  * The one place scope is checked (issue 13): once the request is parsed, every thing it names (by
  * path, query or body) must be within the caller's reach, or it answers 404 as if it did not exist.
@@ -78,6 +81,9 @@ function resolveScope(app: FastifyInstance, request: FastifyRequest): void {
   const scope = scopeOf(app.db, actor);
   const targets = targetsOf(request.routeOptions.url ?? '', (request.params ?? {}) as Record<string, unknown>, request.query, request.body);
   const reach = checkTargets(app.db, actor.id, scope, targets);
+  // A viewer changes nothing (issue 13): a write naming a thing they only read, not one they
+  // manage or one of their home unit's and its ancestors' (whose rotas they join as a volunteer).
+  if (!reach.acts && !READS.has(request.method)) throw new RotaError('FORBIDDEN', 'You can read this as a viewer of its unit, but only its coordinators can change it.');
   request.scope = { ...scope, readsTargets: reach.reads };
   request.actor = { ...actor, role: reach.manages ? 'coordinator' : 'volunteer' };
 }
@@ -104,6 +110,13 @@ export function requireCoordinator(request: FastifyRequest): Person {
 export function requireReader(request: FastifyRequest): Person {
   const actor = actorOf(request);
   if (actor.role !== 'coordinator' && !scopeOfRequest(request).readsTargets) throw new RotaError('FORBIDDEN', 'Only a coordinator or a viewer of a unit can see this.');
+  return actor;
+}
+
+/** A person reads their own things; coordinators and viewers of the things' units read others' too. */
+export function requireSelfOrReader(request: FastifyRequest, personId: number): Person {
+  const actor = actorOf(request);
+  if (actor.id !== personId) requireReader(request);
   return actor;
 }
 

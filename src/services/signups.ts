@@ -120,7 +120,7 @@ export function signUp(db: Db, actor: Actor, shiftId: string, personId: number, 
     if ('refusal' in outcome) throw refusalError(outcome.refusal);
     const row = { shiftId: shift.id, seriesId: shift.seriesId, rotaId: shift.rotaId, personId: person.id, status: outcome.status, startAt: shift.start, endAt: shift.end, localDate: shift.localDate, createdBy: actor.id, now: at };
     const id = store.insertSignup(row);
-    store.audit(at, actor.id, 'signup.create', 'signup', id, { shiftId: shift.id, personId: person.id, status: outcome.status });
+    store.audit(at, actor.id, 'signup.create', 'signup', id, { shiftId: shift.id, personId: person.id, status: outcome.status }, rota.unitId);
     return {
       id,
       shiftId: shift.id,

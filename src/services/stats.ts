@@ -1,7 +1,7 @@
 // Person-shift statistics: rows by person, team (home team), rota or month, and a total counted on its own.
 import type { Db } from '../db/connection.js';
 import { personShiftTable, unitRollupTable, type StatsFilter } from '../db/stats.js';
-import type { UnitKind } from '../db/units.js';
+import { subtreeIds, type UnitKind } from '../db/units.js';
 import { RotaError } from '../domain/errors.js';
 import { requireUnit } from './units.js';
 import { requireTeam } from './people.js';
@@ -21,7 +21,7 @@ export interface StatsQuery {
   teamId?: number;
   /** Only rotas owned by these units (the caller's reach). */
   unitIds?: ReadonlySet<number>;
-  /** groupBy=unit: the level whose units are the rows, and the unit they lie in. */
+  /** groupBy=unit: the level whose units are the rows, and the unit they lie in; otherwise only rotas of that unit and below. */
   level?: UnitKind;
   unitId?: number;
 }
@@ -36,9 +36,16 @@ export function personShiftStats(db: Db, q: StatsQuery, now: Date): StatsReport 
   checkWindow({ from, to });
   if (q.rotaId !== undefined) requireRota(db, q.rotaId);
   if (q.teamId !== undefined) requireTeam(db, q.teamId);
-  const filter = { from, to, now: now.getTime(), ...(q.rotaId !== undefined ? { rotaId: q.rotaId } : {}), ...(q.teamId !== undefined ? { teamId: q.teamId } : {}), ...(q.unitIds ? { unitIds: q.unitIds } : {}) };
+  const unitIds = q.groupBy !== 'unit' && q.unitId !== undefined ? within(db, q.unitId, q.unitIds) : q.unitIds;
+  const filter = { from, to, now: now.getTime(), ...(q.rotaId !== undefined ? { rotaId: q.rotaId } : {}), ...(q.teamId !== undefined ? { teamId: q.teamId } : {}), ...(unitIds ? { unitIds } : {}) };
   const { rows, total } = q.groupBy === 'unit' ? unitRollup(db, q, filter) : personShiftTable(db, q.groupBy, filter);
   return { groupBy: q.groupBy, from, to, rows: rows.map((r) => (q.groupBy === 'team' && r.key === 'none' ? { ...r, label: r.label || '—' } : r)), total };
+}
+
+/** A unit and the units below it, within the caller's reach when one is given. */
+function within(db: Db, unitId: number, reach: ReadonlySet<number> | undefined): Set<number> {
+  requireUnit(db, unitId);
+  return new Set(subtreeIds(db, [unitId]).filter((id) => !reach || reach.has(id)));
 }
 
 function unitRollup(db: Db, q: StatsQuery, filter: StatsFilter) {

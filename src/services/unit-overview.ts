@@ -1,13 +1,14 @@
 // The desk at each level of the unit tree (issue 13, item 4): a street's or district's overview, one
 // row per unit of a level below it, with this month's person-shifts (人次), people (人数), filled
-// share and this week's gaps; the unit's months, rotas and gaps.
+// share and this week's gaps; the unit's months, rotas and gaps. Person-shifts and people are the
+// statistics' own (the roll-up of GET /stats/person-shifts?groupBy=unit), so the two always agree.
 import type { Db } from '../db/connection.js';
-import { countsByRotaUnit, levelRows } from '../db/unit-overview.js';
 import { getUnit, listUnits, subtreeIds, type Unit, type UnitKind } from '../db/units.js';
 import { listRotas } from '../db/schedule.js';
 import { RotaError } from '../domain/errors.js';
 import { addDays, formatDate, isoWeekday, localToday } from '../domain/time.js';
 import { listShifts } from './shifts.js';
+import { personShiftStats } from './stats.js';
 import type { Scope } from './units.js';
 
 /** Where "this month" and "this week" are counted when the unit owns no rota yet. */
@@ -51,43 +52,60 @@ function monthEnd(date: string): string {
   return new Date(Date.UTC(y!, m!, 0)).toISOString().slice(0, 10);
 }
 
+/** Each unit of the subtree that sits in (or is) one of `levelIds`, mapped to that unit, walking up the parents. */
+function levelRowOf(subtree: Unit[], levelIds: ReadonlySet<number>): Map<number, number> {
+  const parent = new Map(subtree.map((u) => [u.id, u.parentId]));
+  const rowOf = new Map<number, number>();
+  for (const u of subtree) {
+    for (let id: number | null | undefined = u.id; id !== null && id !== undefined; id = parent.get(id)) {
+      if (levelIds.has(id)) {
+        rowOf.set(u.id, id);
+        break;
+      }
+    }
+  }
+  return rowOf;
+}
+
 export function unitOverview(db: Db, scope: Scope, input: { unitId: number; level?: UnitKind }, now: Date): UnitOverview {
   const unit = getUnit(db, input.unitId);
   if (!unit || !scope.reads.has(unit.id)) throw new RotaError('NOT_FOUND', `No unit has id ${input.unitId}.`);
   const level = input.level ?? 'community';
   const below = new Set(subtreeIds(db, [unit.id]));
-  const levelUnits = listUnits(db, [...below]).filter((u) => u.kind === level && u.id !== unit.id);
+  const subtree = listUnits(db, [...below]);
+  const levelUnits = subtree.filter((u) => u.kind === level && u.id !== unit.id);
   // The rotas of the subtree, and for each unit the row it counts under (none: above the level).
   const rotas = listRotas(db, false).filter((r) => r.unitId !== null && below.has(r.unitId));
-  const rowOf = levelRows(db, unit.id, level);
+  const rowOf = levelRowOf(subtree, new Set(levelUnits.map((u) => u.id)));
   const zone = rotas[0]?.timezone ?? FALLBACK_ZONE;
   const day = localToday(now, zone);
   const today = formatDate(day);
   const week = { from: formatDate(addDays(day, 1 - isoWeekday(day))), to: formatDate(addDays(day, 7 - isoWeekday(day))) };
   const month = today.slice(0, 7);
 
-  type Tally = { personShifts: number; people: Set<number>; needed: number; filled: number; gaps: number };
-  const tally = (): Tally => ({ personShifts: 0, people: new Set(), needed: 0, filled: 0, gaps: 0 });
+  type Tally = { personShifts: number; people: number; needed: number; filled: number; gaps: number };
+  const tally = (): Tally => ({ personShifts: 0, people: 0, needed: 0, filled: 0, gaps: 0 });
   const rows = new Map<number | null, Tally>(levelUnits.map((u) => [u.id, tally()]));
-  const total = tally();
-  const months = new Map<string, { personShifts: number; people: Set<number> }>();
-  for (let back = MONTHS - 1; back >= 0; back -= 1) months.set(monthStart(today, back).slice(0, 7), { personShifts: 0, people: new Set() });
-
   const rowFor = (rotaUnit: number) => {
     const key = rowOf.get(rotaUnit) ?? null;
     if (!rows.has(key)) rows.set(key, tally());
     return rows.get(key)!;
   };
-  for (const [rotaUnit, m, personId, count] of countsByRotaUnit(db, unit.id, monthStart(today, MONTHS - 1), monthEnd(today), now)) {
-    const bucket = months.get(m)!;
-    bucket.personShifts += count;
-    bucket.people.add(personId);
-    if (m !== month) continue;
-    for (const t of [rowFor(rotaUnit), total]) {
-      t.personShifts += count;
-      t.people.add(personId);
-    }
-  }
+
+  // Person-shifts and people as the statistics count them: the roll-up's rows for this month; the
+  // chosen unit's months (the last one is the total); and on a row of their own, the rotas above the level.
+  const thisMonth = { from: monthStart(today, 0), to: monthEnd(today) };
+  for (const r of personShiftStats(db, { groupBy: 'unit', level, unitId: unit.id, ...thisMonth }, now).rows) Object.assign(rowFor(Number(r.key)), { personShifts: r.personShifts, people: r.people });
+  const above = [...below].filter((id) => !rowOf.has(id));
+  const own = personShiftStats(db, { groupBy: 'month', ...thisMonth, unitIds: new Set(above) }, now).total;
+  if (own.personShifts > 0) Object.assign(rowFor(unit.id), { personShifts: own.personShifts, people: own.people });
+  const counted = new Map(personShiftStats(db, { groupBy: 'month', from: monthStart(today, MONTHS - 1), to: thisMonth.to, unitIds: below }, now).rows.map((r) => [r.key, r]));
+  const months = Array.from({ length: MONTHS }, (_, i) => monthStart(today, MONTHS - 1 - i).slice(0, 7)).map((m) => ({
+    month: m,
+    personShifts: counted.get(m)?.personShifts ?? 0,
+    people: counted.get(m)?.people ?? 0,
+  }));
+  const total = { ...tally(), personShifts: counted.get(month)?.personShifts ?? 0, people: counted.get(month)?.people ?? 0 };
 
   const gapList: UnitOverview['gapList'] = [];
   for (const rota of rotas) {
@@ -119,7 +137,7 @@ export function unitOverview(db: Db, scope: Scope, input: { unitId: number; leve
       }
     }
   }
-  const out = (t: Tally) => ({ personShifts: t.personShifts, people: t.people.size, filledShare: t.needed === 0 ? null : t.filled / t.needed, gaps: t.gaps });
+  const out = (t: Tally) => ({ personShifts: t.personShifts, people: t.people, filledShare: t.needed === 0 ? null : t.filled / t.needed, gaps: t.gaps });
   const names = new Map(levelUnits.map((u) => [u.id, u.name]));
   return {
     unit,
@@ -128,7 +146,7 @@ export function unitOverview(db: Db, scope: Scope, input: { unitId: number; leve
     week,
     rows: [...rows.entries()].map(([id, t]) => ({ unitId: id, name: id === null ? null : names.get(id)!, ...out(t) })),
     total: out(total),
-    months: [...months.entries()].map(([m, b]) => ({ month: m, personShifts: b.personShifts, people: b.people.size })),
+    months,
     rotas: rotas.map((r) => ({ id: r.id, name: r.name, location: r.location, unitId: r.unitId })),
     gapList: gapList.sort((a, b) => a.start - b.start || b.missing - a.missing),
   };

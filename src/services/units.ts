@@ -36,6 +36,8 @@ export interface Scope {
   reads: ReadonlySet<number>;
   /** Everything that exists for them: what they read, plus their home unit and its ancestors (whose rotas they may join). */
   sees: ReadonlySet<number>;
+  /** Where they may change things: what they manage, plus their home unit and its ancestors (as a volunteer). */
+  acts: ReadonlySet<number>;
   /** Their own roles, for the page. */
   roles: { unitId: number; role: UnitRole }[];
   /** Whether this request's things are all within what they read (set per request). */
@@ -68,8 +70,10 @@ export function scopeOf(db: Conn, person: { id: number; unitId: number | null })
   const roles = rolesOf(db, person.id);
   const manages = new Set(subtreeIds(db, roles.filter((r) => r.role === 'coordinator').map((r) => r.unitId)));
   const reads = new Set([...manages, ...subtreeIds(db, roles.filter((r) => r.role === 'viewer').map((r) => r.unitId))]);
-  const sees = new Set([...reads, ...(person.unitId === null ? [] : ancestorIds(db, person.unitId))]);
-  const scope: Scope = { manages, reads, sees, roles, readsTargets: reads.size > 0 };
+  const home = person.unitId === null ? [] : ancestorIds(db, person.unitId);
+  const sees = new Set([...reads, ...home]);
+  const acts = new Set([...manages, ...home]);
+  const scope: Scope = { manages, reads, sees, acts, roles, readsTargets: reads.size > 0 };
   kept.delete(person.id);
   kept.set(person.id, { revision, unitId: person.unitId, scope });
   if (kept.size > SCOPES_KEPT) kept.delete(kept.keys().next().value!);
@@ -228,12 +232,14 @@ export function targetsOf(routeUrl: string, params: Record<string, unknown>, ...
 /**
  * Checks every thing a request names against the caller's scope: a thing outside it answers
  * 404 as if it did not exist. Says whether the caller manages all of them (then they act as a
- * coordinator in this request; otherwise as a volunteer, whatever roles they hold elsewhere), and
- * whether they read all of them (a viewer's lists and reports).
+ * coordinator in this request; otherwise as a volunteer, whatever roles they hold elsewhere),
+ * whether they read all of them (a viewer's lists and reports), and whether they may change them
+ * at all (not when one is only within a viewer's reach).
  */
-export function checkTargets(db: Conn, actorId: number, scope: Scope, targets: Target[]): { manages: boolean; reads: boolean } {
+export function checkTargets(db: Conn, actorId: number, scope: Scope, targets: Target[]): { manages: boolean; reads: boolean; acts: boolean } {
   let manages = scope.manages.size > 0;
   let reads = scope.reads.size > 0;
+  let acts = true;
   for (const target of targets) {
     if (target.kind === 'person' && Number(target.id) === actorId) continue;
     const unitId = target.kind === 'checkin-code' ? checkinCodeUnit(db, String(target.id)) : unitOf(db, target.kind, target.id);
@@ -244,8 +250,9 @@ export function checkTargets(db: Conn, actorId: number, scope: Scope, targets: T
     if (!scope.sees.has(unitId)) throw new RotaError('NOT_FOUND', notFound(target));
     if (!scope.manages.has(unitId)) manages = false;
     if (!scope.reads.has(unitId)) reads = false;
+    if (!scope.acts.has(unitId)) acts = false;
   }
-  return { manages, reads };
+  return { manages, reads, acts };
 }
 
 function checkinCodeUnit(db: Conn, code: string): number | null | undefined {

@@ -34,6 +34,12 @@ type Row = [number, number, number, number, number];
 interface Case {
   build(w: World, who: Who): Promise<Request> | Request;
   expect: Row;
+  /**
+   * For /api routes: what a viewer of the street above community A gets on A's things (issue 13):
+   * reads answer 200, changes 403; only calls that hand out a check-in code, or prepare the
+   * owner's own trade, stay closed to a viewer.
+   */
+  viewer?: 200 | 403;
 }
 
 // The calls that answer the same to everyone signed in, and only to coordinators.
@@ -67,40 +73,42 @@ const CASES: Record<string, Case> = {
   'GET /feeds/rotas/:token/open.ics': { build: (w) => ({ url: '/feeds/rotas/{token}/open.ics', tokenInPath: true, owner: { ...w.v, feedToken: w.rotaFeed } }), expect: FEED },
 
   'GET /api/v1/health': { build: () => ({ url: '/api/v1/health' }), expect: PUBLIC },
-  'GET /api/v1/me': { build: () => ({ url: '/api/v1/me' }), expect: READ },
-  'GET /api/v1/me/overview': { build: () => ({ url: '/api/v1/me/overview' }), expect: READ },
-  'POST /api/v1/qr': { build: () => ({ url: '/api/v1/qr', body: { text: 'https://rota.example.org/me' } }), expect: READ },
+  'GET /api/v1/me': { build: () => ({ url: '/api/v1/me' }), viewer: 200, expect: READ },
+  'GET /api/v1/me/overview': { build: () => ({ url: '/api/v1/me/overview' }), viewer: 200, expect: READ },
+  'POST /api/v1/qr': { build: () => ({ url: '/api/v1/qr', body: { text: 'https://rota.example.org/me' } }), viewer: 200, expect: READ },
 
-  'POST /api/v1/people': { build: () => ({ url: '/api/v1/people', body: { name: 'New captain' } }), expect: COORDINATOR_CREATES },
-  'GET /api/v1/people': { build: () => ({ url: '/api/v1/people' }), expect: COORDINATOR },
-  'POST /api/v1/people/import': { build: () => ({ url: '/api/v1/people/import', body: { text: '林小芳, 13800000001, 9栋', dryRun: true } }), expect: COORDINATOR },
+  'POST /api/v1/people': { build: () => ({ url: '/api/v1/people', body: { name: 'New captain' } }), viewer: 403, expect: COORDINATOR_CREATES },
+  'GET /api/v1/people': { build: () => ({ url: '/api/v1/people' }), viewer: 200, expect: COORDINATOR },
+  'POST /api/v1/people/import': { build: () => ({ url: '/api/v1/people/import', body: { text: '林小芳, 13800000001, 9栋', dryRun: true } }), viewer: 403, expect: COORDINATOR },
   // A day far from the dates the other rows use.
-  'POST /api/v1/days/:date/cancel': { build: () => ({ url: '/api/v1/days/2031-01-01/cancel', body: {} }), expect: COORDINATOR },
-  'GET /api/v1/people/:id': { build: (w) => ({ url: `/api/v1/people/${w.v.id}` }), expect: OWNER },
-  'PATCH /api/v1/people/:id': { build: (w) => ({ url: `/api/v1/people/${w.v.id}`, body: { phone: '13800000000' } }), expect: OWNER },
-  'DELETE /api/v1/people/:id': { build: async (w) => ({ url: `/api/v1/people/${(await w.member()).id}`, owner: w.last }), expect: [401, 403, 403, 200, 401] },
+  'POST /api/v1/days/:date/cancel': { build: () => ({ url: '/api/v1/days/2031-01-01/cancel', body: {} }), viewer: 403, expect: COORDINATOR },
+  'GET /api/v1/people/:id': { build: (w) => ({ url: `/api/v1/people/${w.v.id}` }), viewer: 200, expect: OWNER },
+  'PATCH /api/v1/people/:id': { build: (w) => ({ url: `/api/v1/people/${w.v.id}`, body: { phone: '13800000000' } }), viewer: 403, expect: OWNER },
+  'DELETE /api/v1/people/:id': { build: async (w) => ({ url: `/api/v1/people/${(await w.member()).id}`, owner: w.last }), viewer: 403, expect: [401, 403, 403, 200, 401] },
   'POST /api/v1/people/:id/tokens': {
     build: async (w) => ({ url: `/api/v1/people/${(await w.member()).id}/tokens`, body: { kind: 'access' }, owner: w.last }),
+    viewer: 403,
     expect: [401, 201, 403, 201, 401],
   },
-  'GET /api/v1/people/:id/signups': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/signups` }), expect: OWNER },
+  'GET /api/v1/people/:id/signups': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/signups` }), viewer: 200, expect: OWNER },
 
-  'POST /api/v1/teams': { build: () => ({ url: '/api/v1/teams', body: { name: 'Building 9' } }), expect: COORDINATOR_CREATES },
-  'GET /api/v1/teams': { build: () => ({ url: '/api/v1/teams' }), expect: COORDINATOR },
+  'POST /api/v1/teams': { build: () => ({ url: '/api/v1/teams', body: { name: 'Building 9' } }), viewer: 403, expect: COORDINATOR_CREATES },
+  'GET /api/v1/teams': { build: () => ({ url: '/api/v1/teams' }), viewer: 200, expect: COORDINATOR },
   // A member may read their own team; the other volunteer is not in it.
-  'GET /api/v1/teams/:id': { build: (w) => ({ url: `/api/v1/teams/${w.teamId}` }), expect: OWNER },
-  'PATCH /api/v1/teams/:id': { build: (w) => ({ url: `/api/v1/teams/${w.teamId}`, body: { name: 'Building 1' } }), expect: COORDINATOR },
-  'DELETE /api/v1/teams/:id': { build: async (w) => ({ url: `/api/v1/teams/${await w.team()}` }), expect: COORDINATOR },
-  'POST /api/v1/teams/:id/feed-token': { build: async (w) => ({ url: `/api/v1/teams/${await w.team()}/feed-token` }), expect: COORDINATOR_CREATES },
+  'GET /api/v1/teams/:id': { build: (w) => ({ url: `/api/v1/teams/${w.teamId}` }), viewer: 200, expect: OWNER },
+  'PATCH /api/v1/teams/:id': { build: (w) => ({ url: `/api/v1/teams/${w.teamId}`, body: { name: 'Building 1' } }), viewer: 403, expect: COORDINATOR },
+  'DELETE /api/v1/teams/:id': { build: async (w) => ({ url: `/api/v1/teams/${await w.team()}` }), viewer: 403, expect: COORDINATOR },
+  'POST /api/v1/teams/:id/feed-token': { build: async (w) => ({ url: `/api/v1/teams/${await w.team()}/feed-token` }), viewer: 403, expect: COORDINATOR_CREATES },
 
   // Units (issue 13): everyone signed in sees their home unit (the root here) and its ancestors;
   // a building below it is out of a volunteer's reach (404), and only its coordinators change it.
-  'POST /api/v1/units': { build: (w) => ({ url: '/api/v1/units', body: { name: 'Building 9', kind: 'building', parentId: w.homeUnitId } }), expect: COORDINATOR_CREATES },
-  'GET /api/v1/units': { build: () => ({ url: '/api/v1/units' }), expect: READ },
-  'GET /api/v1/units/:unitId': { build: (w) => ({ url: `/api/v1/units/${w.homeUnitId}` }), expect: READ },
-  'PATCH /api/v1/units/:unitId': { build: async (w) => ({ url: `/api/v1/units/${await w.unit()}`, body: { name: 'Building 10' } }), expect: [401, 404, 404, 200, 401] },
+  'POST /api/v1/units': { build: (w) => ({ url: '/api/v1/units', body: { name: 'Building 9', kind: 'building', parentId: w.homeUnitId } }), viewer: 403, expect: COORDINATOR_CREATES },
+  'GET /api/v1/units': { build: () => ({ url: '/api/v1/units' }), viewer: 200, expect: READ },
+  'GET /api/v1/units/:unitId': { build: (w) => ({ url: `/api/v1/units/${w.homeUnitId}` }), viewer: 200, expect: READ },
+  'PATCH /api/v1/units/:unitId': { build: async (w) => ({ url: `/api/v1/units/${await w.unit()}`, body: { name: 'Building 10' } }), viewer: 403, expect: [401, 404, 404, 200, 401] },
   'POST /api/v1/units/:unitId/roles': {
     build: async (w) => ({ url: `/api/v1/units/${await w.unit()}/roles`, body: { personId: (await w.member()).id, role: 'viewer' } }),
+    viewer: 403,
     expect: [401, 404, 404, 201, 401],
   },
   'DELETE /api/v1/units/:unitId/roles/:personId': {
@@ -110,120 +118,127 @@ const CASES: Record<string, Case> = {
       await w.ok('POST', `/api/v1/units/${unit}/roles`, { personId: viewer.id, role: 'viewer' });
       return { url: `/api/v1/units/${unit}/roles/${viewer.id}` };
     },
+    viewer: 403,
     expect: [401, 404, 404, 200, 401],
   },
 
-  'POST /api/v1/rotas': { build: () => ({ url: '/api/v1/rotas', body: { name: 'North gate', timezone: 'Asia/Shanghai' } }), expect: COORDINATOR_CREATES },
-  'GET /api/v1/rotas': { build: () => ({ url: '/api/v1/rotas' }), expect: READ },
-  'GET /api/v1/rotas/:id': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}` }), expect: READ },
-  'PATCH /api/v1/rotas/:id': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}`, body: { location: 'East gate' } }), expect: COORDINATOR },
-  'DELETE /api/v1/rotas/:id': { build: async (w) => ({ url: `/api/v1/rotas/${(await w.rota()).rotaId}` }), expect: COORDINATOR },
-  'POST /api/v1/rotas/:id/feed-token': { build: async (w) => ({ url: `/api/v1/rotas/${(await w.rota()).rotaId}/feed-token` }), expect: COORDINATOR_CREATES },
+  'POST /api/v1/rotas': { build: () => ({ url: '/api/v1/rotas', body: { name: 'North gate', timezone: 'Asia/Shanghai' } }), viewer: 403, expect: COORDINATOR_CREATES },
+  'GET /api/v1/rotas': { build: () => ({ url: '/api/v1/rotas' }), viewer: 200, expect: READ },
+  'GET /api/v1/rotas/:id': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}` }), viewer: 200, expect: READ },
+  'PATCH /api/v1/rotas/:id': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}`, body: { location: 'East gate' } }), viewer: 403, expect: COORDINATOR },
+  'DELETE /api/v1/rotas/:id': { build: async (w) => ({ url: `/api/v1/rotas/${(await w.rota()).rotaId}` }), viewer: 403, expect: COORDINATOR },
+  'POST /api/v1/rotas/:id/feed-token': { build: async (w) => ({ url: `/api/v1/rotas/${(await w.rota()).rotaId}/feed-token` }), viewer: 403, expect: COORDINATOR_CREATES },
   'POST /api/v1/rotas/:rotaId/series': {
     build: (w) => ({
       url: `/api/v1/rotas/${w.rotaId}/series`,
       body: { rrule: 'FREQ=WEEKLY;BYDAY=SA', startDate: '2027-01-02', startTime: '09:00', durationMinutes: 60, minVolunteers: 1, maxVolunteers: 2 },
     }),
+    viewer: 403,
     expect: COORDINATOR_CREATES,
   },
-  'GET /api/v1/rotas/:rotaId/series': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}/series` }), expect: READ },
-  'GET /api/v1/series/:id': { build: (w) => ({ url: `/api/v1/series/${w.seriesId}` }), expect: READ },
-  'PATCH /api/v1/series/:id': { build: async (w) => ({ url: `/api/v1/series/${(await w.rota()).seriesId}`, body: { label: 'Mornings' } }), expect: COORDINATOR },
+  'GET /api/v1/rotas/:rotaId/series': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}/series` }), viewer: 200, expect: READ },
+  'GET /api/v1/series/:id': { build: (w) => ({ url: `/api/v1/series/${w.seriesId}` }), viewer: 200, expect: READ },
+  'PATCH /api/v1/series/:id': { build: async (w) => ({ url: `/api/v1/series/${(await w.rota()).seriesId}`, body: { label: 'Mornings' } }), viewer: 403, expect: COORDINATOR },
 
-  'GET /api/v1/shifts': { build: (w) => ({ url: `/api/v1/shifts?rotaId=${w.rotaId}&from=2026-12-01&to=2026-12-07` }), expect: READ },
-  'GET /api/v1/shifts/:shiftId': { build: (w) => ({ url: `/api/v1/shifts/${w.shift(1)}` }), expect: READ },
-  'PATCH /api/v1/shifts/:shiftId': { build: (w) => ({ url: `/api/v1/shifts/${w.nextShift()}`, body: { note: 'Bring a vest' } }), expect: COORDINATOR },
+  'GET /api/v1/shifts': { build: (w) => ({ url: `/api/v1/shifts?rotaId=${w.rotaId}&from=2026-12-01&to=2026-12-07` }), viewer: 200, expect: READ },
+  'GET /api/v1/shifts/:shiftId': { build: (w) => ({ url: `/api/v1/shifts/${w.shift(1)}` }), viewer: 200, expect: READ },
+  'PATCH /api/v1/shifts/:shiftId': { build: (w) => ({ url: `/api/v1/shifts/${w.nextShift()}`, body: { note: 'Bring a vest' } }), viewer: 403, expect: COORDINATOR },
   // Signing someone up: oneself, or anyone for a coordinator; the other volunteer may not sign the owner up.
-  'POST /api/v1/shifts/:shiftId/signups': { build: (w) => ({ url: `/api/v1/shifts/${w.nextShift()}/signups`, body: { personId: w.v.id } }), expect: [401, 201, 403, 201, 401] },
+  'POST /api/v1/shifts/:shiftId/signups': { build: (w) => ({ url: `/api/v1/shifts/${w.nextShift()}/signups`, body: { personId: w.v.id } }), viewer: 403, expect: [401, 201, 403, 201, 401] },
   'POST /api/v1/shifts/:shiftId/attendance': {
     build: async (w) => ({ url: `/api/v1/shifts/${await w.pastSignup()}/attendance`, body: { personId: w.v.id, status: 'attended' } }),
+    viewer: 403,
     expect: COORDINATOR,
   },
-  'GET /api/v1/signups/:signupId': { build: (w) => ({ url: `/api/v1/signups/${w.signupId}` }), expect: OWNER },
-  'DELETE /api/v1/signups/:signupId': { build: async (w) => ({ url: `/api/v1/signups/${await w.signup()}` }), expect: OWNER },
+  'GET /api/v1/signups/:signupId': { build: (w) => ({ url: `/api/v1/signups/${w.signupId}` }), viewer: 200, expect: OWNER },
+  'DELETE /api/v1/signups/:signupId': { build: async (w) => ({ url: `/api/v1/signups/${await w.signup()}` }), viewer: 403, expect: OWNER },
 
-  'POST /api/v1/people/:id/unavailability': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/unavailability`, body: { from: '2027-09-01', to: '2027-09-02' } }), expect: [401, 201, 403, 201, 401] },
-  'GET /api/v1/people/:id/unavailability': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/unavailability` }), expect: OWNER },
+  'POST /api/v1/people/:id/unavailability': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/unavailability`, body: { from: '2027-09-01', to: '2027-09-02' } }), viewer: 403, expect: [401, 201, 403, 201, 401] },
+  'GET /api/v1/people/:id/unavailability': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/unavailability` }), viewer: 200, expect: OWNER },
   'DELETE /api/v1/people/:id/unavailability/:unavailabilityId': {
     build: async (w) => ({ url: `/api/v1/people/${w.v.id}/unavailability/${(await w.ok('POST', `/api/v1/people/${w.v.id}/unavailability`, { from: '2027-09-10', to: '2027-09-10' })).id}` }),
+    viewer: 403,
     expect: OWNER,
   },
-  'GET /api/v1/people/:id/preferences': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/preferences` }), expect: OWNER },
-  'PUT /api/v1/people/:id/preferences': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/preferences`, body: { weekdays: [1, 3, 5] } }), expect: OWNER },
+  'GET /api/v1/people/:id/preferences': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/preferences` }), viewer: 200, expect: OWNER },
+  'PUT /api/v1/people/:id/preferences': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/preferences`, body: { weekdays: [1, 3, 5] } }), viewer: 403, expect: OWNER },
 
-  'POST /api/v1/signups/:signupId/offer': { build: async (w) => ({ url: `/api/v1/signups/${await w.signup()}/offer` }), expect: [401, 201, 403, 201, 401] },
+  'POST /api/v1/signups/:signupId/offer': { build: async (w) => ({ url: `/api/v1/signups/${await w.signup()}/offer` }), viewer: 403, expect: [401, 201, 403, 201, 401] },
   // Lists the caller's own offers (or, for a coordinator, anyone's).
-  'GET /api/v1/offers': { build: () => ({ url: '/api/v1/offers' }), expect: READ },
-  'GET /api/v1/offers/pending': { build: () => ({ url: '/api/v1/offers/pending' }), expect: COORDINATOR },
+  'GET /api/v1/offers': { build: () => ({ url: '/api/v1/offers' }), viewer: 200, expect: READ },
+  'GET /api/v1/offers/pending': { build: () => ({ url: '/api/v1/offers/pending' }), viewer: 200, expect: COORDINATOR },
   // The owner's own offers still waiting (her page marks those duties); not another volunteer's.
-  'GET /api/v1/people/:id/offers': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/offers?status=open` }), expect: OWNER },
-  'GET /api/v1/offers/:offerId': { build: async (w) => ({ url: `/api/v1/offers/${await w.offer()}` }), expect: READ },
-  'DELETE /api/v1/offers/:offerId': { build: async (w) => ({ url: `/api/v1/offers/${await w.offer()}` }), expect: OWNER },
+  'GET /api/v1/people/:id/offers': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/offers?status=open` }), viewer: 200, expect: OWNER },
+  'GET /api/v1/offers/:offerId': { build: async (w) => ({ url: `/api/v1/offers/${await w.offer()}` }), viewer: 200, expect: READ },
+  'DELETE /api/v1/offers/:offerId': { build: async (w) => ({ url: `/api/v1/offers/${await w.offer()}` }), viewer: 403, expect: OWNER },
   // Anyone else may claim the owner's offer for themselves; the owner cannot claim their own.
-  'POST /api/v1/offers/:offerId/claim': { build: async (w) => ({ url: `/api/v1/offers/${await w.offer()}/claim`, body: {} }), expect: [401, 409, 200, 200, 401] },
-  'POST /api/v1/offers/:offerId/approve': { build: async (w) => ({ url: `/api/v1/offers/${await w.pendingOffer()}/approve` }), expect: COORDINATOR },
-  'POST /api/v1/offers/:offerId/reject': { build: async (w) => ({ url: `/api/v1/offers/${await w.pendingOffer()}/reject` }), expect: COORDINATOR },
+  'POST /api/v1/offers/:offerId/claim': { build: async (w) => ({ url: `/api/v1/offers/${await w.offer()}/claim`, body: {} }), viewer: 403, expect: [401, 409, 200, 200, 401] },
+  'POST /api/v1/offers/:offerId/approve': { build: async (w) => ({ url: `/api/v1/offers/${await w.pendingOffer()}/approve` }), viewer: 403, expect: COORDINATOR },
+  'POST /api/v1/offers/:offerId/reject': { build: async (w) => ({ url: `/api/v1/offers/${await w.pendingOffer()}/reject` }), viewer: 403, expect: COORDINATOR },
 
   'POST /api/v1/signups/:signupId/trade': {
     build: async (w) => ({ url: `/api/v1/signups/${await w.signup()}/trade`, body: { withSignupId: await w.signup(await w.member()) } }),
+    viewer: 403,
     expect: [401, 201, 403, 201, 401],
   },
-  'GET /api/v1/trades/pending': { build: () => ({ url: '/api/v1/trades/pending' }), expect: COORDINATOR },
-  'GET /api/v1/people/:id/trades': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/trades` }), expect: OWNER },
+  'GET /api/v1/trades/pending': { build: () => ({ url: '/api/v1/trades/pending' }), viewer: 200, expect: COORDINATOR },
+  'GET /api/v1/people/:id/trades': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/trades` }), viewer: 200, expect: OWNER },
   // What the owner could swap her place for: another volunteer may not look.
-  'GET /api/v1/signups/:signupId/swap-options': { build: (w) => ({ url: `/api/v1/signups/${w.signupId}/swap-options` }), expect: OWNER },
+  'GET /api/v1/signups/:signupId/swap-options': { build: (w) => ({ url: `/api/v1/signups/${w.signupId}/swap-options` }), viewer: 403, expect: OWNER },
   // The owner proposed these: they may read and withdraw them, the other volunteer may not.
-  'GET /api/v1/trades/:tradeId': { build: async (w) => ({ url: `/api/v1/trades/${await w.trade('proposer')}` }), expect: OWNER },
-  'DELETE /api/v1/trades/:tradeId': { build: async (w) => ({ url: `/api/v1/trades/${await w.trade('proposer')}` }), expect: OWNER },
+  'GET /api/v1/trades/:tradeId': { build: async (w) => ({ url: `/api/v1/trades/${await w.trade('proposer')}` }), viewer: 200, expect: OWNER },
+  'DELETE /api/v1/trades/:tradeId': { build: async (w) => ({ url: `/api/v1/trades/${await w.trade('proposer')}` }), viewer: 403, expect: OWNER },
   // The owner was asked: they may accept or decline, the other volunteer may not.
-  'POST /api/v1/trades/:tradeId/accept': { build: async (w) => ({ url: `/api/v1/trades/${await w.trade('responder')}/accept` }), expect: OWNER },
-  'POST /api/v1/trades/:tradeId/decline': { build: async (w) => ({ url: `/api/v1/trades/${await w.trade('responder')}/decline` }), expect: OWNER },
-  'POST /api/v1/trades/:tradeId/approve': { build: async (w) => ({ url: `/api/v1/trades/${await w.pendingTrade()}/approve` }), expect: COORDINATOR },
-  'POST /api/v1/trades/:tradeId/reject': { build: async (w) => ({ url: `/api/v1/trades/${await w.pendingTrade()}/reject` }), expect: COORDINATOR },
+  'POST /api/v1/trades/:tradeId/accept': { build: async (w) => ({ url: `/api/v1/trades/${await w.trade('responder')}/accept` }), viewer: 403, expect: OWNER },
+  'POST /api/v1/trades/:tradeId/decline': { build: async (w) => ({ url: `/api/v1/trades/${await w.trade('responder')}/decline` }), viewer: 403, expect: OWNER },
+  'POST /api/v1/trades/:tradeId/approve': { build: async (w) => ({ url: `/api/v1/trades/${await w.pendingTrade()}/approve` }), viewer: 403, expect: COORDINATOR },
+  'POST /api/v1/trades/:tradeId/reject': { build: async (w) => ({ url: `/api/v1/trades/${await w.pendingTrade()}/reject` }), viewer: 403, expect: COORDINATOR },
 
-  'GET /api/v1/gaps': { build: (w) => ({ url: `/api/v1/gaps?rotaId=${w.rotaId}` }), expect: READ },
-  'GET /api/v1/shifts/:shiftId/candidates': { build: (w) => ({ url: `/api/v1/shifts/${w.shift(2)}/candidates` }), expect: COORDINATOR },
-  'POST /api/v1/rotas/:rotaId/autofill': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}/autofill`, body: { from: '2026-12-01', to: '2026-12-03', dryRun: true } }), expect: COORDINATOR },
-  'GET /api/v1/rotas/:rotaId/sheet': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}/sheet?from=2026-11-30&to=2026-12-06` }), expect: READ },
-  'GET /api/v1/rotas/:rotaId/channel': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}/channel` }), expect: COORDINATOR },
-  'PUT /api/v1/rotas/:rotaId/channel': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}/channel`, body: { kind: 'none', rosterAt: '19:00' } }), expect: COORDINATOR },
-  'GET /api/v1/people/:id/notice-channel': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/notice-channel` }), expect: OWNER },
-  'PUT /api/v1/people/:id/notice-channel': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/notice-channel`, body: { channel: 'group' } }), expect: OWNER },
-  'GET /api/v1/notices': { build: () => ({ url: '/api/v1/notices' }), expect: COORDINATOR },
+  'GET /api/v1/gaps': { build: (w) => ({ url: `/api/v1/gaps?rotaId=${w.rotaId}` }), viewer: 200, expect: READ },
+  'GET /api/v1/shifts/:shiftId/candidates': { build: (w) => ({ url: `/api/v1/shifts/${w.shift(2)}/candidates` }), viewer: 200, expect: COORDINATOR },
+  'POST /api/v1/rotas/:rotaId/autofill': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}/autofill`, body: { from: '2026-12-01', to: '2026-12-03', dryRun: true } }), viewer: 403, expect: COORDINATOR },
+  'GET /api/v1/rotas/:rotaId/sheet': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}/sheet?from=2026-11-30&to=2026-12-06` }), viewer: 200, expect: READ },
+  'GET /api/v1/rotas/:rotaId/channel': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}/channel` }), viewer: 200, expect: COORDINATOR },
+  'PUT /api/v1/rotas/:rotaId/channel': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}/channel`, body: { kind: 'none', rosterAt: '19:00' } }), viewer: 403, expect: COORDINATOR },
+  'GET /api/v1/people/:id/notice-channel': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/notice-channel` }), viewer: 200, expect: OWNER },
+  'PUT /api/v1/people/:id/notice-channel': { build: (w) => ({ url: `/api/v1/people/${w.v.id}/notice-channel`, body: { channel: 'group' } }), viewer: 403, expect: OWNER },
+  'GET /api/v1/notices': { build: () => ({ url: '/api/v1/notices' }), viewer: 200, expect: COORDINATOR },
   // Past the coordinator check, an unknown notice is simply not found.
-  'POST /api/v1/notices/:id/retry': { build: () => ({ url: '/api/v1/notices/999999/retry' }), expect: [401, 403, 403, 404, 401] },
-  'GET /api/v1/audit': { build: () => ({ url: '/api/v1/audit' }), expect: COORDINATOR },
+  'POST /api/v1/notices/:id/retry': { build: () => ({ url: '/api/v1/notices/999999/retry' }), viewer: 403, expect: [401, 403, 403, 404, 401] },
+  'GET /api/v1/audit': { build: () => ({ url: '/api/v1/audit' }), viewer: 200, expect: COORDINATOR },
 
   // Check-in at the post: codes, posters and settings are the coordinators'; a leader named by the
   // rota also sees the leader code (tests/api/checkins.test.ts). Scanning is for everyone signed in,
   // for themselves; outside the window it is refused, and only one's own (or, for a coordinator,
   // anyone's) check-in can be closed.
-  'GET /api/v1/series/:seriesId/checkin': { build: (w) => ({ url: `/api/v1/series/${w.seriesId}/checkin` }), expect: COORDINATOR },
-  'POST /api/v1/series/:seriesId/checkin': { build: async (w) => ({ url: `/api/v1/series/${(await w.rota()).seriesId}/checkin` }), expect: COORDINATOR },
-  'GET /api/v1/series/:seriesId/poster': { build: (w) => ({ url: `/api/v1/series/${w.seriesId}/poster?size=a5` }), expect: COORDINATOR },
-  'GET /api/v1/series/:seriesId/leader-code': { build: (w) => ({ url: `/api/v1/series/${w.seriesId}/leader-code` }), expect: COORDINATOR },
-  'GET /api/v1/rotas/:rotaId/checkin-settings': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}/checkin-settings` }), expect: COORDINATOR },
-  'PATCH /api/v1/rotas/:rotaId/checkin-settings': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}/checkin-settings`, body: { radiusMetres: 150 } }), expect: COORDINATOR },
-  'POST /api/v1/checkins/lookup': { build: async (w) => ({ url: '/api/v1/checkins/lookup', body: { code: (await w.ok('GET', `/api/v1/series/${w.seriesId}/checkin`)).code } }), expect: READ },
-  'POST /api/v1/checkins': { build: async (w) => ({ url: '/api/v1/checkins', body: { code: (await w.ok('GET', `/api/v1/series/${w.seriesId}/checkin`)).code } }), expect: [401, 409, 409, 409, 401] },
-  'POST /api/v1/checkins/:signupId/out': { build: (w) => ({ url: `/api/v1/checkins/${w.signupId}/out` }), expect: [401, 409, 403, 409, 401] },
-  'PATCH /api/v1/checkins/:signupId': { build: (w) => ({ url: `/api/v1/checkins/${w.signupId}`, body: { clearFlags: true } }), expect: COORDINATOR },
-  'GET /api/v1/checkins/today': { build: () => ({ url: '/api/v1/checkins/today' }), expect: COORDINATOR },
+  'GET /api/v1/series/:seriesId/checkin': { build: (w) => ({ url: `/api/v1/series/${w.seriesId}/checkin` }), viewer: 403, expect: COORDINATOR },
+  'POST /api/v1/series/:seriesId/checkin': { build: async (w) => ({ url: `/api/v1/series/${(await w.rota()).seriesId}/checkin` }), viewer: 403, expect: COORDINATOR },
+  'GET /api/v1/series/:seriesId/poster': { build: (w) => ({ url: `/api/v1/series/${w.seriesId}/poster?size=a5` }), viewer: 403, expect: COORDINATOR },
+  'GET /api/v1/series/:seriesId/leader-code': { build: (w) => ({ url: `/api/v1/series/${w.seriesId}/leader-code` }), viewer: 403, expect: COORDINATOR },
+  'GET /api/v1/rotas/:rotaId/checkin-settings': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}/checkin-settings` }), viewer: 200, expect: COORDINATOR },
+  'PATCH /api/v1/rotas/:rotaId/checkin-settings': { build: (w) => ({ url: `/api/v1/rotas/${w.rotaId}/checkin-settings`, body: { radiusMetres: 150 } }), viewer: 403, expect: COORDINATOR },
+  'POST /api/v1/checkins/lookup': { build: async (w) => ({ url: '/api/v1/checkins/lookup', body: { code: (await w.ok('GET', `/api/v1/series/${w.seriesId}/checkin`)).code } }), viewer: 403, expect: READ },
+  'POST /api/v1/checkins': { build: async (w) => ({ url: '/api/v1/checkins', body: { code: (await w.ok('GET', `/api/v1/series/${w.seriesId}/checkin`)).code } }), viewer: 403, expect: [401, 409, 409, 409, 401] },
+  'POST /api/v1/checkins/:signupId/out': { build: (w) => ({ url: `/api/v1/checkins/${w.signupId}/out` }), viewer: 403, expect: [401, 409, 403, 409, 401] },
+  'PATCH /api/v1/checkins/:signupId': { build: (w) => ({ url: `/api/v1/checkins/${w.signupId}`, body: { clearFlags: true } }), viewer: 403, expect: COORDINATOR },
+  'GET /api/v1/checkins/today': { build: () => ({ url: '/api/v1/checkins/today' }), viewer: 200, expect: COORDINATOR },
 
   // A unit's overview (the desk at each level) is for those who read it, and as if absent to others.
-  'GET /api/v1/overview/units/:unitId': { build: () => ({ url: '/api/v1/overview/units/1' }), expect: [401, 404, 404, 200, 401] },
-  'GET /api/v1/stats/person-shifts': { build: () => ({ url: '/api/v1/stats/person-shifts?groupBy=person&from=2026-01-01&to=2026-12-31' }), expect: COORDINATOR },
+  'GET /api/v1/overview/units/:unitId': { build: (w) => ({ url: `/api/v1/overview/units/${w.homeUnitId}` }), viewer: 200, expect: [401, 404, 404, 200, 401] },
+  'GET /api/v1/stats/person-shifts': { build: () => ({ url: '/api/v1/stats/person-shifts?groupBy=person&from=2026-01-01&to=2026-12-31' }), viewer: 200, expect: COORDINATOR },
 
-  'GET /api/v1/day-calendars': { build: () => ({ url: '/api/v1/day-calendars' }), expect: READ },
-  'POST /api/v1/day-calendars': { build: () => ({ url: '/api/v1/day-calendars', body: { name: 'School breaks' } }), expect: COORDINATOR_CREATES },
-  'GET /api/v1/day-calendars/:id': { build: (w) => ({ url: `/api/v1/day-calendars/${w.calendarId}` }), expect: READ },
+  'GET /api/v1/day-calendars': { build: () => ({ url: '/api/v1/day-calendars' }), viewer: 200, expect: READ },
+  'POST /api/v1/day-calendars': { build: () => ({ url: '/api/v1/day-calendars', body: { name: 'School breaks' } }), viewer: 403, expect: COORDINATOR_CREATES },
+  'GET /api/v1/day-calendars/:id': { build: (w) => ({ url: `/api/v1/day-calendars/${w.calendarId}` }), viewer: 200, expect: READ },
   'POST /api/v1/day-calendars/:id/days': {
     build: (w) => ({ url: `/api/v1/day-calendars/${w.calendarId}/days`, body: { days: [{ date: '2027-02-10', kind: 'closed' }] } }),
+    viewer: 403,
     expect: COORDINATOR_CREATES,
   },
-  'DELETE /api/v1/day-calendars/:id/days/:date': { build: (w) => ({ url: `/api/v1/day-calendars/${w.calendarId}/days/2027-02-11` }), expect: COORDINATOR },
+  'DELETE /api/v1/day-calendars/:id/days/:date': { build: (w) => ({ url: `/api/v1/day-calendars/${w.calendarId}/days/2027-02-11` }), viewer: 403, expect: COORDINATOR },
   'POST /api/v1/day-calendars/:id/import': {
     build: (w) => ({ url: `/api/v1/day-calendars/${w.calendarId}/import`, body: ICS, headers: { 'content-type': 'text/calendar' } }),
+    viewer: 403,
     expect: COORDINATOR_CREATES,
   },
 };
@@ -542,6 +557,26 @@ describe('the authorisation matrix across two sibling communities', () => {
     expect(leaks).toEqual([]);
   }, 180_000);
 
+  it('answers the street\'s viewer on every route as its viewer row says: 200 for reads of A\'s things, 403 for every change', async () => {
+    const units = (await t.call('GET', '/api/v1/units')).body.units as { id: number; kind: string }[];
+    const street = units.find((u) => u.kind === 'street')!;
+    // Homed at the street office, so A is within their reach only as the street's viewer.
+    const viewer = await t.call('POST', '/api/v1/people', { body: { name: 'Street office clerk', unitId: street.id } });
+    expect((await t.call('POST', `/api/v1/units/${street.id}/roles`, { body: { personId: viewer.body.id, role: 'viewer' } })).status).toBe(201);
+    const token = viewer.body.accessToken as string;
+    const got: Record<string, number | string> = {};
+    const want: Record<string, number | string> = {};
+    for (const [route, c] of Object.entries(CASES)) {
+      if (!route.split(' ')[1]!.startsWith('/api/v1/') || route === 'GET /api/v1/health') continue;
+      const method = route.split(' ')[0] as Method;
+      const req = await c.build(world, 'coordinator');
+      const res = await t.call(method, req.url, { token, ...(req.body === undefined ? {} : { body: req.body }), ...(req.headers ? { headers: req.headers } : {}) });
+      got[route] = res.status === 403 && res.body?.error?.code !== 'FORBIDDEN' ? `403 ${res.text.slice(0, 80)}` : res.status;
+      want[route] = c.viewer ?? 'no viewer row';
+    }
+    expect(got).toEqual(want);
+  }, 180_000);
+
   it('lets the street\'s viewer read both communities\' lists and reports, and change nothing', async () => {
     const viewer = await t.call('POST', '/api/v1/people', { body: { name: 'Street office' } });
     const units = (await t.call('GET', '/api/v1/units')).body.units as { id: number; kind: string }[];
@@ -555,5 +590,10 @@ describe('the authorisation matrix across two sibling communities', () => {
     expect((await t.call('GET', `/api/v1/rotas/${world.rotaId}`, { token })).status).toBe(200);
     expect((await t.call('PATCH', `/api/v1/rotas/${world.rotaId}`, { token, body: { location: 'Somewhere' } })).status).toBe(403);
     expect((await t.call('POST', '/api/v1/rotas', { token, body: { name: 'Viewer rota', timezone: 'Asia/Shanghai' } })).status).toBe(403);
+    // Nor do they put themselves on a community's shift: they read it, it is not their home's.
+    const shiftId = world.nextShift();
+    const self = await t.call('POST', `/api/v1/shifts/${shiftId}/signups`, { token, body: {} });
+    expect([self.status, self.body.error.code]).toEqual([403, 'FORBIDDEN']);
+    expect((await t.call('GET', `/api/v1/shifts/${shiftId}`, { token })).body.confirmed).toBe(0);
   });
 });

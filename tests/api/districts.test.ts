@@ -89,6 +89,19 @@ describe('a street with two communities', () => {
     expect(csv.text).toContain('合计,5,3');
   });
 
+  it('counts only the rotas of the unit named in unitId, whatever the grouping, in JSON and CSV', async () => {
+    const byMonth = async (unitId: number, format = '') =>
+      as('street')('GET', `/api/v1/stats/person-shifts?groupBy=month&unitId=${unitId}&from=2026-03-01&to=2026-04-30${format}`);
+    const rows = (res: { body: { rows: { key: string; personShifts: number; people: number }[] } }) => res.body.rows.map((r) => [r.key, r.personShifts, r.people]);
+    expect(rows(await byMonth(unit.a!))).toEqual([['2026-03', 2, 2], ['2026-04', 1, 1]]);
+    expect(rows(await byMonth(unit.b!))).toEqual([['2026-03', 2, 2]]);
+    expect(rows(await byMonth(unit.street!))).toEqual([['2026-03', 4, 3], ['2026-04', 1, 1]]);
+    expect((await byMonth(unit.b!, '&format=csv')).text).toContain('2026-03,2,2');
+    // A unit outside the caller's reach is not there; one they see but do not read is not theirs to count.
+    expect((await as('b')('GET', `/api/v1/stats/person-shifts?groupBy=rota&unitId=${unit.a}`)).status).toBe(404);
+    expect((await as('a')('GET', `/api/v1/stats/person-shifts?groupBy=rota&unitId=${unit.street}`)).status).toBe(403);
+  });
+
   it('lets a community coordinator roll up their own buildings, and nothing of the neighbour', async () => {
     const mine = await as('a')('GET', `/api/v1/stats/person-shifts?groupBy=unit&level=building&unitId=${unit.a}&from=2026-03-01&to=2026-04-30`);
     expect(mine.status, mine.text).toBe(200);

@@ -122,6 +122,14 @@ describe('migrating a database made by the 2026-11 release', () => {
     expect(events).toBeGreaterThan(2000);
   });
 
+  it('gives every audit entry the unit of the thing it is about (the root), so the root\'s coordinators still read them all', async () => {
+    const entries = before.get('audit_log')!.rows;
+    expect(new Set(entries.map((e) => e.entity))).toEqual(new Set(['calendar', 'person', 'rota', 'series', 'signup', 'team']));
+    expect(db.$client.prepare('SELECT count(*) AS n FROM audit_log WHERE unit_id IS NOT 1').get()).toEqual({ n: 0 });
+    const listed = await call('GET', '/api/v1/audit?limit=500');
+    expect(listed.body.entries.map((e: { id: number }) => e.id).sort((x: number, y: number) => x - y)).toEqual(entries.map((e) => e.id));
+  });
+
   it('still signs the coordinator in with their old link, and they still reach everything', async () => {
     const me = await call('GET', '/api/v1/me');
     expect(me.status).toBe(200);

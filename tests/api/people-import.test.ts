@@ -65,4 +65,55 @@ describe('importing people in bulk', () => {
     expect(res.status).toBe(403);
     expect(await names()).toEqual(['Coordinator', '王建国']);
   });
+
+  // Issue 13: a street with two communities; A's coordinator imports A's captains.
+  describe('in a district', () => {
+    const unit: Record<string, number> = {};
+    let coordinatorA = '';
+    beforeEach(async () => {
+      const post = async (url: string, body: object, token = t.coordinatorToken) => {
+        const res = await t.call('POST', url, { body, token });
+        expect(res.status, `${url}: ${res.text}`).toBe(201);
+        return res.body;
+      };
+      unit.street = (await post('/api/v1/units', { name: '南山街道', kind: 'street' })).id;
+      unit.a = (await post('/api/v1/units', { name: '风华社区', kind: 'community', parentId: unit.street })).id;
+      unit.b = (await post('/api/v1/units', { name: '高新社区', kind: 'community', parentId: unit.street })).id;
+      unit.building = (await post('/api/v1/units', { name: '鼎太风华 3栋', kind: 'building', parentId: unit.a })).id;
+      const office = await post('/api/v1/people', { name: '风华 office', unitId: unit.a });
+      await post(`/api/v1/units/${unit.a}/roles`, { personId: office.id, role: 'coordinator' });
+      coordinatorA = office.accessToken;
+      // B already has a team called 3栋: A's import must not put A's captains in it.
+      await post('/api/v1/teams', { name: '3栋', unitId: unit.b });
+    });
+    const homes = async (people: { id: number }[]) => Promise.all(people.map(async (p) => (await t.call('GET', `/api/v1/people/${p.id}`)).body.unitId));
+
+    it('puts everyone in the unit named, with its teams made in that unit', async () => {
+      const done = await t.call('POST', '/api/v1/people/import', { token: coordinatorA, body: { text: '王建国, 3栋\n李娜', unitId: unit.building } });
+      expect(done.status, done.text).toBe(201);
+      expect(done.body.unitId).toBe(unit.building);
+      expect(done.body.newTeams).toEqual(['3栋']);
+      expect(await homes(done.body.people)).toEqual([unit.building, unit.building]);
+      const teams = (await t.call('GET', '/api/v1/teams', { token: coordinatorA })).body.teams;
+      expect(teams.map((x: { name: string; unitId: number }) => [x.name, x.unitId])).toEqual([['3栋', unit.building]]);
+      expect(done.body.people[0].teamId).toBe(teams[0].id);
+    });
+
+    it('puts everyone in the first unit the caller coordinates when no unit is named', async () => {
+      const preview = await t.call('POST', '/api/v1/people/import', { token: coordinatorA, body: { text: '王建国', dryRun: true } });
+      expect(preview.body.unitId).toBe(unit.a);
+      const done = await t.call('POST', '/api/v1/people/import', { token: coordinatorA, body: { text: '王建国' } });
+      expect(done.status, done.text).toBe(201);
+      expect(await homes(done.body.people)).toEqual([unit.a]);
+    });
+
+    it("answers 404 for a sibling community's unit and 403 for the street above, importing nobody", async () => {
+      const before = (await t.call('GET', '/api/v1/people')).body.people.length;
+      const sibling = await t.call('POST', '/api/v1/people/import', { token: coordinatorA, body: { text: '王建国', unitId: unit.b } });
+      expect([sibling.status, sibling.body.error.code]).toEqual([404, 'NOT_FOUND']);
+      const above = await t.call('POST', '/api/v1/people/import', { token: coordinatorA, body: { text: '王建国', unitId: unit.street } });
+      expect([above.status, above.body.error.code]).toEqual([403, 'FORBIDDEN']);
+      expect((await t.call('GET', '/api/v1/people')).body.people.length).toBe(before);
+    });
+  });
 });

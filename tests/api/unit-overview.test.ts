@@ -52,4 +52,43 @@ describe('GET /api/v1/overview/units/:unitId', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('VALIDATION');
   });
+
+  it("counts this month's rows exactly as the statistics' roll-up does: same units, person-shifts and people", async () => {
+    t = await makeApp('2026-03-01T02:00:00Z');
+    const street = await made('/units', { name: '南山街道', kind: 'street' });
+    const a = await made('/units', { name: '风华社区', kind: 'community', parentId: street.id });
+    const b = await made('/units', { name: '高新社区', kind: 'community', parentId: street.id });
+    const estate = await made('/units', { name: '鼎太风华小区', kind: 'estate', parentId: a.id });
+    const [p1, p2, p3] = [await made('/people', { name: '王建国', unitId: a.id }), await made('/people', { name: '陈秀英', unitId: estate.id }), await made('/people', { name: '刘海燕', unitId: b.id })];
+    // Three rotas: one of an estate (it counts under its community), one not counting unmarked sign-ups.
+    const rota = async (unitId: number, countUnmarked = true) => {
+      const r = await made('/rotas', { name: `rota ${unitId}`, timezone: 'Asia/Shanghai', unitId, countUnmarked });
+      const s = await made(`/rotas/${r.id}/series`, { rrule: 'FREQ=DAILY', startDate: '2026-03-02', startTime: '07:15', durationMinutes: 60, minVolunteers: 1, maxVolunteers: 3, dayCalendarIds: [] });
+      return (date: string) => `${s.id}.${date.replace(/-/g, '')}T0715`;
+    };
+    const shiftA = await rota(a.id);
+    const shiftEstate = await rota(estate.id);
+    const shiftB = await rota(b.id, false);
+    const signUp = (shiftId: string, personId: number) => made(`/shifts/${shiftId}/signups`, { personId });
+    const mark = (shiftId: string, personId: number, status: 'attended' | 'no_show') => t.call('POST', `/api/v1/shifts/${shiftId}/attendance`, { body: { personId, status } });
+    for (const date of ['2026-03-02', '2026-03-03', '2026-03-04']) {
+      await signUp(shiftA(date), p1.id);
+      await signUp(shiftEstate(date), p2.id);
+      await signUp(shiftB(date), p3.id);
+    }
+    await signUp(shiftB('2026-03-05'), p1.id);
+    t.setNow('2026-03-06T02:00:00Z');
+    expect((await mark(shiftA('2026-03-03'), p1.id, 'no_show')).status).toBe(200);
+    expect((await mark(shiftB('2026-03-02'), p3.id, 'attended')).status).toBe(200);
+    expect((await mark(shiftB('2026-03-05'), p1.id, 'attended')).status).toBe(200);
+
+    const overview = (await t.call('GET', `/api/v1/overview/units/${street.id}?level=community`)).body;
+    const rollup = (await t.call('GET', `/api/v1/stats/person-shifts?groupBy=unit&level=community&unitId=${street.id}&from=2026-03-01&to=2026-03-31`)).body;
+    const byUnit = (rows: { key?: string; unitId?: number; personShifts: number; people: number }[]) =>
+      Object.fromEntries(rows.filter((r) => r.personShifts > 0).map((r) => [String(r.key ?? r.unitId), [r.personShifts, r.people]]));
+    // 风华: 2 of 王建国's (one no-show) and 3 of 陈秀英's in its estate; 高新: only the marked ones (it does not count unmarked), one by 王建国.
+    expect(byUnit(rollup.rows)).toEqual({ [a.id]: [5, 2], [b.id]: [2, 2] });
+    expect(byUnit(overview.rows)).toEqual(byUnit(rollup.rows));
+    expect([overview.total.personShifts, overview.total.people]).toEqual([rollup.total.personShifts, rollup.total.people]);
+  });
 });

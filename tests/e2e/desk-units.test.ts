@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { makeApp, type TestApp } from '../helpers/app.js';
@@ -70,6 +71,8 @@ async function street(t: TestApp): Promise<Street> {
 }
 
 const cells = (page: Page, row: string) => page.locator(`#overview-table ${row}`).first().locator('td').allTextContents();
+/** The statistics section's total row: person-shifts and people, as the page shows them. */
+const statsTotal = (page: Page) => page.locator('#stats table tfoot td').allTextContents();
 
 describe('the desk at each level of a district', () => {
   let t: TestApp;
@@ -119,12 +122,34 @@ describe('the desk at each level of a district', () => {
     await expect.poll(() => rotaNames(page)).toEqual(['东门护学岗']);
     await expect.poll(() => peopleNames(page).then((n) => n.sort())).toEqual(['王建国', '陈秀英', '李协调'].sort());
 
+    // 风华's statistics: its school gate's 3 person-shifts by 2 people, not the 5 by 3 of both communities.
+    await expect.poll(() => statsTotal(page)).toEqual(['3', '2']);
+
     await select.selectOption({ label: '高新社区 (community, coordinator)' });
     await expect.poll(() => rotaNames(page)).toEqual(['夜间巡逻']);
     await expect.poll(() => peopleNames(page).then((n) => n.sort())).toEqual(['刘海燕', '赵协调'].sort());
     await expect.poll(() => page.locator('#week .shift-row').count()).toBe(2);
     expect(await page.locator('#week').textContent()).not.toContain('东门护学岗');
+    // The statistics follow the chosen community, and so does the CSV.
+    await expect.poll(() => statsTotal(page)).toEqual(['2', '2']);
+    expect(await page.locator('#stats caption').textContent()).toMatch(/^高新社区 · /);
+    const [csvRequest, download] = await Promise.all([
+      page.waitForRequest((r) => r.url().includes('/api/v1/stats/person-shifts') && (r.headers().accept ?? '').includes('text/csv')),
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    expect(new URL(csvRequest.url()).searchParams.get('unitId')).toBe(String(s.b.unitId));
+    expect(readFileSync((await download.path())!, 'utf8')).toMatch(/\r\n,Total,2,2,/);
     expect(await axeViolations(page)).toEqual([]);
+
+    // People imported now live in the chosen community.
+    await page.locator('#import-text').fill('周新来, 13900000001');
+    await page.locator('#import-form button[type="submit"]').click();
+    await expect.poll(() => page.locator('#import .import-into').textContent()).toBe('Into: 高新社区');
+    await page.getByRole('button', { name: 'Import these 1 people' }).click();
+    await expect.poll(() => peopleNames(page).then((n) => n.sort())).toEqual(['刘海燕', '赵协调', '周新来'].sort());
+    const imported = (await t.call('GET', '/api/v1/people')).body.people.find((p: { name: string }) => p.name === '周新来');
+    expect(imported.unitId).toBe(s.b.unitId);
 
     // A rota made now belongs to the chosen community.
     await page.locator('#new-rota summary').click();
@@ -164,10 +189,12 @@ describe('the desk at each level of a district', () => {
     expect(await drill.locator('[data-rota-id] h4').allTextContents()).toEqual(['东门护学岗']);
     expect(await drill.locator('.card.gap .when').allTextContents()).toEqual(['3月5日 周四 07:15–08:00', '3月6日 周五 07:15–08:00']);
     expect(await drill.locator('.card.gap .tag').allTextContents()).toEqual(['⚠ 缺 2 人', '⚠ 缺 2 人']);
-    // Reading only: the community names, the language and "hide"; nothing that makes or changes anything.
+    // The street's statistics: both communities, 王建国 once (5 person-shifts by 3 people).
+    await expect.poll(() => statsTotal(page)).toEqual(['5', '3']);
+    // Reading only: the community names, "hide", and the statistics' show and downloads; nothing that makes or changes anything.
     const buttons = await page.locator('main button, main summary').allTextContents();
-    expect(buttons.sort()).toEqual(['收起', '风华社区', '高新社区'].sort());
-    for (const id of ['#rotas', '#people', '#week', '#gaps', '#new-rota', '#stats']) expect(await page.locator(id).count()).toBe(0);
+    expect(buttons.sort()).toEqual(['收起', '风华社区', '高新社区', '查看', '下载 CSV', '下载 Excel'].sort());
+    for (const id of ['#rotas', '#people', '#week', '#gaps', '#new-rota', '#import']) expect(await page.locator(id).count()).toBe(0);
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'desk-units-street-viewer-zh');
   });

@@ -18,7 +18,7 @@ import {
   seriesCode,
   updateCheckinSettings,
 } from '../../services/checkins.js';
-import { actorOf, requireCoordinator, scopeOfRequest } from '../auth.js';
+import { actorOf, requireCoordinator, requireReader, scopeOfRequest } from '../auth.js';
 import { checkinUrl } from '../links.js';
 import { posterHtml } from '../poster.js';
 import { DateString, IdParam, Nullable, errors } from '../schemas.js';
@@ -171,8 +171,11 @@ const checkinRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/rotas/:rotaId/checkin-settings',
-    { schema: { tags: ['checkin'], description: 'How the rota\'s posts take check-ins. Coordinators.', params: RotaParams, response: { 200: SettingsSchema, ...errors } } },
-    async (request) => getCheckinSettings(app.db, requireCoordinator(request), request.params.rotaId),
+    { schema: { tags: ['checkin'], description: 'How the rota\'s posts take check-ins. Coordinators and viewers.', params: RotaParams, response: { 200: SettingsSchema, ...errors } } },
+    async (request) => {
+      requireReader(request);
+      return getCheckinSettings(app.db, request.params.rotaId);
+    },
   );
 
   app.patch(
@@ -331,7 +334,7 @@ const checkinRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['checkin'],
-        description: 'Today\'s shifts (each rota\'s own today, or a given local date) with who has checked in, who has not (with their phone), walk-ins and flags. Coordinators.',
+        description: 'Today\'s shifts (each rota\'s own today, or a given local date) with who has checked in, who has not (with their phone), walk-ins and flags. Coordinators and viewers.',
         querystring: Type.Object({ date: Type.Optional(DateString), rotaId: Type.Optional(IdParam) }, { additionalProperties: false }),
         response: {
           200: Type.Object({
@@ -353,7 +356,8 @@ const checkinRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const list = checkinsToday(app.db, requireCoordinator(request), { ...request.query, unitIds: scopeOfRequest(request).manages }, now());
+      requireReader(request);
+      const list = checkinsToday(app.db, { ...request.query, unitIds: scopeOfRequest(request).reads }, now());
       return {
         shifts: list.map((d) => ({
           shiftId: d.shift.id,

@@ -14,7 +14,7 @@ import {
   type AutofillResult,
   type PlacedAssignment,
 } from '../../services/fairness.js';
-import { actorOf, requireCoordinator, requireSelfOrCoordinator, scopeOfRequest } from '../auth.js';
+import { actorOf, requireCoordinator, requireReader, requireSelfOrCoordinator, requireSelfOrReader, scopeOfRequest } from '../auth.js';
 import { DateString, IdParam, Nullable, ShiftSchema, errors, shiftOut } from '../schemas.js';
 import type { Locale } from '../../domain/types.js';
 
@@ -170,7 +170,7 @@ const fairnessRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireCoordinator(request);
+      const actor = requireReader(request);
       const result = shiftCandidates(app.db, request.params.shiftId, request.query.lang ?? actor.locale);
       return {
         shift: shiftOut(result.view),
@@ -217,7 +217,7 @@ const fairnessRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/people/:id/preferences',
     { schema: { tags: ['people'], description: 'Preferred weekdays and start times, and limits per week and month.', params: PersonParams, response: { 200: PreferencesSchema, ...errors } } },
     async (request) => {
-      requireSelfOrCoordinator(request, request.params.id);
+      requireSelfOrReader(request, request.params.id);
       return getPreferences(app.db, request.params.id);
     },
   );

@@ -13,7 +13,7 @@ import {
   type Notice,
   type NoticeSettings,
 } from '../../services/notices.js';
-import { requireCoordinator, requireReader, requireSelfOrCoordinator, scopeOfRequest } from '../auth.js';
+import { requireCoordinator, requireReader, requireSelfOrCoordinator, requireSelfOrReader, scopeOfRequest } from '../auth.js';
 import { IdParam, Nullable, errors } from '../schemas.js';
 
 const Time = Type.String({ pattern: '^\\d{2}:\\d{2}$', description: 'A local time, HH:MM' });
@@ -93,7 +93,7 @@ const noticeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/rotas/:rotaId/channel',
     { schema: { tags: ['notices'], params: Type.Object({ rotaId: IdParam }), response: { 200: ChannelSchema, ...errors } } },
     async (request) => {
-      requireCoordinator(request);
+      requireReader(request);
       return channelOut(rotaNotices(app.db, request.params.rotaId));
     },
   );
@@ -134,7 +134,7 @@ const noticeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/people/:id/notice-channel',
     { schema: { tags: ['notices'], params: Type.Object({ id: IdParam }), response: { 200: PersonChannel, ...errors } } },
     async (request) => {
-      requireSelfOrCoordinator(request, request.params.id);
+      requireSelfOrReader(request, request.params.id);
       return { channel: personNoticeChannel(app.db, request.params.id) };
     },
   );

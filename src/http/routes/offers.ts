@@ -3,7 +3,7 @@
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
 import { formatInstant } from '../../domain/time.js';
 import { approveOffer, claimOffer, claimableOffers, closeOffer, getOfferView, offerSignup, offersOfPerson, pendingOffers, type OfferView } from '../../services/offers.js';
-import { actorOf, requireCoordinator, requireSelfOrCoordinator, scopeOfRequest } from '../auth.js';
+import { actorOf, requireCoordinator, requireReader, requireSelfOrCoordinator, requireSelfOrReader, scopeOfRequest } from '../auth.js';
 import { IdParam, Nullable, SignupSchema, bodyMayBeOmitted, errors, signupOut } from '../schemas.js';
 
 export const OfferSchema = Type.Object({
@@ -76,7 +76,7 @@ const offerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const personId = request.query.personId ?? actorOf(request).id;
-      requireSelfOrCoordinator(request, personId);
+      requireSelfOrReader(request, personId);
       return { offers: claimableOffers(app.db, personId, now()).map(offerOut) };
     },
   );
@@ -95,7 +95,7 @@ const offerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      requireSelfOrCoordinator(request, request.params.id);
+      requireSelfOrReader(request, request.params.id);
       const statuses = request.query.status === undefined ? (['open', 'pending_approval'] as const) : [request.query.status];
       return { offers: offersOfPerson(app.db, request.params.id, statuses, now()).map(offerOut) };
     },
@@ -105,8 +105,8 @@ const offerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/offers/pending',
     { schema: { tags: ['offers'], description: 'Claims waiting for a coordinator\'s approval.', response: { 200: Type.Object({ offers: Type.Array(OfferSchema) }), ...errors } } },
     async (request) => {
-      requireCoordinator(request);
-      return { offers: pendingOffers(app.db, now(), scopeOfRequest(request).manages).map(offerOut) };
+      requireReader(request);
+      return { offers: pendingOffers(app.db, now(), scopeOfRequest(request).reads).map(offerOut) };
     },
   );
 

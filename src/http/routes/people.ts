@@ -2,7 +2,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { RotaError } from '../../domain/errors.js';
 import { archivePerson, createPerson, listPeople, requirePerson, rotateToken, updatePerson } from '../../services/people.js';
-import { requireCoordinator, requireReader, requireSelfOrCoordinator, scopeOfRequest } from '../auth.js';
+import { requireCoordinator, requireReader, requireSelfOrCoordinator, requireSelfOrReader, scopeOfRequest } from '../auth.js';
 import { accessUrl, feedLinks } from '../links.js';
 import { IdParam, Name, Nullable, PersonSchema, errors, personOut } from '../schemas.js';
 
@@ -56,7 +56,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get('/people/:id', { schema: { tags: ['people'], params: Params, response: { 200: PersonSchema, ...errors } } }, async (request) => {
-    requireSelfOrCoordinator(request, request.params.id);
+    requireSelfOrReader(request, request.params.id);
     return personOut(app.config, requirePerson(app.db, request.params.id));
   });
 

@@ -1,7 +1,7 @@
 // Sign-ups: take a place on a shift (or join its waitlist), cancel, list one's own, record attendance.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { cancelSignup, listPersonSignups, recordAttendance, requireSignup, signUp } from '../../services/signups.js';
-import { actorOf, requireCoordinator, requireSelfOrCoordinator } from '../auth.js';
+import { actorOf, requireCoordinator, requireSelfOrCoordinator, requireSelfOrReader } from '../auth.js';
 import { DateString, IdParam, SignupSchema, bodyMayBeOmitted, errors, signupOut } from '../schemas.js';
 
 const ShiftParams = Type.Object({ shiftId: Type.String({ minLength: 1, maxLength: 40 }) });
@@ -34,7 +34,7 @@ const signupRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/signups/:signupId', { schema: { tags: ['signups'], params: SignupParams, response: { 200: SignupSchema, ...errors } } }, async (request) => {
     const signup = requireSignup(app.db, request.params.signupId);
-    requireSelfOrCoordinator(request, signup.personId);
+    requireSelfOrReader(request, signup.personId);
     return signupOut(signup);
   });
 
@@ -68,7 +68,7 @@ const signupRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      requireSelfOrCoordinator(request, request.params.id);
+      requireSelfOrReader(request, request.params.id);
       return { signups: listPersonSignups(app.db, request.params.id, request.query, now()).map(signupOut) };
     },
   );

@@ -37,7 +37,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
             rotaId: Type.Optional(IdParam),
             teamId: Type.Optional(IdParam),
             level: Type.Optional(Type.Union(UNIT_KINDS.map((k) => Type.Literal(k)), { description: 'groupBy=unit: the kind of unit each row is' })),
-            unitId: Type.Optional(IdParam),
+            unitId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1, description: 'groupBy=unit: the unit the rows lie in; otherwise only rotas of this unit and the units below it' })),
             format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('xlsx')])),
             lang: Type.Optional(Type.Union([Type.Literal('zh-CN'), Type.Literal('en')])),
           },

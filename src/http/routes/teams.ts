@@ -37,7 +37,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/teams/:id', { schema: { tags: ['teams'], params: Params, response: { 200: TeamSchema, ...errors } } }, async (request) => {
     const actor = actorOf(request);
     const team = requireTeam(app.db, request.params.id);
-    if (actor.role !== 'coordinator' && !actor.teamIds.includes(team.id)) requireCoordinator(request);
+    if (!actor.teamIds.includes(team.id)) requireReader(request);
     return teamOut(app.config, team);
   });
 

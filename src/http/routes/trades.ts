@@ -3,7 +3,7 @@
 import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
 import { formatInstant } from '../../domain/time.js';
 import { acceptTrade, approveTrade, endTrade, getTradeView, openTrades, proposeTrade, swapOptions, type SwapOption, type TradeView } from '../../services/trades.js';
-import { actorOf, requireCoordinator, requireSelfOrCoordinator, scopeOfRequest } from '../auth.js';
+import { actorOf, requireCoordinator, requireReader, requireSelfOrReader, scopeOfRequest } from '../auth.js';
 import { IdParam, Nullable, errors } from '../schemas.js';
 
 const Place = { signupId: Type.Integer(), shiftId: Type.String(), rotaName: Type.String(), start: Type.String(), end: Type.String() };
@@ -113,8 +113,8 @@ const tradeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/trades/pending',
     { schema: { tags: ['trades'], description: 'Accepted trades waiting for a coordinator\'s approval.', response: { 200: Type.Object({ trades: Type.Array(TradeSchema) }), ...errors } } },
     async (request) => {
-      requireCoordinator(request);
-      return { trades: openTrades(app.db, { pendingApproval: true, unitIds: scopeOfRequest(request).manages }, now()).map(tradeOut) };
+      requireReader(request);
+      return { trades: openTrades(app.db, { pendingApproval: true, unitIds: scopeOfRequest(request).reads }, now()).map(tradeOut) };
     },
   );
 
@@ -129,7 +129,7 @@ const tradeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      requireSelfOrCoordinator(request, request.params.id);
+      requireSelfOrReader(request, request.params.id);
       return { trades: openTrades(app.db, { personId: request.params.id }, now()).map(tradeOut) };
     },
   );
@@ -137,7 +137,7 @@ const tradeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/trades/:tradeId', { schema: one }, async (request) => {
     const actor = actorOf(request);
     const v = getTradeView(app.db, request.params.tradeId, now());
-    if (actor.id !== v.trade.proposerId && actor.id !== v.trade.responderId) requireCoordinator(request);
+    if (actor.id !== v.trade.proposerId && actor.id !== v.trade.responderId) requireReader(request);
     return tradeOut(v);
   });
 

@@ -1,7 +1,7 @@
 // Unavailability: the dates a person cannot serve, recorded by them or by a coordinator.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { addUnavailability, personUnavailability, removeUnavailability } from '../../services/unavailability.js';
-import { requireSelfOrCoordinator } from '../auth.js';
+import { requireSelfOrCoordinator, requireSelfOrReader } from '../auth.js';
 import { DateString, IdParam, Nullable, SignupSchema, Text, errors, signupOut } from '../schemas.js';
 
 const UnavailabilitySchema = Type.Object({ id: Type.Integer(), personId: Type.Integer(), from: Type.String(), to: Type.String(), note: Nullable(Type.String()) });
@@ -34,7 +34,7 @@ const unavailabilityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/people/:id/unavailability',
     { schema: { tags: ['unavailability'], params: PersonParams, response: { 200: Type.Object({ unavailability: Type.Array(UnavailabilitySchema) }), ...errors } } },
     async (request) => {
-      requireSelfOrCoordinator(request, request.params.id);
+      requireSelfOrReader(request, request.params.id);
       return { unavailability: personUnavailability(app.db, request.params.id) };
     },
   );

@@ -16,6 +16,7 @@ addStrings({
     importPreview: '先看看',
     importRun: '导入这 {n} 个人',
     importPreviewTitle: '将导入 {n} 个人',
+    importInto: '导入到：{name}',
     importNewTeams: '会新建这些楼栋：{names}',
     importSameName: '已有同名的人',
     importDone: '已导入 {n} 个人。下面是他们的个人链接（只显示这一次）。',
@@ -73,6 +74,7 @@ addStrings({
     importPreview: 'Preview',
     importRun: 'Import these {n} people',
     importPreviewTitle: '{n} people will be imported',
+    importInto: 'Into: {name}',
     importNewTeams: 'These buildings will be created: {names}',
     importSameName: 'someone has this name already',
     importDone: 'Imported {n} people. Their personal links are below (shown only this once).',
@@ -181,7 +183,7 @@ export function importSection(ctx) {
       const text = box.value;
       let plan;
       try {
-        plan = await api('POST', '/people/import', { text, dryRun: true });
+        plan = await api('POST', '/people/import', { text, dryRun: true, ...ctx.unitBody() });
       } catch (error) {
         refused(error);
         return;
@@ -190,6 +192,7 @@ export function importSection(ctx) {
       run.addEventListener('click', () => busy(run, () => runImport(text)));
       out.replaceChildren(
         h('h3', {}, t('importPreviewTitle', { n: plan.people.length })),
+        ctx.unit() ? h('p', { class: 'import-into' }, t('importInto', { name: ctx.unit().name })) : null,
         plan.newTeams.length ? h('p', {}, t('importNewTeams', { names: plan.newTeams.join(lang() === 'zh-CN' ? '、' : ', ') })) : null,
         table(['colLine', 'colName', 'colPhone', 'colTeam', 'colNote'], plan.people.map((p) => [String(p.line), p.name, p.phone, p.team, p.sameNameExists ? t('importSameName') : ''])),
         h('div', { class: 'buttons' }, run),
@@ -200,7 +203,7 @@ export function importSection(ctx) {
   async function runImport(text) {
     let done;
     try {
-      done = await api('POST', '/people/import', { text });
+      done = await api('POST', '/people/import', { text, ...ctx.unitBody() });
     } catch (error) {
       refused(error);
       return;

@@ -1,5 +1,5 @@
 // The desk's person-shift report: a chart by month (or person, team, rota) beside its totals
-// table, and the same rows as CSV or Excel.
+// table, and the same rows as CSV or Excel; with units (issue 13), for the unit chosen on the desk.
 import { apiBlob, api } from './api.js';
 import { addDays, addStrings, formatDate, lang, t, todayIn } from './i18n.js';
 import { busy, errorText, h, notify } from './ui.js';
@@ -74,8 +74,11 @@ export function statsSection(ctx) {
   const table = h('table');
   const empty = h('p', { class: 'empty', 'data-i18n': 'noStats', hidden: true }, t('noStats'));
 
+  /** The query string: the chosen unit's rotas only, when the server has units. */
+  const params = (extra = {}) => new URLSearchParams({ groupBy: query.groupBy, from: query.from, to: query.to, ...(ctx.unit() ? { unitId: String(ctx.unit().id) } : {}), ...extra });
+
   async function load() {
-    const q = new URLSearchParams({ groupBy: query.groupBy, from: query.from, to: query.to });
+    const q = params();
     try {
       stats = await api('GET', `/stats/person-shifts?${q}`);
     } catch (error) {
@@ -97,7 +100,7 @@ export function statsSection(ctx) {
     const { rows, total } = stats;
     const num = (n) => h('td', { class: 'number' }, String(n));
     table.replaceChildren(
-      h('caption', { class: 'muted' }, `${formatDate(stats.from)} – ${formatDate(stats.to)}`),
+      h('caption', { class: 'muted' }, `${ctx.unit() ? `${ctx.unit().name} · ` : ''}${formatDate(stats.from)} – ${formatDate(stats.to)}`),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('colKey')), h('th', { scope: 'col', class: 'number' }, t('colPersonShifts')), h('th', { scope: 'col', class: 'number' }, t('colPeople')))),
       h('tbody', {}, rows.map((r) => h('tr', {}, h('th', { scope: 'row' }, r.label), num(r.personShifts), num(r.people)))),
       h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, t('total')), num(total.personShifts), num(total.people))),
@@ -122,7 +125,7 @@ export function statsSection(ctx) {
 
   async function download(button, accept, ext) {
     await busy(button, async () => {
-      const q = new URLSearchParams({ groupBy: query.groupBy, from: query.from, to: query.to, lang: lang() });
+      const q = params({ lang: lang() });
       try {
         const blob = await apiBlob('GET', `/stats/person-shifts?${q}`, { accept });
         const url = URL.createObjectURL(blob);

@@ -2,7 +2,7 @@
 // shares one context: what the desk knows (rotas, people, calendars) and what to do after a change,
 // so that a new rota or person shows in every section at once, the new rota chosen, with no reload.
 // With units (issue 13), the chosen unit scopes every section; a street or district opens with its
-// communities' overview, and a viewer gets only that.
+// communities' overview, and a viewer gets only that and the statistics.
 import { api } from './api.js';
 import { cancelDaySection } from './desk-days.js';
 import { autofillSection, gapsSection, sheetSection } from './desk-gaps.js';
@@ -142,11 +142,11 @@ const ctx = {
   },
 };
 
-/** The sections the chosen unit shows: a viewer reads the overview; a street or district opens with it. */
+/** The sections the chosen unit shows: a viewer reads the overview and the statistics; a street or district opens with the overview. */
 function sectionsShown() {
   const unit = state.unit;
   if (!unit) return SECTIONS.filter(([name]) => name !== 'units' && name !== 'overview');
-  if (unit.role === 'viewer') return SECTIONS.filter(([name]) => name === 'units' || name === 'overview');
+  if (unit.role === 'viewer') return SECTIONS.filter(([name]) => name === 'units' || name === 'overview' || name === 'stats');
   return SECTIONS.filter(([name]) => name !== 'overview' || OVERVIEW_KINDS.has(unit.kind));
 }
 
