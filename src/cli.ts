@@ -140,10 +140,11 @@ async function copyTo(config: Config, url: string | undefined): Promise<void> {
   }
 }
 
-/** What each command does with ROTA_DB=postgres://… until the services run on PostgreSQL. */
+/** Until the services run on PostgreSQL (they must become asynchronous first), only migrate and copy-to use it. */
 function refuseOnPostgres(command: string): never {
+  const what = command === 'serve' ? 'Serving from PostgreSQL' : `\`rota ${command}\` on PostgreSQL`;
   throw new ConfigError(
-    `ROTA_DB is a PostgreSQL URL, and \`rota ${command}\` does not run on PostgreSQL yet (serving from it waits for the services to become asynchronous); what works is \`rota migrate\` with ROTA_DB=postgres://… and \`rota copy-to <postgres-url>\` with ROTA_DB set to a SQLite file.`,
+    `${what} is not available yet: the services must become asynchronous first. What works today: \`rota migrate\` with ROTA_DB=postgres://…, and \`rota copy-to <postgres-url>\` with ROTA_DB set to a SQLite file.`,
   );
 }
 

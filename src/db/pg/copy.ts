@@ -177,9 +177,9 @@ export async function copySqliteToPostgres(sqliteFile: string, target: pg.Client
       await target.query('COMMIT');
       return copied;
     } catch (error) {
-      await target.query('ROLLBACK');
-      if (error instanceof RotaError) throw error;
-      throw new RotaError('VALIDATION', `The copy failed and was rolled back; the PostgreSQL database is unchanged: ${(error as Error).message}.`);
+      await target.query('ROLLBACK').catch(() => undefined);
+      if (error instanceof RotaError && error.code === 'CONFLICT') throw error;
+      throw new RotaError('VALIDATION', `The copy failed and was rolled back; the PostgreSQL database is unchanged: ${(error as Error).message.replace(/\.$/, '')}.`);
     } finally {
       source.exec('COMMIT');
     }
