@@ -18,11 +18,11 @@ Commands:
   demo                  add the demo street: 风华社区 (33 buildings, 75 captains, a school-gate rota) and two neighbours
   token <personId>      replace a person's personal link and print the new one
   backup <file>         write a consistent copy of the database to <file> while it runs
-  copy-to <postgres-url>  copy the SQLite database (ROTA_DB) into an empty PostgreSQL database
+  copy-to <url>         copy the SQLite database into an empty PostgreSQL database (postgres://…)
 
-Environment: PORT (3000), HOST (127.0.0.1), ROTA_DB (./data/rota.sqlite, or postgres://… for
-migrate only), ROTA_PUBLIC_URL,
-ROTA_BOOTSTRAP_TOKEN, ROTA_SYNCHRONOUS (FULL or NORMAL), LOG_LEVEL (info), ROTA_SMTP_URL, ROTA_MAIL_FROM.`;
+Environment: PORT (3000), HOST (127.0.0.1), ROTA_DB (./data/rota.sqlite; a postgres:// URL for
+migrate only, for now), ROTA_PUBLIC_URL, ROTA_BOOTSTRAP_TOKEN, ROTA_SYNCHRONOUS (FULL or NORMAL),
+LOG_LEVEL (info), ROTA_SMTP_URL, ROTA_MAIL_FROM.`;
 
 /** A fresh database gets its first coordinator, whose link is printed once to the terminal, never through the request log. */
 function ensureFirstCoordinator(config: Config, db: Db): void {
