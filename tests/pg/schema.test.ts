@@ -1,5 +1,6 @@
 // `rota migrate` on PostgreSQL builds what SQLite has: every table, column, key and index (so the
 // two schemas cannot drift apart unnoticed), and revision triggers that move as SQLite's do.
+import { readFileSync } from 'node:fs';
 import { is } from 'drizzle-orm';
 import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type pg from 'pg';
@@ -147,6 +148,23 @@ describe('rota migrate on PostgreSQL', () => {
     expect(again).toMatchObject({ code: 0, stderr: '' });
     const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM drizzle.__drizzle_migrations');
     expect(Number(rows[0]!.n)).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('two processes migrating a fresh database at once', () => {
+  it('both succeed and each migration is applied once', async () => {
+    const fresh = await createDatabase();
+    try {
+      const both = await Promise.all([rota({ ROTA_DB: fresh.url }, 'migrate'), rota({ ROTA_DB: fresh.url }, 'migrate')]);
+      expect(both.map((r) => [r.code, r.stderr])).toEqual([[0, ''], [0, '']]);
+      const freshClient = await fresh.connect();
+      const applied = await freshClient.query('SELECT hash FROM drizzle.__drizzle_migrations');
+      const journal = JSON.parse(readFileSync(new URL('../../migrations/pg/meta/_journal.json', import.meta.url), 'utf8')) as { entries: unknown[] };
+      expect(applied.rowCount).toBe(journal.entries.length);
+      expect((await freshClient.query('SELECT id FROM units')).rowCount).toBe(1);
+    } finally {
+      await fresh.drop();
+    }
   });
 });
 
