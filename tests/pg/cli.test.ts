@@ -2,6 +2,7 @@
 // id and counter intact, refuses a database that holds data (changing nothing), rolls back a copy
 // that cannot be lossless; `serve` says in one line that serving from PostgreSQL is not there yet.
 import Database from 'better-sqlite3';
+import { copyFileSync } from 'node:fs';
 import { getTableName, is } from 'drizzle-orm';
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
@@ -199,6 +200,24 @@ describe('rota copy-to <postgres-url>', () => {
       expect(await postgresRows(otherClient)).toEqual(sqliteRows(broken.file));
     } finally {
       broken.remove();
+      await other.drop();
+    }
+  });
+
+  it('refuses a SQLite file from an earlier release until it is migrated, then copies it', async () => {
+    const old = tempDatabase();
+    const other = await createDatabase();
+    try {
+      copyFileSync(new URL('../fixtures/release-2026-11.sqlite', import.meta.url), old.file);
+      const refused = await rota({ ROTA_DB: old.file }, 'copy-to', other.url);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/does not match this version's schema \(.*table unit_closure is missing.*\); migrate it with this version first/);
+      expect((await rota({ ROTA_DB: old.file }, 'migrate')).code).toBe(0);
+      const copied = await rota({ ROTA_DB: old.file }, 'copy-to', other.url);
+      expect(copied, copied.stderr).toMatchObject({ code: 0, stderr: '' });
+      expect(await postgresRows(await other.connect())).toEqual(sqliteRows(old.file));
+    } finally {
+      old.remove();
       await other.drop();
     }
   });

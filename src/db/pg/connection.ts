@@ -54,7 +54,7 @@ export async function migratePostgres(client: pg.Client): Promise<void> {
   } catch (error) {
     // drizzle wraps the server's answer ("Failed query: <the whole migration>"); the answer is what helps.
     const cause = (error as Error).cause instanceof Error ? ((error as Error).cause as Error) : (error as Error);
-    throw new RotaError('VALIDATION', `Migrating the PostgreSQL database failed and none of the pending migrations was applied: ${cause.message}.`);
+    throw new RotaError('VALIDATION', `Migrating the PostgreSQL database failed and none of the pending migrations was applied: ${cause.message.replace(/\.$/, '')}.`);
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
   }

@@ -12,11 +12,14 @@ export interface CopiedTable {
   rows: number;
 }
 
-/** Tables `rota migrate` fills on a fresh database, and with what: a copy replaces these rows. */
+/**
+ * Tables `rota migrate` fills on a fresh database, and how to tell nothing else is there; a copy
+ * replaces these rows, deleting them in this order (the closure points at the unit).
+ */
 const SEEDED: Record<string, (rows: Record<string, unknown>[]) => boolean> = {
-  data_revision: (rows) => rows.every((r) => [1, 2, 3].includes(Number(r.id))),
-  units: (rows) => rows.length === 0 || (rows.length === 1 && Number(rows[0]!.id) === 1 && rows[0]!.parent_id === null),
   unit_closure: (rows) => rows.length === 0 || (rows.length === 1 && Number(rows[0]!.ancestor_id) === 1 && Number(rows[0]!.descendant_id) === 1),
+  units: (rows) => rows.length === 0 || (rows.length === 1 && Number(rows[0]!.id) === 1 && rows[0]!.parent_id === null),
+  data_revision: (rows) => rows.every((r) => [1, 2, 3].includes(Number(r.id))),
 };
 
 /** Rows per INSERT: few round trips, well under PostgreSQL's 65,535 parameters a statement. */
@@ -155,7 +158,7 @@ export async function copySqliteToPostgres(sqliteFile: string, target: pg.Client
     const tables = tablesInKeyOrder();
     const differences = schemaDifferences(source, tables);
     if (differences.length > 0) {
-      throw new RotaError('VALIDATION', `${sqliteFile} does not match this version's schema (${differences.join('; ')}); run \`rota migrate\` on it first.`);
+      throw new RotaError('VALIDATION', `${sqliteFile} does not match this version's schema (${differences.join('; ')}); migrate it with this version first (\`rota migrate\` with ROTA_DB set to it).`);
     }
     source.exec('BEGIN');
     await target.query('BEGIN');
@@ -163,7 +166,7 @@ export async function copySqliteToPostgres(sqliteFile: string, target: pg.Client
       // Nobody else writes these tables until the copy commits or rolls back.
       await target.query(`LOCK TABLE ${tables.map((t) => quote(getTableName(t))).join(', ')} IN EXCLUSIVE MODE`);
       await requireEmpty(target, tables);
-      for (const name of ['unit_closure', 'units', 'data_revision']) await target.query(`DELETE FROM ${quote(name)}`);
+      for (const name of Object.keys(SEEDED)) await target.query(`DELETE FROM ${quote(name)}`);
       for (const table of tables) await target.query(`ALTER TABLE ${quote(getTableName(table))} DISABLE TRIGGER USER`);
       const copied: CopiedTable[] = [];
       for (const table of tables) copied.push({ table: getTableName(table), rows: await copyTable(source, target, table) });
