@@ -49,7 +49,7 @@ export async function createDatabase(): Promise<TestDatabase> {
   };
 }
 
-export interface CliResult {
+interface CliResult {
   code: number;
   stdout: string;
   stderr: string;

@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { RotaError } from '../../domain/errors.js';
 import * as schema from './schema.js';
 
-export interface CopiedTable {
+interface CopiedTable {
   table: string;
   rows: number;
 }
