@@ -56,6 +56,11 @@ export function listPeople(db: Conn, opts: { includeArchived: boolean; teamId?: 
   return toPeople(db, db.select().from(people).where(and(...where)).orderBy(asc(people.id)).all());
 }
 
+/** Whether any active coordinator exists: stops at the first, where counting read every person. */
+export function hasCoordinator(db: Conn): boolean {
+  return db.select({ id: people.id }).from(people).where(and(eq(people.role, 'coordinator'), isNull(people.archivedAt))).limit(1).get() !== undefined;
+}
+
 export function countCoordinators(db: Conn): number {
   return db.select({ n: count() }).from(people).where(and(eq(people.role, 'coordinator'), isNull(people.archivedAt))).get()!.n;
 }

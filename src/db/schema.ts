@@ -256,7 +256,8 @@ export const signups = sqliteTable(
   },
   (t) => [
     index('signups_shift').on(t.shiftId, t.status),
-    index('signups_person_start').on(t.personId, t.startAt),
+    // With rota_id, a person's rotas since an instant (each personal feed's version) are read from the index alone.
+    index('signups_person_start').on(t.personId, t.startAt, t.rotaId),
     index('signups_rota_date').on(t.rotaId, t.localDate),
     // Covers the person-shift statistics query (window, counting rule, grouping, and service time
     // from start, check-in and check-out) without touching rows.
@@ -326,10 +327,21 @@ export const dataRevision = sqliteTable('data_revision', {
  * A counter per rota, bumped by triggers on every change to that rota's own data (the rota, its
  * teams, series, versions, calendars, overrides and sign-ups; migrations/0004), so a listing or
  * feed cache keyed by it survives changes in other rotas. `data_revision` row 2 counts changes to
- * what rotas share (people, teams, day calendars, unavailability).
+ * day calendars, row 3 to people and teams (what rotas share), row 4 to units, the unit tree and
+ * unit roles (what each person's reach is computed from; migrations/0009).
  */
 export const rotaRevisions = sqliteTable('rota_revisions', {
   rotaId: integer('rota_id').primaryKey(),
+  value: integer('value').notNull(),
+});
+
+/**
+ * A counter per person, bumped by triggers on every change to their sign-ups (migrations/0009):
+ * a personal feed's version reads it to know, without reading the sign-ups, that the rotas the
+ * person is on are still the ones it found last time.
+ */
+export const personRevisions = sqliteTable('person_revisions', {
+  personId: integer('person_id').primaryKey(),
   value: integer('value').notNull(),
 });
 

@@ -83,6 +83,15 @@ function statements(c: Database.Database) {
       'SELECT v.value AS revision, r.timezone AS timezone FROM rota_revisions v JOIN rotas r ON r.id = v.rota_id WHERE v.rota_id = ?',
     ),
     seriesRota: c.prepare<[number], number>('SELECT rota_id FROM series WHERE id = ?').pluck(),
+    /** Row 4: units, the unit tree and unit roles (migrations/0009). */
+    unitsRevision: c.prepare<[], number>('SELECT value FROM data_revision WHERE id = 4').pluck(),
+    personRevision: c.prepare<[number], number>('SELECT value FROM person_revisions WHERE person_id = ?').pluck(),
+    peopleRevisions: c.prepare<[string], string | null>(
+      "SELECT group_concat(person_id || ':' || value) FROM person_revisions WHERE person_id IN (SELECT value FROM json_each(?))",
+    ).pluck(),
+    rotaUnit: c.prepare<[number], { unitId: number | null }>('SELECT unit_id AS unitId FROM rotas WHERE id = ?'),
+    personUnit: c.prepare<[number], { unitId: number | null }>('SELECT unit_id AS unitId FROM people WHERE id = ?'),
+    signupUnit: c.prepare<[number], { unitId: number | null }>('SELECT r.unit_id AS unitId FROM signups s JOIN rotas r ON r.id = s.rota_id WHERE s.id = ?'),
     rotaTeams: c.prepare<[number], number>('SELECT team_id FROM rota_teams WHERE rota_id = ?').pluck(),
     personByHash: c.prepare<[string], PersonRow>(`SELECT ${PERSON_COLUMNS} FROM people WHERE access_token_hash = ? AND archived_at IS NULL`),
     personById: c.prepare<[number], PersonRow>(`SELECT ${PERSON_COLUMNS} FROM people WHERE id = ?`),
@@ -216,6 +225,20 @@ export class Store {
     return rotaId;
   }
 
+  /** Changes with every change to units, the unit tree or unit roles: what a person's reach is computed from. */
+  unitsRevision(): number {
+    return this.q.unitsRevision.get()!;
+  }
+
+  /**
+   * The unit owning a rota, a person or a sign-up (the things most requests name), by prepared
+   * statement: `undefined` when there is no such thing, `null` when it belongs to no unit.
+   */
+  unitOf(kind: 'rota' | 'person' | 'signup', id: number): number | null | undefined {
+    const statement = kind === 'rota' ? this.q.rotaUnit : kind === 'person' ? this.q.personUnit : this.q.signupUnit;
+    return statement.get(id)?.unitId;
+  }
+
   personByAccessHash(hash: string): Person | null {
     const row = this.q.personByHash.get(hash);
     return row ? this.toPerson(row) : null;
@@ -278,6 +301,12 @@ export class Store {
   sharedRevisions(): string {
     const r = this.q.sharedRevisions.get()!;
     return `${r.people}|${r.calendars}`;
+  }
+
+  /** What changes whenever a sign-up of one of these people changes (a person with none yet: empty). */
+  signupRevisions(personIds: readonly number[]): string {
+    if (personIds.length === 1) return String(this.q.personRevision.get(personIds[0]!) ?? '');
+    return this.q.peopleRevisions.get(JSON.stringify(personIds)) ?? '';
   }
 
   /** A rota's revision and zone, in one read (a feed's tag needs both); null when no rota has that id. */

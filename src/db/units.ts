@@ -1,8 +1,9 @@
 // Units (区—街道—社区—小区—楼栋), their closure and people's roles in them; drizzle rows stop here.
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Conn } from './connection.js';
+import { storeOf } from './store.js';
 import type { UnitKind } from '../domain/types.js';
-import { people, rotas, signups, series, seriesCheckin, teams, dayCalendars, notices, offers, trades, unitClosure, unitRoles, units } from './schema.js';
+import { people, rotas, signups, seriesCheckin, teams, dayCalendars, notices, offers, trades, unitClosure, unitRoles, units } from './schema.js';
 
 export type { UnitKind };
 export type UnitRole = 'coordinator' | 'viewer';
@@ -115,21 +116,21 @@ export function unitOf(db: Conn, kind: Owned, id: string | number): number | nul
     case 'unit':
       return Number.isInteger(n) && getUnit(db, n) ? n : undefined;
     case 'person':
-      return one(db.select({ unitId: people.unitId }).from(people).where(eq(people.id, n)).get());
     case 'rota':
-      return one(db.select({ unitId: rotas.unitId }).from(rotas).where(eq(rotas.id, n)).get());
+    case 'signup':
+      return Number.isInteger(n) ? storeOf(db).unitOf(kind, n) : undefined;
     case 'team':
       return one(db.select({ unitId: teams.unitId }).from(teams).where(eq(teams.id, n)).get());
     case 'calendar':
       return one(db.select({ unitId: dayCalendars.unitId }).from(dayCalendars).where(eq(dayCalendars.id, String(id))).get());
-    case 'series':
-      return one(db.select({ unitId: rotas.unitId }).from(series).innerJoin(rotas, eq(rotas.id, series.rotaId)).where(eq(series.id, n)).get());
+    case 'series': {
+      const rotaId = Number.isInteger(n) ? storeOf(db).rotaOfSeries(n) : null;
+      return rotaId === null ? undefined : storeOf(db).unitOf('rota', rotaId);
+    }
     case 'shift': {
       const seriesId = Number(String(id).split('.')[0]);
       return Number.isInteger(seriesId) ? unitOf(db, 'series', seriesId) : undefined;
     }
-    case 'signup':
-      return one(db.select({ unitId: rotas.unitId }).from(signups).innerJoin(rotas, eq(rotas.id, signups.rotaId)).where(eq(signups.id, n)).get());
     case 'offer':
       return one(
         db.select({ unitId: rotas.unitId }).from(offers).innerJoin(signups, eq(signups.id, offers.signupId)).innerJoin(rotas, eq(rotas.id, signups.rotaId)).where(eq(offers.id, n)).get(),

@@ -38,7 +38,7 @@ export interface PresetCalendar {
   days: CalendarDay[];
 }
 
-function buildCnMainland(): PresetCalendar {
+function cnMainlandDays(): CalendarDay[] {
   const days: CalendarDay[] = [];
   for (const year of Object.values(cnMainland.years)) {
     for (const holiday of year.closed) {
@@ -46,13 +46,21 @@ function buildCnMainland(): PresetCalendar {
     }
     for (const makeUp of year.open) days.push({ date: makeUp.date, kind: 'open', label: makeUp.name });
   }
+  return days.sort((a, b) => a.date.localeCompare(b.date));
+}
+
+function buildCnMainland(): PresetCalendar {
+  let days: CalendarDay[] | null = null;
   return {
     id: 'cn-mainland',
     name: '中国大陆法定节假日及调休 Mainland China public holidays and make-up working days',
     timezone: 'Asia/Shanghai',
     years: Object.keys(cnMainland.years).map(Number),
     sources: cnMainland.sources,
-    days: days.sort((a, b) => a.date.localeCompare(b.date)),
+    // Listed on first use, not when the module loads: the start of the service does not need them.
+    get days() {
+      return (days ??= cnMainlandDays());
+    },
   };
 }
 

@@ -1,6 +1,5 @@
 // The printable poster for a post: a large QR code that opens the check-in page, the place, the
 // usual time, one line of instructions and the link as text. Print CSS for A4 or A5, one page.
-import QRCode from 'qrcode';
 import type { RuleVersion } from '../domain/recurrence.js';
 import type { Locale, Rota, SeriesRecord } from '../domain/types.js';
 
@@ -67,6 +66,8 @@ export async function posterHtml(p: { rota: Rota; series: SeriesRecord; version:
   const version = p.version;
   const name = p.series.label ? `${p.rota.name} · ${p.series.label}` : p.rota.name;
   const when = [daysText(version.rrule, p.locale), timeText(version.startTime, version.durationMinutes)].filter(Boolean).join(' ');
+  // Loaded on the first QR code drawn: the service starts without it.
+  const { default: QRCode } = await import('qrcode');
   const qr = await QRCode.toString(p.url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
   const rows = [
     p.rota.location ? `<p class="fact"><span class="k">${w.place}</span> ${escapeHtml(p.rota.location)}</p>` : '',

@@ -168,7 +168,16 @@ export const ShiftSchema = Type.Object({
   moved: Type.Boolean(),
 });
 
+/** Each view's answer, made once: listings hand out the same kept views until their rota changes. */
+const shiftsOut = new WeakMap<ShiftView, Static<typeof ShiftSchema>>();
+
 export function shiftOut(v: ShiftView): Static<typeof ShiftSchema> {
+  let out = shiftsOut.get(v);
+  if (!out) shiftsOut.set(v, (out = shiftOutOf(v)));
+  return out;
+}
+
+function shiftOutOf(v: ShiftView): Static<typeof ShiftSchema> {
   const s = v.shift;
   return {
     id: s.id,

@@ -19,7 +19,7 @@ import { personByFeedToken, teamByFeedToken } from '../db/people.js';
 import { rotaByFeedToken } from '../db/schedule.js';
 import { storeOf } from '../db/store.js';
 import { MAX_WINDOW_DAYS, shiftDate, type DateWindow } from '../domain/recurrence.js';
-import { DAY_MS, formatDate, localToday } from '../domain/time.js';
+import { formatDate, localToday } from '../domain/time.js';
 import { buildFeed, type FeedSource, type FeedSubject } from '../feeds/build.js';
 import { renderCalendar } from '../feeds/ical.js';
 import { listShifts } from './shifts.js';
@@ -27,8 +27,8 @@ import type { FeedKind, Locale } from '../domain/types.js';
 
 /** Bump when the rendering changes, so that every client fetches the new form once. */
 const FORMAT = 2;
-/** Sign-ups that started more than this long ago are outside every feed's window (60 days back, a day's margin). */
-const LOOKBACK_MS = 62 * DAY_MS;
+/** Sign-ups on UTC dates more than this many days ago are outside every feed's window (60 days back, a day's margin each way). */
+const LOOKBACK_DAYS = 62;
 
 export interface CachedFeed {
   /** The version's tag, without quotes or coding suffix. */
@@ -46,11 +46,19 @@ export interface FeedRequest {
   now: Date;
 }
 
+/** The rotas a person's or team's feed shows, as found for one UTC day and one state of their sign-ups. */
+interface RotasShown {
+  day: string;
+  signups: string;
+  ids: number[];
+}
+
 interface Entry {
   feed: CachedFeed;
   /** Whose feed: the rota shown, or the people whose sign-ups are shown. */
   rotaId: number | null;
   personIds: number[];
+  rotas: RotasShown | null;
 }
 
 /** A window split into parts listShifts accepts (at most 366 days each). */
@@ -114,7 +122,7 @@ export class FeedCache {
     const key = `${request.kind}/${request.locale}/${request.token}`;
     const cached = this.entries.get(key);
     if (cached) {
-      const tag = this.tagOf(request, cached.rotaId, cached.personIds);
+      const tag = this.tagOf(request, cached);
       if (cached.feed.tag === tag) {
         this.entries.delete(key);
         this.entries.set(key, cached);
@@ -129,27 +137,58 @@ export class FeedCache {
       }
       const rotaId = subject.kind === 'rotas' || subject.kind === 'open' ? subject.rota.id : null;
       const personIds = subject.kind === 'people' ? [subject.person.id] : subject.kind === 'teams' ? subject.team.memberIds : [];
-      const tag = this.tagOf(request, rotaId, personIds);
+      const shown: Omit<Entry, 'feed'> = { rotaId, personIds, rotas: null };
+      const tag = this.tagOf(request, shown);
       if (clientHas(tag)) return { found: true, tag, feed: null };
       const text = renderCalendar(buildFeed(feedSource(this.db, request.now), subject, { now: request.now, host: this.host, locale: request.locale }));
       const feed = cachedFeed(tag, text);
-      this.entries.set(key, { feed, rotaId, personIds });
+      this.entries.set(key, { ...shown, feed });
       if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
       return { found: true, tag, feed };
     });
   }
 
   /** The version tag: the shared revisions, each rota's revision, and today's date in its zone. */
-  private tagOf(request: FeedRequest, rotaId: number | null, personIds: number[]): string {
+  private tagOf(request: FeedRequest, shown: Omit<Entry, 'feed'>): string {
     const store = storeOf(this.db);
-    const rotaIds = rotaId !== null ? [rotaId] : personIds.length > 0 ? this.q.rotasOf(personIds, request.now.getTime() - LOOKBACK_MS) : [];
+    const rotaIds = shown.rotaId !== null ? [shown.rotaId] : this.rotasShown(request, shown).ids;
     let version = `${FORMAT}|${request.kind}|${request.locale}|${this.host}|${store.sharedRevisions()}`;
     for (const id of rotaIds) {
       const rota = store.rotaVersion(id);
-      version += `|${id}:${rota?.revision ?? 0}:${formatDate(localToday(request.now, rota?.timezone ?? 'UTC'))}`;
+      version += `|${id}:${rota?.revision ?? 0}:${todayIn(request.now, rota?.timezone ?? 'UTC')}`;
     }
     return createHash('sha256').update(version).digest('base64url').slice(0, 22);
   }
+
+  /**
+   * The rotas in which the feed's people have sign-ups from LOOKBACK_DAYS before today (UTC) on:
+   * read again only when one of their sign-ups changed or the day did, so that a poll does not read
+   * the sign-ups themselves. Every process finds the same rotas for the same data on the same day.
+   */
+  private rotasShown(request: FeedRequest, shown: Omit<Entry, 'feed'>): RotasShown {
+    if (shown.personIds.length === 0) return { day: '', signups: '', ids: [] };
+    const day = todayIn(request.now, 'UTC');
+    const signups = storeOf(this.db).signupRevisions(shown.personIds);
+    const kept = shown.rotas;
+    if (kept && kept.day === day && kept.signups === signups) return kept;
+    const since = Date.parse(`${shiftDate(day, -LOOKBACK_DAYS)}T00:00:00Z`);
+    return (shown.rotas = { day, signups, ids: this.q.rotasOf(shown.personIds, since) });
+  }
+}
+
+/** Today's date by zone, for the minute it was worked out in: a zone's date changes only on a whole minute. */
+const todays = new Map<string, string>();
+let todaysMinute = Number.NaN;
+
+function todayIn(now: Date, zone: string): string {
+  const minute = Math.floor(now.getTime() / 60_000);
+  if (minute !== todaysMinute) {
+    todays.clear();
+    todaysMinute = minute;
+  }
+  let today = todays.get(zone);
+  if (today === undefined) todays.set(zone, (today = formatDate(localToday(now, zone))));
+  return today;
 }
 
 function cachedFeed(tag: string, text: string): CachedFeed {

@@ -5,6 +5,7 @@ import { storeOf, transaction } from '../db/store.js';
 import {
   addTeamMember,
   countCoordinators,
+  hasCoordinator,
   getPerson,
   getTeam,
   insertPerson,
@@ -187,7 +188,7 @@ export function authenticate(db: Db, token: string): Person | null {
  * caller can show the sign-in link once.
  */
 export function ensureCoordinator(db: Db, token: string | null, now: Date): { person: Person; accessToken: string } | null {
-  if (countCoordinators(db) > 0) return null;
+  if (hasCoordinator(db)) return null;
   const issued = createPerson(db, null, { name: 'Coordinator', role: 'coordinator', locale: 'zh-CN' }, now, token ?? newToken());
   return { person: issued.person, accessToken: issued.accessToken };
 }

@@ -1,7 +1,7 @@
 // Units and scoped roles (issue 13): who may see and manage what, resolved once per request.
 import type { Conn, Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
-import { transaction } from '../db/store.js';
+import { storeOf, transaction, type Store } from '../db/store.js';
 import {
   ancestorIds,
   deleteRole,
@@ -42,12 +42,38 @@ export interface Scope {
   readsTargets: boolean;
 }
 
+/** A person's reach as computed at one units revision, for the home unit it was computed with. */
+interface KeptScope {
+  revision: number;
+  unitId: number | null;
+  scope: Scope;
+}
+
+/** Reaches kept per connection; a district has about 50,000 people, of whom a morning sees a few thousand. */
+const SCOPES_KEPT = 10_000;
+const keptScopes = new WeakMap<Store, Map<number, KeptScope>>();
+
+/**
+ * What a person can reach. Computed from their roles, the unit tree and their home unit, and kept
+ * until the units revision (bumped by triggers on units, the tree and roles, in any process)
+ * changes or the person moves home, so a request reads one revision row instead of the tree.
+ */
 export function scopeOf(db: Conn, person: { id: number; unitId: number | null }): Scope {
+  const store = storeOf(db);
+  const revision = store.unitsRevision();
+  let kept = keptScopes.get(store);
+  if (!kept) keptScopes.set(store, (kept = new Map()));
+  const hit = kept.get(person.id);
+  if (hit && hit.revision === revision && hit.unitId === person.unitId) return hit.scope;
   const roles = rolesOf(db, person.id);
   const manages = new Set(subtreeIds(db, roles.filter((r) => r.role === 'coordinator').map((r) => r.unitId)));
   const reads = new Set([...manages, ...subtreeIds(db, roles.filter((r) => r.role === 'viewer').map((r) => r.unitId))]);
   const sees = new Set([...reads, ...(person.unitId === null ? [] : ancestorIds(db, person.unitId))]);
-  return { manages, reads, sees, roles, readsTargets: reads.size > 0 };
+  const scope: Scope = { manages, reads, sees, roles, readsTargets: reads.size > 0 };
+  kept.delete(person.id);
+  kept.set(person.id, { revision, unitId: person.unitId, scope });
+  if (kept.size > SCOPES_KEPT) kept.delete(kept.keys().next().value!);
+  return scope;
 }
 
 /**

@@ -191,7 +191,7 @@ describe('rota copy-to <postgres-url>', () => {
       const left = await postgresRows(otherClient);
       expect(Object.entries(left).filter(([, rows]) => rows.length > 0).map(([table]) => table).sort()).toEqual(['data_revision', 'unit_closure', 'units']);
       expect(left.units).toHaveLength(1);
-      expect(left.data_revision).toEqual([['1', '0'], ['2', '0'], ['3', '0']]);
+      expect(left.data_revision).toEqual([['1', '0'], ['2', '0'], ['3', '0'], ['4', '0']]);
       // And once the file is right, the same database takes the copy.
       const fixed = new Database(broken.file);
       fixed.prepare('UPDATE rotas SET waitlist = 1 WHERE waitlist = 2').run();

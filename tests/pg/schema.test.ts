@@ -54,7 +54,7 @@ function expectedPgType(table: string, column: string, declared: string): string
   if (mode === 'SQLiteTextJson') return 'json';
   if (declared.toLowerCase() === 'real') return 'double precision';
   if (declared.toLowerCase() === 'text') return 'text';
-  if (/(^|_)(at|until)$/.test(column) || (column === 'value' && (table === 'data_revision' || table === 'rota_revisions'))) return 'bigint';
+  if (/(^|_)(at|until)$/.test(column) || (column === 'value' && /_revisions?$/.test(table))) return 'bigint';
   return 'integer';
 }
 
@@ -188,6 +188,12 @@ const STEPS = [
   "INSERT INTO day_calendars (id, name, unit_id, created_at, updated_at) VALUES ('school', '学期', 1, 1, 1)",
   "INSERT INTO day_calendar_days (calendar_id, date, kind) VALUES ('school', '2026-02-01', 'closed'), ('school', '2026-02-02', 'closed')",
   "INSERT INTO signups (id, shift_id, series_id, rota_id, person_id, status, start_at, end_at, local_date, created_at, updated_at) VALUES (1, '1:2026-01-02T07:15', 1, 1, 1, 'confirmed', 1, 2, '2026-01-02', 1, 1)",
+  "INSERT INTO people (id, name, access_token_hash, feed_token, unit_id, created_at, updated_at) VALUES (2, '李', 'h2', 'f2', 2, 1, 1)",
+  "INSERT INTO unit_roles (person_id, unit_id, role, created_at) VALUES (2, 2, 'viewer', 1)",
+  'UPDATE signups SET person_id = 2 WHERE id = 1',
+  'UPDATE signups SET person_id = 1 WHERE id = 1',
+  "UPDATE unit_roles SET role = 'coordinator'",
+  'DELETE FROM unit_roles',
   "INSERT INTO offers (id, signup_id, person_id, status, created_at) VALUES (1, 1, 1, 'open', 1)",
   "UPDATE offers SET status = 'withdrawn'",
   "INSERT INTO unavailability (id, person_id, from_date, to_date, created_at) VALUES (1, 1, '2026-03-01', '2026-03-02', 1)",
@@ -210,12 +216,23 @@ interface Seen {
   count: string;
   calendarsChanged: boolean;
   peopleChanged: boolean;
+  unitsChanged: boolean;
   rotas: string[];
   rotasChanged: string[];
+  persons: string[];
+  personsChanged: string[];
 }
 
-function observe(read: () => Promise<{ revisions: Record<string, string>; rotas: Record<string, string> }>) {
-  let last: Awaited<ReturnType<typeof read>> | null = null;
+interface Counters {
+  revisions: Record<string, string>;
+  rotas: Record<string, string>;
+  persons: Record<string, string>;
+}
+
+const changedKeys = (now: Record<string, string>, last: Record<string, string> | undefined) => Object.keys(now).filter((k) => last !== undefined && now[k] !== last[k]).sort();
+
+function observe(read: () => Promise<Counters>) {
+  let last: Counters | null = null;
   return async (step: string): Promise<Seen> => {
     const now = await read();
     const seen = {
@@ -223,8 +240,11 @@ function observe(read: () => Promise<{ revisions: Record<string, string>; rotas:
       count: now.revisions['1']!,
       calendarsChanged: last !== null && now.revisions['2'] !== last.revisions['2'],
       peopleChanged: last !== null && now.revisions['3'] !== last.revisions['3'],
+      unitsChanged: last !== null && now.revisions['4'] !== last.revisions['4'],
       rotas: Object.keys(now.rotas).sort(),
-      rotasChanged: Object.keys(now.rotas).filter((r) => last !== null && now.rotas[r] !== last.rotas[r]).sort(),
+      rotasChanged: changedKeys(now.rotas, last?.rotas),
+      persons: Object.keys(now.persons).sort(),
+      personsChanged: changedKeys(now.persons, last?.persons),
     };
     last = now;
     return seen;
@@ -243,10 +263,12 @@ describe('the revision triggers on PostgreSQL', () => {
       const onSqlite = observe(async () => ({
         revisions: entries(lite.$client.prepare('SELECT CAST(id AS TEXT) AS key, CAST(value AS TEXT) AS value FROM data_revision').all() as { key: string; value: string }[]),
         rotas: entries(lite.$client.prepare('SELECT CAST(rota_id AS TEXT) AS key, CAST(value AS TEXT) AS value FROM rota_revisions').all() as { key: string; value: string }[]),
+        persons: entries(lite.$client.prepare('SELECT CAST(person_id AS TEXT) AS key, CAST(value AS TEXT) AS value FROM person_revisions').all() as { key: string; value: string }[]),
       }));
       const onPostgres = observe(async () => ({
         revisions: entries((await pgClient.query<{ key: string; value: string }>('SELECT id::text AS key, value::text AS value FROM data_revision')).rows),
         rotas: entries((await pgClient.query<{ key: string; value: string }>('SELECT rota_id::text AS key, value::text AS value FROM rota_revisions')).rows),
+        persons: entries((await pgClient.query<{ key: string; value: string }>('SELECT person_id::text AS key, value::text AS value FROM person_revisions')).rows),
       }));
       const sqliteSeen = [await onSqlite('start')];
       const pgSeen = [await onPostgres('start')];
@@ -259,12 +281,14 @@ describe('the revision triggers on PostgreSQL', () => {
       expect(pgSeen).toEqual(sqliteSeen);
       // And the story itself, so two engines without triggers could not agree on nothing.
       const at = (step: string) => pgSeen.find((s) => s.step === step)!;
-      expect(at(STEPS[0]!)).toMatchObject({ count: '0', peopleChanged: false, rotas: [] });
+      expect(at(STEPS[0]!)).toMatchObject({ count: '0', peopleChanged: false, unitsChanged: true, rotas: [] });
       expect(at(STEPS[1]!)).toMatchObject({ count: '1', peopleChanged: true });
       expect(at(STEPS[4]!)).toMatchObject({ rotas: ['1'], rotasChanged: ['1'] });
       expect(at(STEPS[12]!)).toMatchObject({ count: '13', calendarsChanged: true, rotasChanged: [] });
       expect(at('DELETE FROM series_calendars')).toMatchObject({ rotasChanged: ['1'], peopleChanged: false });
-      expect(at('INSERT INTO rota_notice_settings (rota_id, updated_at) VALUES (1, 1)')).toMatchObject({ rotasChanged: [], calendarsChanged: false, peopleChanged: false });
+      expect(at('INSERT INTO rota_notice_settings (rota_id, updated_at) VALUES (1, 1)')).toMatchObject({ rotasChanged: [], calendarsChanged: false, peopleChanged: false, unitsChanged: false });
+      expect(at('UPDATE signups SET person_id = 2 WHERE id = 1')).toMatchObject({ persons: ['1', '2'], personsChanged: ['1', '2'], rotasChanged: ['1'] });
+      expect(at("UPDATE unit_roles SET role = 'coordinator'")).toMatchObject({ unitsChanged: true, personsChanged: [], peopleChanged: false });
     } finally {
       lite.$client.close();
       file.remove();

@@ -234,7 +234,7 @@ export const signups = pgTable(
   },
   (t) => [
     index('signups_shift').on(t.shiftId, t.status),
-    index('signups_person_start').on(t.personId, t.startAt),
+    index('signups_person_start').on(t.personId, t.startAt, t.rotaId),
     index('signups_rota_date').on(t.rotaId, t.localDate),
     index('signups_stats').on(t.localDate, t.status, t.attendance, t.endAt, t.rotaId, t.personId, t.startAt, t.checkedInAt, t.checkedOutAt),
     uniqueIndex('signups_one_live_per_person').on(t.shiftId, t.personId).where(sql`status <> 'cancelled'`),
@@ -285,7 +285,7 @@ export const unavailability = pgTable(
   (t) => [index('unavailability_person').on(t.personId, t.fromDate)],
 );
 
-/** Change counters kept by triggers (migrations/pg/0001_revision_triggers.sql); values are 64-bit like SQLite's. */
+/** Change counters kept by triggers (migrations/pg/0001_revision_triggers.sql, 0002); values are 64-bit like SQLite's. */
 export const dataRevision = pgTable('data_revision', {
   id: integer('id').primaryKey(),
   value: bigint('value', { mode: 'number' }).notNull(),
@@ -293,6 +293,11 @@ export const dataRevision = pgTable('data_revision', {
 
 export const rotaRevisions = pgTable('rota_revisions', {
   rotaId: integer('rota_id').primaryKey(),
+  value: bigint('value', { mode: 'number' }).notNull(),
+});
+
+export const personRevisions = pgTable('person_revisions', {
+  personId: integer('person_id').primaryKey(),
   value: bigint('value', { mode: 'number' }).notNull(),
 });
 

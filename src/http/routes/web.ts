@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import QRCode from 'qrcode';
 import { RotaError } from '../../domain/errors.js';
 import { actorOf } from '../auth.js';
 import { errors } from '../schemas.js';
@@ -246,6 +245,8 @@ const webRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!text.startsWith(`${base}/`) && !text.startsWith(`${base.replace(/^https?:/, 'webcal:')}/`)) {
         throw new RotaError('VALIDATION', `Only links of this service (${base}/…) are made into QR codes.`, { field: 'text' });
       }
+      // Loaded on the first QR code drawn: the service starts without it.
+      const { default: QRCode } = await import('qrcode');
       const svg = await QRCode.toString(text, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
       return reply.type('image/svg+xml').header('cache-control', 'no-store').send(svg);
     },

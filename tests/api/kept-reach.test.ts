@@ -1,0 +1,88 @@
+// What a request no longer reads each time, and must still never get wrong: a person's reach (their
+// units) and the rotas a personal feed shows are kept per connection until the data they come from
+// changes — in this connection or another one on the same file.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { openDb, type Db } from '../../src/db/connection.js';
+import { buildApp, type App } from '../../src/http/app.js';
+import { makeApp, type TestApp } from '../helpers/app.js';
+import { makeRota } from '../helpers/signup-fixtures.js';
+
+const NOW = '2026-05-04T00:00:00Z';
+
+/** A second app on the same database file, with its own connection (as a second process has). */
+async function secondApp(file: string): Promise<{ app: App; db: Db; get(url: string, token: string, headers?: Record<string, string>): Promise<{ status: number; headers: Record<string, unknown>; text: string }> }> {
+  const db = openDb(file);
+  const app = await buildApp({ config: loadConfig({ dbPath: file, publicUrl: 'https://rota.example.org', now: () => new Date(NOW) }, {}), db, logger: false });
+  return {
+    app,
+    db,
+    async get(url, token, headers = {}) {
+      const res = await app.inject({ method: 'GET', url, headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+      return { status: res.statusCode, headers: res.headers, text: res.body };
+    },
+  };
+}
+
+describe('kept reach and feed versions follow every change', () => {
+  let t: TestApp;
+  let other: Awaited<ReturnType<typeof secondApp>>;
+
+  beforeAll(async () => {
+    t = await makeApp(NOW);
+    other = await secondApp(t.file);
+  });
+  afterAll(async () => {
+    await other.app.close();
+    other.db.$client.close();
+    await t.close();
+  });
+
+  async function created(url: string, body: object, token = t.coordinatorToken): Promise<any> {
+    const res = await t.call('POST', url, { token, body });
+    expect(res.status, `${url}: ${res.text}`).toBe(201);
+    return res.body;
+  }
+
+  it('a coordinator reaches a unit added below theirs at once, and loses a unit with the role', async () => {
+    const street = (await created('/api/v1/units', { name: '南山街道', kind: 'street' })).id;
+    const office = await created('/api/v1/people', { name: '街道 协调员', unitId: street });
+    await created(`/api/v1/units/${street}/roles`, { personId: office.id, role: 'coordinator' });
+    // Both connections work out (and keep) the office's reach: the street alone.
+    expect((await t.call('GET', '/api/v1/units', { token: office.accessToken })).body.units.map((u: { id: number }) => u.id)).toEqual([street]);
+    expect(JSON.parse((await other.get('/api/v1/units', office.accessToken)).text).units.map((u: { id: number }) => u.id)).toEqual([street]);
+
+    const community = (await created('/api/v1/units', { name: '风华社区', kind: 'community', parentId: street }, office.accessToken)).id;
+    // The other connection sees the new unit in the office's reach on its next request.
+    expect((await other.get(`/api/v1/units?parentId=${street}`, office.accessToken)).text).toContain('风华社区');
+    expect((await other.get(`/api/v1/overview/units/${community}`, office.accessToken)).status).toBe(200);
+
+    expect((await t.call('DELETE', `/api/v1/units/${street}/roles/${office.id}`)).status).toBe(200);
+    const after = await other.get(`/api/v1/overview/units/${community}`, office.accessToken);
+    expect(after.status).toBe(404);
+    expect(JSON.parse(after.text).error.code).toBe('NOT_FOUND');
+  });
+
+  it('a personal feed shows a sign-up in a rota the person was not on before, and both connections give it the same version', async () => {
+    const gate = await makeRota(t.call, { name: '东门 护学岗', startDate: '2026-05-04' });
+    const patrol = await makeRota(t.call, { name: '夜间巡逻', startDate: '2026-05-04', startTime: '19:00' });
+    const ann = await created('/api/v1/people', { name: '王芳' });
+    await created(`/api/v1/shifts/${gate.shiftOn('2026-05-06')}/signups`, {}, ann.accessToken);
+    const feed = new URL(ann.feedUrl).pathname;
+
+    const first = await t.call('GET', feed, { token: null });
+    expect(first.status).toBe(200);
+    expect(first.text).not.toContain('夜间巡逻');
+    const etag = String(first.headers.etag);
+    expect((await other.get(feed, '')).headers.etag).toBe(etag);
+    expect((await other.get(feed, '', { 'if-none-match': etag })).status).toBe(304);
+
+    await created(`/api/v1/shifts/${patrol.shiftOn('2026-05-07')}/signups`, {}, ann.accessToken);
+    const second = await other.get(feed, '', { 'if-none-match': etag });
+    expect(second.status).toBe(200);
+    expect(second.text).toContain('夜间巡逻');
+    expect(second.headers.etag).not.toBe(etag);
+    const again = await t.call('GET', feed, { token: null, headers: { 'if-none-match': String(second.headers.etag) } });
+    expect(again.status).toBe(304);
+  });
+});
