@@ -18,6 +18,9 @@ export function feedStatements(db: Db) {
   const signupChanges = c.prepare<[number, string, string], { shiftId: string; at: number }>(
     'SELECT shift_id AS shiftId, max(updated_at) AS at FROM signups WHERE rota_id = ? AND local_date >= ? AND local_date <= ? GROUP BY shift_id',
   );
+  const shiftChanges = c.prepare<[string], { shiftId: string; at: number }>(
+    'SELECT shift_id AS shiftId, max(updated_at) AS at FROM signups WHERE shift_id IN (SELECT value FROM json_each(?)) GROUP BY shift_id',
+  );
   const signupsOf = c.prepare<[string, string, string], FeedSignup>(
     `SELECT id, shift_id AS shiftId, series_id AS seriesId, rota_id AS rotaId, person_id AS personId, status, start_at AS startAt, end_at AS endAt,
             local_date AS localDate, cancel_reason AS cancelReason
@@ -33,6 +36,8 @@ export function feedStatements(db: Db) {
     },
     overrides: (rotaId: number) => new Map(overrides.all(rotaId).map((r) => [shiftId(r.seriesId, r.key), { note: r.note, updatedAt: r.updatedAt }])),
     signupChanges: (rotaId: number, from: string, to: string) => new Map(signupChanges.all(rotaId, from, to).map((r) => [r.shiftId, r.at] as const)),
+    /** The latest sign-up change on each of these shifts. */
+    shiftChanges: (shiftIds: readonly string[]) => new Map(shiftChanges.all(JSON.stringify(shiftIds)).map((r) => [r.shiftId, r.at] as const)),
     signupsOf: (personIds: number[], from: string, to: string) => signupsOf.all(JSON.stringify(personIds), from, to),
     /** The rotas in which these people have sign-ups starting at or after an instant. */
     rotasOf: (personIds: number[], since: number) => rotasOf.all(JSON.stringify(personIds), since),

@@ -18,6 +18,12 @@ export interface RotaSchedule {
   overrides: Map<number, ShiftOverride[]>;
 }
 
+export interface FeedVersion {
+  shared: string;
+  signups: string;
+  rotas: Map<number, { revision: string; timezone: string }>;
+}
+
 export interface FillRow {
   shiftId: string;
   status: 'confirmed' | 'waitlisted';
@@ -29,7 +35,7 @@ export interface FillRow {
 export type NewSignupRow = Omit<NewSignup, 'walkIn' | 'attendance'> & { now: number };
 
 /** A person as the prepared statements read them: the stored columns before `toPerson` shapes them. */
-type PersonRow = Omit<Person, 'teamIds' | 'preferences' | 'archived'> & { preferences: string; archivedAt: number | null };
+type PersonRow = Omit<Person, 'teamIds' | 'preferences' | 'archived'> & { teamIds: string; preferences: string; archivedAt: number | null };
 
 /** A rota as the prepared statement reads it: SQLite's 0 and 1 for booleans, the archive time. */
 type RotaRow = Omit<Rota, 'waitlist' | 'countUnmarked' | 'requireApproval' | 'archived'> & {
@@ -39,7 +45,8 @@ type RotaRow = Omit<Rota, 'waitlist' | 'countUnmarked' | 'requireApproval' | 'ar
   archivedAt: number | null;
 };
 
-const PERSON_COLUMNS = 'id, name, phone, email, locale, role, home_team_id AS homeTeamId, unit_id AS unitId, preferences, feed_token AS feedToken, archived_at AS archivedAt';
+const PERSON_COLUMNS = `id, name, phone, email, locale, role, home_team_id AS homeTeamId, unit_id AS unitId, preferences, feed_token AS feedToken, archived_at AS archivedAt,
+  (SELECT json_group_array(team_id) FROM (SELECT team_id FROM team_members WHERE person_id = people.id ORDER BY joined_at, team_id)) AS teamIds`;
 
 function statements(c: Database.Database) {
   return {
@@ -76,26 +83,22 @@ function statements(c: Database.Database) {
               o.max_volunteers AS maxVolunteers
        FROM series s JOIN shift_overrides o ON o.series_id = s.id WHERE s.rota_id = ? ORDER BY o.series_id, o.key`,
     ),
-    sharedRevisions: c.prepare<[], { calendars: number; people: number }>(
-      'SELECT (SELECT value FROM data_revision WHERE id = 2) AS calendars, (SELECT value FROM data_revision WHERE id = 3) AS people',
-    ),
-    rotaVersion: c.prepare<[number], { revision: number; timezone: string }>(
-      'SELECT v.value AS revision, r.timezone AS timezone FROM rota_revisions v JOIN rotas r ON r.id = v.rota_id WHERE v.rota_id = ?',
+    /** Everything a feed's version is made of, in one read: the shared revisions, the people's sign-up revisions, each rota's revision and zone. */
+    feedVersion: c.prepare<[string, string], { shared: string; signups: string; rotas: string }>(
+      `SELECT (SELECT value FROM data_revision WHERE id = 3) || '|' || (SELECT value FROM data_revision WHERE id = 2) AS shared,
+              coalesce((SELECT group_concat(person_id || ':' || value) FROM person_revisions WHERE person_id IN (SELECT value FROM json_each(?))), '') AS signups,
+              coalesce((SELECT group_concat(v.rota_id || ':' || v.value || ':' || r.timezone, ' ') FROM rota_revisions v JOIN rotas r ON r.id = v.rota_id
+                        WHERE v.rota_id IN (SELECT value FROM json_each(?))), '') AS rotas`,
     ),
     seriesRota: c.prepare<[number], number>('SELECT rota_id FROM series WHERE id = ?').pluck(),
     /** Row 4: units, the unit tree and unit roles (migrations/0009). */
     unitsRevision: c.prepare<[], number>('SELECT value FROM data_revision WHERE id = 4').pluck(),
-    personRevision: c.prepare<[number], number>('SELECT value FROM person_revisions WHERE person_id = ?').pluck(),
-    peopleRevisions: c.prepare<[string], string | null>(
-      "SELECT group_concat(person_id || ':' || value) FROM person_revisions WHERE person_id IN (SELECT value FROM json_each(?))",
-    ).pluck(),
     rotaUnit: c.prepare<[number], { unitId: number | null }>('SELECT unit_id AS unitId FROM rotas WHERE id = ?'),
     personUnit: c.prepare<[number], { unitId: number | null }>('SELECT unit_id AS unitId FROM people WHERE id = ?'),
     signupUnit: c.prepare<[number], { unitId: number | null }>('SELECT r.unit_id AS unitId FROM signups s JOIN rotas r ON r.id = s.rota_id WHERE s.id = ?'),
     rotaTeams: c.prepare<[number], number>('SELECT team_id FROM rota_teams WHERE rota_id = ?').pluck(),
     personByHash: c.prepare<[string], PersonRow>(`SELECT ${PERSON_COLUMNS} FROM people WHERE access_token_hash = ? AND archived_at IS NULL`),
     personById: c.prepare<[number], PersonRow>(`SELECT ${PERSON_COLUMNS} FROM people WHERE id = ?`),
-    teamIdsOf: c.prepare<[number], number>('SELECT team_id FROM team_members WHERE person_id = ? ORDER BY joined_at, team_id').pluck(),
     /** The capacity taken and the person's own live sign-up, in one read. */
     placeFacts: c.prepare<{ shiftId: string; personId: number }, { confirmed: number; existingId: number | null; existingStatus: 'confirmed' | 'waitlisted' | null }>(
       `SELECT (SELECT count(*) FROM signups WHERE shift_id = @shiftId AND status = 'confirmed' AND walk_in = 0) AS confirmed,
@@ -115,6 +118,10 @@ function statements(c: Database.Database) {
     fills: c.prepare<[number, string, string], FillRow>(
       `SELECT s.shift_id AS shiftId, s.status AS status, p.id AS id, p.name AS name FROM signups s JOIN people p ON p.id = s.person_id
        WHERE s.rota_id = ? AND s.local_date >= ? AND s.local_date <= ? AND s.status <> 'cancelled' ORDER BY s.id`,
+    ),
+    shiftsFill: c.prepare<[string], FillRow>(
+      `SELECT s.shift_id AS shiftId, s.status AS status, p.id AS id, p.name AS name FROM signups s JOIN people p ON p.id = s.person_id
+       WHERE s.shift_id IN (SELECT value FROM json_each(?)) AND s.status <> 'cancelled' ORDER BY s.id`,
     ),
     shiftFill: c.prepare<[string], FillRow>(
       `SELECT s.shift_id AS shiftId, s.status AS status, p.id AS id, p.name AS name FROM signups s JOIN people p ON p.id = s.person_id
@@ -259,7 +266,7 @@ export class Store {
       role: r.role,
       homeTeamId: r.homeTeamId,
       unitId: r.unitId,
-      teamIds: this.q.teamIdsOf.all(r.id),
+      teamIds: JSON.parse(r.teamIds) as number[],
       preferences: JSON.parse(r.preferences) as PersonPreferences,
       feedToken: r.feedToken,
       archived: r.archivedAt !== null,
@@ -293,25 +300,28 @@ export class Store {
     return this.q.fills.all(rotaId, from, to);
   }
 
+  /** Live sign-ups of these shifts, with names, in sign-up order. */
+  shiftsFill(shiftIds: readonly string[]): FillRow[] {
+    return this.q.shiftsFill.all(JSON.stringify(shiftIds));
+  }
+
   shiftFill(shiftId: string): FillRow[] {
     return this.q.shiftFill.all(shiftId);
   }
 
-  /** What a cached feed depends on besides its rotas: the day calendars' and the people's revisions, in one read. */
-  sharedRevisions(): string {
-    const r = this.q.sharedRevisions.get()!;
-    return `${r.people}|${r.calendars}`;
-  }
-
-  /** What changes whenever a sign-up of one of these people changes (a person with none yet: empty). */
-  signupRevisions(personIds: readonly number[]): string {
-    if (personIds.length === 1) return String(this.q.personRevision.get(personIds[0]!) ?? '');
-    return this.q.peopleRevisions.get(JSON.stringify(personIds)) ?? '';
-  }
-
-  /** A rota's revision and zone, in one read (a feed's tag needs both); null when no rota has that id. */
-  rotaVersion(rotaId: number): { revision: number; timezone: string } | null {
-    return this.q.rotaVersion.get(rotaId) ?? null;
+  /**
+   * What a feed's version is made of, in one read (one read transaction, where three reads cost a
+   * calendar poll a quarter of its time): the people's and day calendars' revisions; what changes
+   * whenever a sign-up of one of these people changes; each of these rotas' revision and zone.
+   */
+  feedVersion(personIds: readonly number[], rotaIds: readonly number[]): FeedVersion {
+    const r = this.q.feedVersion.get(JSON.stringify(personIds), JSON.stringify(rotaIds))!;
+    const rotas = new Map<number, { revision: string; timezone: string }>();
+    for (const part of r.rotas === '' ? [] : r.rotas.split(' ')) {
+      const [id, revision, timezone] = part.split(':');
+      rotas.set(Number(id), { revision: revision!, timezone: timezone! });
+    }
+    return { shared: r.shared, signups: r.signups, rotas };
   }
 }
 

@@ -42,10 +42,10 @@ export interface FeedSource {
   series(rotaId: number): SeriesRecord[];
   /** Notes and change times of a rota's overridden shifts, by shift id. */
   overrides(rotaId: number): Map<string, { note: string | null; updatedAt: number }>;
-  /** The latest sign-up change on each shift of a rota with local dates in [from, to]. */
-  signupChanges(rotaId: number, from: string, to: string): Map<string, number>;
-  /** The rota's shifts with local dates in the window, and their fill. */
-  shifts(rotaId: number, window: DateWindow): FilledShift[];
+  /** The latest sign-up change on each shift of a rota with local dates in the window (or on each of `only`). */
+  signupChanges(rotaId: number, window: DateWindow, only?: ReadonlySet<string>): Map<string, number>;
+  /** The rota's shifts with local dates in the window (only those of `only`, when given), and their fill. */
+  shifts(rotaId: number, window: DateWindow, only?: ReadonlySet<string>): FilledShift[];
   /** Sign-ups of these people on local dates [from, to], in id order. */
   signupsOf(personIds: number[], from: string, to: string): FeedSignup[];
 }
@@ -104,23 +104,28 @@ class Loader {
     return this.peopleById;
   }
 
-  rota(rota: Rota): RotaData {
+  /**
+   * A rota's data for this render, loaded on first use: every shift of its window, or for a
+   * person's or team's feed only the shifts their sign-ups are on (`only`), which a render of a
+   * captain's ~50 events needs instead of a year's ~1,500.
+   */
+  rota(rota: Rota, only?: ReadonlySet<string>): RotaData {
     let data = this.rotas.get(rota.id);
     if (!data) {
-      data = this.load(rota);
+      data = this.load(rota, only);
       this.rotas.set(rota.id, data);
     }
     return data;
   }
 
-  private load(rota: Rota): RotaData {
+  private load(rota: Rota, only: ReadonlySet<string> | undefined): RotaData {
     const window = windowOf(rota, this.now);
     const series = new Map(this.source.series(rota.id).map((s) => [s.id, s]));
     const overrides = this.source.overrides(rota.id);
     // Any sign-up change on a shift (someone joins, leaves, moves up) changes what its events show.
-    const signupChanges = this.source.signupChanges(rota.id, shiftDate(window.from, -1), shiftDate(window.to, 1));
+    const signupChanges = this.source.signupChanges(rota.id, { from: shiftDate(window.from, -1), to: shiftDate(window.to, 1) }, only);
     const data: RotaData = { rota, window, slots: new Map(), series, overrides, signupChanges, coordinator: this.coordinatorOf(rota) };
-    const views = this.source.shifts(rota.id, window);
+    const views = this.source.shifts(rota.id, window, only);
     const known = this.people(views.flatMap((v) => [...v.confirmed, ...v.waitlisted].map((p) => p.id)));
     for (const v of views) {
       const s = v.shift;
@@ -290,20 +295,23 @@ function holdingsOf(loader: Loader, personIds: number[]): Holding[] {
   // Every zone's window lies within a day of the UTC one; each rota's own window is applied below.
   const rows = loader.source.signupsOf(personIds, shiftDate(todayUtc, -DAYS_BACK - 1), shiftDate(todayUtc, DAYS_AHEAD + 1));
   const byShift = new Map<string, FeedSignup[]>();
-  const rotas = new Map<number, Rota | null>();
+  const rotas = new Map<number, { rota: Rota; window: RotaWindow; shiftIds: Set<string> } | null>();
   for (const row of rows) {
-    if (!rotas.has(row.rotaId)) rotas.set(row.rotaId, loader.source.rota(row.rotaId));
-    const rota = rotas.get(row.rotaId);
-    if (!rota || rota.archived) continue;
-    const { from, to } = loader.rota(rota).window;
-    if (row.localDate < from || row.localDate > to) continue;
+    if (!rotas.has(row.rotaId)) {
+      const rota = loader.source.rota(row.rotaId);
+      rotas.set(row.rotaId, rota && !rota.archived ? { rota, window: windowOf(rota, loader.now), shiftIds: new Set() } : null);
+    }
+    const shown = rotas.get(row.rotaId);
+    if (!shown || row.localDate < shown.window.from || row.localDate > shown.window.to) continue;
+    shown.shiftIds.add(row.shiftId);
     byShift.set(row.shiftId, [...(byShift.get(row.shiftId) ?? []), row]);
   }
   const known = loader.people(rows.map((r) => r.personId));
   const nameOf = (id: number): Ref => ({ id, name: known.get(id)?.name ?? '' });
   const holdings: Holding[] = [];
   for (const [shiftId, list] of byShift) {
-    const data = loader.rota(rotas.get(list[0]!.rotaId)!);
+    const { rota, shiftIds } = rotas.get(list[0]!.rotaId)!;
+    const data = loader.rota(rota, shiftIds);
     const live = list.filter((r) => r.status !== 'cancelled');
     if (live.length > 0) {
       // A past shift whose rule was since changed is no longer produced: its sign-up remembers it.

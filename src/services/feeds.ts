@@ -22,7 +22,7 @@ import { MAX_WINDOW_DAYS, shiftDate, type DateWindow } from '../domain/recurrenc
 import { formatDate, localToday } from '../domain/time.js';
 import { buildFeed, type FeedSource, type FeedSubject } from '../feeds/build.js';
 import { renderCalendar } from '../feeds/ical.js';
-import { listShifts } from './shifts.js';
+import { listShifts, shiftsById } from './shifts.js';
 import type { FeedKind, Locale } from '../domain/types.js';
 
 /** Bump when the rendering changes, so that every client fetches the new form once. */
@@ -55,11 +55,15 @@ interface RotasShown {
 
 interface Entry {
   feed: CachedFeed;
+  /** What the feed's tag was made from (see versionOf). */
+  version: string;
   /** Whose feed: the rota shown, or the people whose sign-ups are shown. */
   rotaId: number | null;
   personIds: number[];
   rotas: RotasShown | null;
 }
+
+type Shown = Omit<Entry, 'feed' | 'version'>;
 
 /** A window split into parts listShifts accepts (at most 366 days each). */
 function chunks(from: string, to: string): DateWindow[] {
@@ -80,8 +84,8 @@ function feedSource(db: Db, now: Date): FeedSource {
     rota: (id) => store.schedule(id)?.rota ?? null,
     series: (rotaId) => store.schedule(rotaId)?.series ?? [],
     overrides: q.overrides,
-    signupChanges: q.signupChanges,
-    shifts: (rotaId, window) => chunks(window.from, window.to).flatMap((part) => listShifts(db, { rotaId, ...part }, now).shifts),
+    signupChanges: (rotaId, window, only) => (only ? q.shiftChanges([...only]) : q.signupChanges(rotaId, window.from, window.to)),
+    shifts: (rotaId, window, only) => (only ? shiftsById(db, rotaId, [...only], window) : chunks(window.from, window.to).flatMap((part) => listShifts(db, { rotaId, ...part }, now).shifts)),
     signupsOf: q.signupsOf,
   };
 }
@@ -121,13 +125,11 @@ export class FeedCache {
   open(request: FeedRequest, clientHas: (tag: string) => boolean): FeedAnswer {
     const key = `${request.kind}/${request.locale}/${request.token}`;
     const cached = this.entries.get(key);
-    if (cached) {
-      const tag = this.tagOf(request, cached);
-      if (cached.feed.tag === tag) {
-        this.entries.delete(key);
-        this.entries.set(key, cached);
-        return { found: true, tag, feed: clientHas(tag) ? null : cached.feed };
-      }
+    if (cached && this.versionOf(request, cached) === cached.version) {
+      const tag = cached.feed.tag;
+      this.entries.delete(key);
+      this.entries.set(key, cached);
+      return { found: true, tag, feed: clientHas(tag) ? null : cached.feed };
     }
     return this.db.transaction((tx) => {
       const subject = findFeed(tx, request.kind, request.token);
@@ -137,42 +139,45 @@ export class FeedCache {
       }
       const rotaId = subject.kind === 'rotas' || subject.kind === 'open' ? subject.rota.id : null;
       const personIds = subject.kind === 'people' ? [subject.person.id] : subject.kind === 'teams' ? subject.team.memberIds : [];
-      const shown: Omit<Entry, 'feed'> = { rotaId, personIds, rotas: null };
-      const tag = this.tagOf(request, shown);
+      const shown: Shown = { rotaId, personIds, rotas: null };
+      const version = this.versionOf(request, shown);
+      const tag = createHash('sha256').update(version).digest('base64url').slice(0, 22);
       if (clientHas(tag)) return { found: true, tag, feed: null };
       const text = renderCalendar(buildFeed(feedSource(this.db, request.now), subject, { now: request.now, host: this.host, locale: request.locale }));
       const feed = cachedFeed(tag, text);
-      this.entries.set(key, { ...shown, feed });
+      this.entries.set(key, { ...shown, version, feed });
       if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
       return { found: true, tag, feed };
     });
   }
 
-  /** The version tag: the shared revisions, each rota's revision, and today's date in its zone. */
-  private tagOf(request: FeedRequest, shown: Omit<Entry, 'feed'>): string {
+  /**
+   * What a feed's version tag is a digest of: the shared revisions, each rota's revision and
+   * today's date in its zone. One read as a rule; the rotas a person's or team's feed shows are
+   * found again only when one of their sign-ups changed or the UTC day did, so that a poll does not
+   * read the sign-ups themselves. Every process finds the same rotas for the same data on the same
+   * day (the lookback is whole days), so every process makes the same tag.
+   */
+  private versionOf(request: FeedRequest, shown: Shown): string {
     const store = storeOf(this.db);
-    const rotaIds = shown.rotaId !== null ? [shown.rotaId] : this.rotasShown(request, shown).ids;
-    let version = `${FORMAT}|${request.kind}|${request.locale}|${this.host}|${store.sharedRevisions()}`;
+    let rotaIds = shown.rotaId !== null ? [shown.rotaId] : (shown.rotas?.ids ?? []);
+    let read = store.feedVersion(shown.personIds, rotaIds);
+    if (shown.personIds.length > 0) {
+      const day = todayIn(request.now, 'UTC');
+      const kept = shown.rotas;
+      if (!kept || kept.day !== day || kept.signups !== read.signups) {
+        const since = Date.parse(`${shiftDate(day, -LOOKBACK_DAYS)}T00:00:00Z`);
+        shown.rotas = { day, signups: read.signups, ids: this.q.rotasOf(shown.personIds, since) };
+        rotaIds = shown.rotas.ids;
+        read = { ...store.feedVersion([], rotaIds), signups: read.signups };
+      }
+    }
+    let version = `${FORMAT}|${request.kind}|${request.locale}|${this.host}|${read.shared}`;
     for (const id of rotaIds) {
-      const rota = store.rotaVersion(id);
+      const rota = read.rotas.get(id);
       version += `|${id}:${rota?.revision ?? 0}:${todayIn(request.now, rota?.timezone ?? 'UTC')}`;
     }
-    return createHash('sha256').update(version).digest('base64url').slice(0, 22);
-  }
-
-  /**
-   * The rotas in which the feed's people have sign-ups from LOOKBACK_DAYS before today (UTC) on:
-   * read again only when one of their sign-ups changed or the day did, so that a poll does not read
-   * the sign-ups themselves. Every process finds the same rotas for the same data on the same day.
-   */
-  private rotasShown(request: FeedRequest, shown: Omit<Entry, 'feed'>): RotasShown {
-    if (shown.personIds.length === 0) return { day: '', signups: '', ids: [] };
-    const day = todayIn(request.now, 'UTC');
-    const signups = storeOf(this.db).signupRevisions(shown.personIds);
-    const kept = shown.rotas;
-    if (kept && kept.day === day && kept.signups === signups) return kept;
-    const since = Date.parse(`${shiftDate(day, -LOOKBACK_DAYS)}T00:00:00Z`);
-    return (shown.rotas = { day, signups, ids: this.q.rotasOf(shown.personIds, since) });
+    return version;
   }
 }
 

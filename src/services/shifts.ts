@@ -50,6 +50,15 @@ export interface ShiftQuery {
   maxShifts?: number;
 }
 
+/** How many shifts a series can make in a day, per series record (a schedule's records are kept until their rota changes). */
+const perDayOf = new WeakMap<SeriesRecord, number>();
+
+function shiftsPerDayOf(series: SeriesRecord): number {
+  let n = perDayOf.get(series);
+  if (n === undefined) perDayOf.set(series, (n = seriesShiftsPerDay(series)));
+  return n;
+}
+
 /** Most shifts one API listing (`/shifts`, `/gaps`) answers with. */
 export const LISTING_LIMIT = 5000;
 
@@ -124,7 +133,17 @@ function listingCache(store: Store): ListingCache {
  * the next 13 days in each rota's zone. Each rota's part of a short window is kept per data
  * revision, so a repeated listing reads one revision row and no other data.
  */
-export function listShifts(db: Conn, query: ShiftQuery, now: Date): { shifts: ShiftView[]; warnings: Warning[] } {
+export interface Listing {
+  shifts: ShiftView[];
+  warnings: Warning[];
+  /**
+   * For one rota's listing: the kept listing it was made from, the same object for as long as the
+   * rota's data is unchanged, so that a caller may keep what it makes of the answer under it.
+   */
+  kept: object | null;
+}
+
+export function listShifts(db: Conn, query: ShiftQuery, now: Date): Listing {
   if (query.from !== undefined && query.to !== undefined) checkWindow({ from: query.from, to: query.to });
   const store = storeOf(db);
   const cache = listingCache(store);
@@ -132,6 +151,7 @@ export function listShifts(db: Conn, query: ShiftQuery, now: Date): { shifts: Sh
   const limit = query.maxShifts ?? Infinity;
   const views: ShiftView[] = [];
   const warnings = new Map<string, Warning>();
+  let source: RotaListing | null = null;
   for (const rotaId of rotaIds) {
     const stamp = store.listingStamp(rotaId);
     if (stamp === null) throw new RotaError('NOT_FOUND', `No rota has id ${rotaId}.`);
@@ -143,7 +163,7 @@ export function listShifts(db: Conn, query: ShiftQuery, now: Date): { shifts: Sh
     // is refused alike either way, and an hourly series is refused before it is expanded.
     const add = (s: SeriesRecord, from: string, to: string, expand: () => ShiftView[]): ShiftView[] => {
       for (const w of windowWarnings(s.dayCalendarIds, Number(from.slice(0, 4)), Number(to.slice(0, 4)))) warnings.set(`${w.calendarId}|${w.year}`, w);
-      const perDay = seriesShiftsPerDay(s);
+      const perDay = shiftsPerDayOf(s);
       if (perDay > 1 && views.length + perDay * (daysBetween(parseDate(from)!, parseDate(to)!) + 1) > limit) throw tooMany(limit, query, from, to);
       const list = expand();
       for (const v of list) views.push(v);
@@ -152,6 +172,7 @@ export function listShifts(db: Conn, query: ShiftQuery, now: Date): { shifts: Sh
     };
     if (kept) {
       for (const { series, views: list } of kept.series) add(series, kept.from, kept.to, () => list);
+      source = kept;
       continue;
     }
     const schedule = store.schedule(rotaId);
@@ -166,16 +187,38 @@ export function listShifts(db: Conn, query: ShiftQuery, now: Date): { shifts: Sh
       views: add(s, from, to, () => expandSeries(s, { from, to }, days.get(s.id)!, overrides.get(s.id)).map((shift) => toView(shift, rota, s, fill.get(shift.id)))),
     }));
     if (daysBetween(parseDate(from)!, parseDate(to)!) < KEPT_WINDOW_DAYS) {
-      cache.set(key, { stamp, from, to, timezone: rota.timezone, series: parts, size: parts.reduce((n, p) => n + p.views.length, 0) });
+      source = { stamp, from, to, timezone: rota.timezone, series: parts, size: parts.reduce((n, p) => n + p.views.length, 0) };
+      cache.set(key, source);
     }
   }
   views.sort((a, b) => a.shift.start - b.shift.start || a.shift.seriesId - b.shift.seriesId);
-  return { shifts: views, warnings: [...warnings.values()] };
+  return { shifts: views, warnings: [...warnings.values()], kept: rotaIds.length === 1 ? source : null };
 }
 
 function toView(shift: Shift, rota: Rota, series: SeriesRecord, fill: Fill | undefined): ShiftView {
   const confirmed = fill?.confirmed ?? [];
   return { shift, rota, series, confirmed, waitlisted: fill?.waitlisted ?? [], status: shiftStatus(shift, confirmed.length) };
+}
+
+/**
+ * The shifts of one rota with these ids whose local dates lie in the window, with their fill, in
+ * the order given: what a listing of the window shows of them, without expanding the rest of it.
+ * Ids the rota no longer produces are left out.
+ */
+export function shiftsById(db: Conn, rotaId: number, ids: readonly string[], window: { from: string; to: string }): ShiftView[] {
+  const store = storeOf(db);
+  const schedule = store.schedule(rotaId);
+  if (!schedule || ids.length === 0) return [];
+  const fill = fillsOf(store.shiftsFill(ids));
+  const views: ShiftView[] = [];
+  for (const id of ids) {
+    const ref = parseShiftId(id);
+    const series = ref && schedule.series.find((s) => s.id === ref.seriesId);
+    if (!ref || !series) continue;
+    const shift = findShift(series, ref.key, schedule.days.get(series.id)!, schedule.overrides.get(series.id)?.find((o) => o.key === ref.key));
+    if (shift && shift.localDate >= window.from && shift.localDate <= window.to) views.push(toView(shift, schedule.rota, series, fill.get(id)));
+  }
+  return views;
 }
 
 /** One shift by id with its rota and series, without its fill, or NOT_FOUND. */

@@ -9,6 +9,8 @@ const Params = Type.Object({ shiftId: Type.String({ minLength: 1, maxLength: 40 
 
 const shiftRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const now = () => app.config.now();
+  /** The JSON text of each kept one-rota listing, dropped with the listing. */
+  const answers = new WeakMap<object, string>();
 
   app.get(
     '/shifts',
@@ -20,10 +22,15 @@ const shiftRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({ shifts: Type.Array(ShiftSchema), warnings: Type.Array(WarningSchema) }), ...errors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       actorOf(request);
-      const { shifts, warnings } = listShifts(app.db, { ...request.query, unitIds: scopeOfRequest(request).sees, maxShifts: LISTING_LIMIT }, now());
-      return { shifts: shifts.map(shiftOut), warnings };
+      const { shifts, warnings, kept } = listShifts(app.db, { ...request.query, unitIds: scopeOfRequest(request).sees, maxShifts: LISTING_LIMIT }, now());
+      if (!kept) return { shifts: shifts.map(shiftOut), warnings };
+      // One rota's kept listing is answered with the text made for it the first time.
+      let body = answers.get(kept);
+      if (body === undefined) answers.set(kept, (body = reply.serialize({ shifts: shifts.map(shiftOut), warnings }) as string));
+      // Text with a JSON type is sent as it is, past the route's typed (object) answer.
+      return reply.type('application/json; charset=utf-8').send(body as never);
     },
   );
 
