@@ -43,7 +43,7 @@ module.exports = {
       comment: 'Only src/db builds queries or holds a driver.',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/db/' },
-      to: { path: '^node_modules/(drizzle-orm|better-sqlite3)/' },
+      to: { path: '^node_modules/(drizzle-orm|better-sqlite3|pg)/' },
     },
     {
       name: 'no-circular',

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// The `rota` command: serve, migrate, demo data, new personal links, online backup.
+// The `rota` command: serve, migrate, demo data, new personal links, online backup, a copy to PostgreSQL.
 import { existsSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, isPostgresUrl, loadConfig, type Config } from './config.js';
 import { openDb, type Db } from './db/connection.js';
 import type { App } from './http/app.js';
 import { accessUrl } from './http/links.js';
@@ -18,9 +18,11 @@ Commands:
   demo                  add the demo street: 风华社区 (33 buildings, 75 captains, a school-gate rota) and two neighbours
   token <personId>      replace a person's personal link and print the new one
   backup <file>         write a consistent copy of the database to <file> while it runs
+  copy-to <url>         copy the SQLite database into an empty PostgreSQL database (postgres://…)
 
-Environment: PORT (3000), HOST (127.0.0.1), ROTA_DB (./data/rota.sqlite), ROTA_PUBLIC_URL,
-ROTA_BOOTSTRAP_TOKEN, ROTA_SYNCHRONOUS (FULL or NORMAL), LOG_LEVEL (info), ROTA_SMTP_URL, ROTA_MAIL_FROM.`;
+Environment: PORT (3000), HOST (127.0.0.1), ROTA_DB (./data/rota.sqlite; a postgres:// URL for
+migrate only, for now), ROTA_PUBLIC_URL, ROTA_BOOTSTRAP_TOKEN, ROTA_SYNCHRONOUS (FULL or NORMAL),
+LOG_LEVEL (info), ROTA_SMTP_URL, ROTA_MAIL_FROM.`;
 
 /** A fresh database gets its first coordinator, whose link is printed once to the terminal, never through the request log. */
 function ensureFirstCoordinator(config: Config, db: Db): void {
@@ -108,10 +110,55 @@ function watchStalls(app: App, requests: Requests): NodeJS.Timeout {
   return timer;
 }
 
+/** `rota migrate` with ROTA_DB=postgres://…: applies migrations/pg. */
+async function migratePostgresDb(url: string): Promise<void> {
+  const { connectPostgres, migratePostgres, safeUrl } = await import('./db/pg/connection.js');
+  const client = await connectPostgres(url);
+  try {
+    await migratePostgres(client);
+  } finally {
+    await client.end();
+  }
+  process.stdout.write(`Database ${safeUrl(url)} is up to date.\n`);
+}
+
+/** `rota copy-to <url>`: migrates the target, copies every table into it and prints the rows of each. */
+async function copyTo(config: Config, url: string | undefined): Promise<void> {
+  if (!url || !isPostgresUrl(url)) throw new ConfigError('rota copy-to needs a PostgreSQL URL, e.g. `rota copy-to postgres://rota@db.example.org/rota`.');
+  if (isPostgresUrl(config.dbPath)) throw new ConfigError('rota copy-to reads the SQLite database named by ROTA_DB; set ROTA_DB to that file, not to a PostgreSQL URL.');
+  const [{ connectPostgres, migratePostgres, safeUrl }, { copySqliteToPostgres }] = await Promise.all([import('./db/pg/connection.js'), import('./db/pg/copy.js')]);
+  const client = await connectPostgres(url);
+  try {
+    await migratePostgres(client);
+    const copied = await copySqliteToPostgres(config.dbPath, client);
+    const width = Math.max(...copied.map((c) => c.table.length));
+    const total = copied.reduce((sum, c) => sum + c.rows, 0);
+    process.stdout.write(`Copied ${config.dbPath} to ${safeUrl(url)}; every table has as many rows as in SQLite:\n`);
+    process.stdout.write(`${copied.map((c) => `  ${c.table.padEnd(width)}  ${c.rows}`).join('\n')}\n  ${'total'.padEnd(width)}  ${total}\n`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Until the services run on PostgreSQL (they must become asynchronous first), only migrate and copy-to use it. */
+function refuseOnPostgres(command: string): never {
+  const what = command === 'serve' ? 'Serving from PostgreSQL' : `\`rota ${command}\` on PostgreSQL`;
+  throw new ConfigError(
+    `${what} is not available yet: the services must become asynchronous first. What works today: \`rota migrate\` with ROTA_DB=postgres://…, and \`rota copy-to <postgres-url>\` with ROTA_DB set to a SQLite file.`,
+  );
+}
+
 async function main(argv: string[]): Promise<number> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: {} });
   const [command, arg] = positionals;
   const config = loadConfig();
+  if (isPostgresUrl(config.dbPath)) {
+    if (command === 'migrate') {
+      await migratePostgresDb(config.dbPath);
+      return 0;
+    }
+    if (command === 'serve' || command === 'demo' || command === 'token' || command === 'backup') refuseOnPostgres(command);
+  }
   switch (command) {
     case 'serve':
       await serve(config);
@@ -151,6 +198,9 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`Backed up ${config.dbPath} to ${arg}.\n`);
       return 0;
     }
+    case 'copy-to':
+      await copyTo(config, arg);
+      return 0;
     default:
       process.stdout.write(`${USAGE}\n`);
       return command === undefined || command === 'help' ? 0 : 2;

@@ -31,6 +31,11 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+/** ROTA_DB names PostgreSQL by URL (`postgres://…` or `postgresql://…`); anything else is a SQLite file path. */
+export function isPostgresUrl(value: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(value);
+}
+
 type Env = Record<string, string | undefined>;
 
 export function loadConfig(options: Partial<Config> = {}, env: Env = process.env): Config {
