@@ -195,8 +195,9 @@ export const auditLog = pgTable(
     entity: text('entity').notNull(),
     entityId: text('entity_id').notNull(),
     detail: json('detail').$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    unitId: integer('unit_id'),
   },
-  (t) => [index('audit_log_entity').on(t.entity, t.entityId), index('audit_log_at').on(t.at)],
+  (t) => [index('audit_log_entity').on(t.entity, t.entityId), index('audit_log_at').on(t.at), index('audit_log_unit').on(t.unitId, t.id)],
 );
 
 export const rotaTeams = pgTable(
