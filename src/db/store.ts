@@ -92,7 +92,10 @@ function statements(c: Database.Database) {
     ),
     seriesRota: c.prepare<[number], number>('SELECT rota_id FROM series WHERE id = ?').pluck(),
     /** Row 4: units, the unit tree and unit roles (migrations/0009). */
-    unitsRevision: c.prepare<[], number>('SELECT value FROM data_revision WHERE id = 4').pluck(),
+    /** Rows 3 and 4: people and teams; units, the unit tree and unit roles (migrations/0009). */
+    signInStamp: c.prepare<[], { people: string; units: string }>(
+      'SELECT (SELECT CAST(value AS TEXT) FROM data_revision WHERE id = 3) AS people, (SELECT CAST(value AS TEXT) FROM data_revision WHERE id = 4) AS units',
+    ),
     rolesOf: c.prepare<[number], { unitId: number; role: 'coordinator' | 'viewer' }>('SELECT unit_id AS unitId, role FROM unit_roles WHERE person_id = ? ORDER BY unit_id'),
     ancestors: c.prepare<[number], number>('SELECT ancestor_id FROM unit_closure WHERE descendant_id = ? ORDER BY depth').pluck(),
     subtrees: c.prepare<[string], number>('SELECT DISTINCT descendant_id FROM unit_closure WHERE ancestor_id IN (SELECT value FROM json_each(?))').pluck(),
@@ -235,9 +238,12 @@ export class Store {
     return rotaId;
   }
 
-  /** Changes with every change to units, the unit tree or unit roles: what a person's reach is computed from. */
-  unitsRevision(): number {
-    return this.q.unitsRevision.get()!;
+  /**
+   * What a signed-in request's person and reach are computed from, in one read: the people's
+   * revision (people and teams) and the units' (units, the unit tree and unit roles).
+   */
+  signInStamp(): { people: string; units: string } {
+    return this.q.signInStamp.get()!;
   }
 
   /** A person's unit roles, by unit id (what their reach is computed from, on every new person's first request). */

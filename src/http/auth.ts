@@ -41,9 +41,11 @@ export default fp(async function auth(app: FastifyInstance) {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+([A-Za-z0-9_\-.~+/=]{8,200})$/i.exec(header);
     if (!match) return refuse(request, reply, 'Sign in with your personal link, or send Authorization: Bearer <token>.');
-    const person = authenticate(app.db, match[1]!);
-    if (!person) return refuse(request, reply, 'This link or token is not valid (it may have been replaced). Ask your coordinator for a new link.');
-    request.actor = person;
+    const signedIn = authenticate(app.db, match[1]!);
+    if (!signedIn) return refuse(request, reply, 'This link or token is not valid (it may have been replaced). Ask your coordinator for a new link.');
+    request.actor = signedIn.person;
+    // Their reach, checked against what the request names once it is parsed (resolveScope).
+    request.scope = scopeOf(app.db, signedIn.person, signedIn.unitsRevision);
     return payload;
   };
   // Attached to each /api route as it is added (its routed path, so a percent-encoded
@@ -77,8 +79,8 @@ const READS = new Set(['GET', 'HEAD']);
  */
 function resolveScope(app: FastifyInstance, request: FastifyRequest): void {
   const actor = request.actor;
-  if (!actor) return;
-  const scope = scopeOf(app.db, actor);
+  const scope = request.scope;
+  if (!actor || !scope) return;
   const targets = targetsOf(request.routeOptions.url ?? '', (request.params ?? {}) as Record<string, unknown>, request.query, request.body);
   const reach = checkTargets(app.db, actor.id, scope, targets);
   // A viewer changes nothing (issue 13): a write naming a thing they only read, not one they

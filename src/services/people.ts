@@ -179,8 +179,35 @@ export function rotateToken(db: Db, actor: Actor | null, id: number, kind: 'acce
   return token;
 }
 
-export function authenticate(db: Db, token: string): Person | null {
-  return storeOf(db).personByAccessHash(hashToken(token));
+/** A person found by their token, as of one people revision. */
+interface KeptPerson {
+  people: string;
+  person: Person;
+}
+
+/** Sign-ins kept per connection, by token hash; a district has about 50,000 people. */
+const SIGN_INS_KEPT = 10_000;
+const keptSignIns = new WeakMap<object, Map<string, KeptPerson>>();
+
+/**
+ * Who a token signs in, and the units revision read with it (what their reach is kept under): one
+ * read as a rule. The person found is kept until the people's revision changes (any change to a
+ * person, a team or a membership, a new token included, in any process).
+ */
+export function authenticate(db: Db, token: string): { person: Person; unitsRevision: string } | null {
+  const store = storeOf(db);
+  const stamp = store.signInStamp();
+  const hash = hashToken(token);
+  let kept = keptSignIns.get(store);
+  if (!kept) keptSignIns.set(store, (kept = new Map()));
+  const hit = kept.get(hash);
+  if (hit && hit.people === stamp.people) return { person: hit.person, unitsRevision: stamp.units };
+  const person = store.personByAccessHash(hash);
+  kept.delete(hash);
+  if (!person) return null;
+  kept.set(hash, { people: stamp.people, person });
+  if (kept.size > SIGN_INS_KEPT) kept.delete(kept.keys().next().value!);
+  return { person, unitsRevision: stamp.units };
 }
 
 /**

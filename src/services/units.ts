@@ -46,7 +46,7 @@ export interface Scope {
 
 /** A person's reach as computed at one units revision, for the home unit it was computed with. */
 interface KeptScope {
-  revision: number;
+  revision: string;
   unitId: number | null;
   scope: Scope;
 }
@@ -57,12 +57,11 @@ const keptScopes = new WeakMap<Store, Map<number, KeptScope>>();
 
 /**
  * What a person can reach. Computed from their roles, the unit tree and their home unit, and kept
- * until the units revision (bumped by triggers on units, the tree and roles, in any process)
- * changes or the person moves home, so a request reads one revision row instead of the tree.
+ * until the units revision (bumped by triggers on units, the tree and roles, in any process; read
+ * at sign-in) changes or the person moves home, so a request reads no part of the tree.
  */
-export function scopeOf(db: Conn, person: { id: number; unitId: number | null }): Scope {
+export function scopeOf(db: Conn, person: { id: number; unitId: number | null }, revision: string): Scope {
   const store = storeOf(db);
-  const revision = store.unitsRevision();
   let kept = keptScopes.get(store);
   if (!kept) keptScopes.set(store, (kept = new Map()));
   const hit = kept.get(person.id);

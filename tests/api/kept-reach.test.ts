@@ -1,6 +1,6 @@
-// What a request no longer reads each time, and must still never get wrong: a person's reach (their
-// units) and the rotas a personal feed shows are kept per connection until the data they come from
-// changes — in this connection or another one on the same file.
+// What a request no longer reads each time, and must still never get wrong: who a token signs in,
+// a person's reach (their units) and the rotas a personal feed shows are kept per connection until
+// the data they come from changes — in this connection or another one on the same file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { openDb, type Db } from '../../src/db/connection.js';
@@ -61,6 +61,19 @@ describe('kept reach and feed versions follow every change', () => {
     const after = await other.get(`/api/v1/overview/units/${community}`, office.accessToken);
     expect(after.status).toBe(404);
     expect(JSON.parse(after.text).error.code).toBe('NOT_FOUND');
+  });
+
+  it('a replaced personal link stops signing in at once, and a renamed person signs in renamed, on another connection', async () => {
+    const bee = await created('/api/v1/people', { name: '李秀英' });
+    // The other connection signs her in (and keeps who the token is).
+    expect(JSON.parse((await other.get('/api/v1/me', bee.accessToken)).text).name).toBe('李秀英');
+    expect((await t.call('PATCH', `/api/v1/people/${bee.id}`, { body: { name: '李秀英 (1栋)' } })).status).toBe(200);
+    expect(JSON.parse((await other.get('/api/v1/me', bee.accessToken)).text).name).toBe('李秀英 (1栋)');
+    const replaced = await created(`/api/v1/people/${bee.id}/tokens`, { kind: 'access' });
+    const old = await other.get('/api/v1/me', bee.accessToken);
+    expect(old.status).toBe(401);
+    expect(JSON.parse(old.text).error.code).toBe('UNAUTHENTICATED');
+    expect((await other.get('/api/v1/me', replaced.token)).status).toBe(200);
   });
 
   it('a personal feed shows a sign-up in a rota the person was not on before, and both connections give it the same version', async () => {
