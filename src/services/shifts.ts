@@ -1,7 +1,7 @@
 // Shifts in a window: computed from the series, with the sign-ups that fill them.
 import type { Conn } from '../db/connection.js';
 import { listRotas } from '../db/schedule.js';
-import { storeOf, type FillRow, type Store } from '../db/store.js';
+import { storeOf, type FillRow, type RotaSchedule, type Store } from '../db/store.js';
 import { RotaError } from '../domain/errors.js';
 import { checkWindow, expandSeries, findShift, parseShiftId, seriesShiftsPerDay, shiftDate, type Shift } from '../domain/recurrence.js';
 import { daysBetween, formatDate, localToday, parseDate } from '../domain/time.js';
@@ -213,12 +213,17 @@ export function shiftsById(db: Conn, rotaId: number, ids: readonly string[], win
   const views: ShiftView[] = [];
   for (const id of ids) {
     const ref = parseShiftId(id);
-    const series = ref && schedule.series.find((s) => s.id === ref.seriesId);
-    if (!ref || !series) continue;
-    const shift = findShift(series, ref.key, schedule.days.get(series.id)!, schedule.overrides.get(series.id)?.find((o) => o.key === ref.key));
-    if (shift && shift.localDate >= window.from && shift.localDate <= window.to) views.push(toView(shift, schedule.rota, series, fill.get(id)));
+    const found = ref && shiftIn(schedule, ref);
+    if (found && found.shift.localDate >= window.from && found.shift.localDate <= window.to) views.push(toView(found.shift, schedule.rota, found.series, fill.get(id)));
   }
   return views;
+}
+
+/** The shift a schedule makes for a shift id's series and key, with its series; null when it makes none. */
+function shiftIn(schedule: RotaSchedule, ref: { seriesId: number; key: string }): { shift: Shift; series: SeriesRecord } | null {
+  const series = schedule.series.find((s) => s.id === ref.seriesId);
+  const shift = series && findShift(series, ref.key, schedule.days.get(series.id)!, schedule.overrides.get(series.id)?.find((o) => o.key === ref.key));
+  return series && shift ? { shift, series } : null;
 }
 
 /** One shift by id with its rota and series, without its fill, or NOT_FOUND. */
@@ -228,10 +233,9 @@ export function getShiftOnly(db: Conn, id: string): Omit<ShiftView, 'confirmed' 
   const store = storeOf(db);
   const rotaId = store.rotaOfSeries(ref.seriesId);
   const schedule = rotaId === null ? null : store.schedule(rotaId);
-  const series = schedule?.series.find((s) => s.id === ref.seriesId);
-  const shift = series && findShift(series, ref.key, schedule!.days.get(series.id)!, schedule!.overrides.get(series.id)?.find((o) => o.key === ref.key));
-  if (!series || !shift) throw new RotaError('NOT_FOUND', `No shift has id ${id}.`);
-  return { shift, rota: schedule!.rota, series };
+  const found = schedule && shiftIn(schedule, ref);
+  if (!found) throw new RotaError('NOT_FOUND', `No shift has id ${id}.`);
+  return { shift: found.shift, rota: schedule!.rota, series: found.series };
 }
 
 /** One shift by id, with its fill, or NOT_FOUND. */
