@@ -7,12 +7,14 @@ import {
   DAY_MS,
   MINUTE_MS,
   addDays,
+  dateText,
   daysBetween,
   formatDate,
   formatLocal,
   parseLocal,
   requireDate,
   requireTime,
+  timeText,
   wallToInstant,
 } from './time.js';
 
@@ -143,11 +145,24 @@ export function checkVersion(version: RuleVersion, timezone: string, seriesStart
   return spec;
 }
 
+// Listings expand the same few rules over and over: each rule text is parsed once.
+const parsedRules = new Map<string, RuleSpec>();
+
+function parseRuleOnce(text: string): RuleSpec {
+  let spec = parsedRules.get(text);
+  if (spec === undefined) {
+    spec = parseRule(text);
+    if (parsedRules.size >= 10_000) parsedRules.clear();
+    parsedRules.set(text, spec);
+  }
+  return spec;
+}
+
 function compile(series: SeriesDef): CompiledVersion[] {
   const seriesEnd = series.endDate === null ? Infinity : requireDate(series.endDate, 'endDate') + DAY_MS - 1;
   const anchor = requireDate(series.versions[0]!.validFrom, 'startDate');
   return series.versions.map((version, i) => {
-    const spec = parseRule(version.rrule);
+    const spec = parseRuleOnce(version.rrule);
     const date = requireDate(version.validFrom, 'startDate');
     const dtstart = anchor + requireTime(version.startTime, 'startTime') * MINUTE_MS;
     const next = series.versions[i + 1];
@@ -159,15 +174,18 @@ function compile(series: SeriesDef): CompiledVersion[] {
 }
 
 function makeShift(series: SeriesDef, v: RuleVersion, wall: number, origin: Shift['origin']): Shift {
-  const key = formatLocal(wall);
+  const day = Math.floor(wall / DAY_MS);
+  const date = dateText(day);
+  const time = timeText(Math.floor((wall - day * DAY_MS) / MINUTE_MS));
+  const key = `${date.date}T${time.time}`;
   const start = wallToInstant(wall, series.timezone);
   return {
-    id: shiftId(series.id, key),
+    id: `${series.id}.${date.compact}T${time.compact}`,
     seriesId: series.id,
     rotaId: series.rotaId,
     key,
     localStart: key,
-    localDate: key.slice(0, 10),
+    localDate: date.date,
     start,
     end: start + v.durationMinutes * MINUTE_MS,
     timezone: series.timezone,
@@ -186,7 +204,8 @@ function baseShifts(series: SeriesDef, compiled: CompiledVersion[], days: DayRul
     const lo = Math.max(from, c.first);
     const hi = Math.min(to, c.last);
     if (lo > hi) continue;
-    const byDate = new Map<string, Shift>();
+    // Open (make-up) days this version's rule already covers; only they are looked up later.
+    const ruled = new Set<string>();
     const seenInstants = new Set<number>();
     for (const wall of occurrences(c.spec, c.dtstart, Number.isFinite(c.last) ? c.last : null, lo, hi)) {
       const shift = makeShift(series, c.version, wall, 'rule');
@@ -194,12 +213,12 @@ function baseShifts(series: SeriesDef, compiled: CompiledVersion[], days: DayRul
       // An hourly rule can land twice on one instant when a gap moves 02:00 onto 03:00: keep one.
       if (seenInstants.has(shift.start)) continue;
       seenInstants.add(shift.start);
-      if (!byDate.has(shift.localDate)) byDate.set(shift.localDate, shift);
+      if (days.open.has(shift.localDate)) ruled.add(shift.localDate);
       if (!days.closed.has(shift.localDate)) shifts.push(shift);
     }
     const startMinutes = requireTime(c.version.startTime, 'startTime');
     for (const date of days.open) {
-      if (byDate.has(date)) continue;
+      if (ruled.has(date)) continue;
       const wall = requireDate(date, 'date') + startMinutes * MINUTE_MS;
       if (wall < lo || wall > hi) continue;
       const shift = makeShift(series, c.version, wall, 'open-day');
@@ -217,10 +236,26 @@ export function expandSeries(series: SeriesDef, window: DateWindow, days: DayRul
   const { from, to } = checkWindow(window);
   const compiled = compile(series);
   const end = to + DAY_MS - 1;
-  const byKey = new Map(overrides.map((o) => [o.key, o]));
   const base = baseShifts(series, compiled, days, from, end);
+  if (overrides.length > 0) addMovedIn(series, compiled, days, overrides, base, from, end);
+  const byKey = overrides.length > 0 ? new Map(overrides.map((o) => [o.key, o])) : null;
+  const result: Shift[] = [];
+  for (const shift of base) {
+    const o = byKey?.get(shift.key);
+    // An occurrence lies in the window by construction; an override may move it out.
+    if (!o) result.push(shift);
+    else {
+      const s = applyOverride(shift, o);
+      // Zero-padded dates compare as text.
+      if (s.localDate >= window.from && s.localDate <= window.to) result.push(s);
+    }
+  }
+  return result.sort((a, b) => a.start - b.start || a.seriesId - b.seriesId);
+}
+
+/** Adds to `base` the shifts moved into the floating range [from, end] from a date outside it, when that occurrence exists. */
+function addMovedIn(series: SeriesDef, compiled: CompiledVersion[], days: DayRules, overrides: readonly ShiftOverride[], base: Shift[], from: number, end: number): void {
   const present = new Set(base.map((s) => s.key));
-  // A shift moved into the window from a date outside it: include it if that occurrence exists.
   for (const o of overrides) {
     if (present.has(o.key) || o.start === null) continue;
     const target = parseLocal(o.start);
@@ -230,14 +265,6 @@ export function expandSeries(series: SeriesDef, window: DateWindow, days: DayRul
     const found = baseShifts(series, compiled, days, day, day + DAY_MS - 1).find((s) => s.key === o.key);
     if (found) base.push(found);
   }
-  const result: Shift[] = [];
-  for (const shift of base) {
-    const o = byKey.get(shift.key);
-    const s = o ? applyOverride(shift, o) : shift;
-    // Zero-padded dates compare as text.
-    if (s.localDate >= window.from && s.localDate <= window.to) result.push(s);
-  }
-  return result.sort((a, b) => a.start - b.start || a.seriesId - b.seriesId);
 }
 
 function applyOverride(shift: Shift, o: ShiftOverride): Shift {

@@ -56,16 +56,52 @@ export function requireTime(text: string, field: string): number {
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
+/** A local date's two spellings, `YYYY-MM-DD` and `YYYYMMDD`, from its floating day (ms at 00:00 / DAY_MS). */
+interface DateText {
+  date: string;
+  compact: string;
+}
+
+// Expanding a rota spells the same few hundred dates for every shift: one string each, computed
+// once. Bounded, since a server runs for months over ever new dates.
+const dateTexts = new Map<number, DateText>();
+
+/** The spellings of the local date of floating day `day` (floating ms / DAY_MS, a whole number). */
+export function dateText(day: number): DateText {
+  let text = dateTexts.get(day);
+  if (text === undefined) {
+    const d = new Date(day * DAY_MS);
+    const y = String(d.getUTCFullYear());
+    const md = `${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}`;
+    text = { date: `${y}-${md.slice(0, 2)}-${md.slice(2)}`, compact: `${y}${md}` };
+    if (dateTexts.size >= 100_000) dateTexts.clear();
+    dateTexts.set(day, text);
+  }
+  return text;
+}
+
+/** A time of day's two spellings, `HH:MM` and `HHMM`. */
+interface TimeText {
+  time: string;
+  compact: string;
+}
+
+const TIMES: TimeText[] = [];
+
+/** The spellings of a minute of the day (0–1439). */
+export function timeText(minute: number): TimeText {
+  return (TIMES[minute] ??= { time: `${pad2(Math.floor(minute / 60))}:${pad2(minute % 60)}`, compact: `${pad2(Math.floor(minute / 60))}${pad2(minute % 60)}` });
+}
+
 /** Floating ms → `YYYY-MM-DD`. */
 export function formatDate(floating: number): string {
-  const d = new Date(floating);
-  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+  return dateText(Math.floor(floating / DAY_MS)).date;
 }
 
 /** Floating ms → `YYYY-MM-DDTHH:MM`. */
 export function formatLocal(floating: number): string {
-  const d = new Date(floating);
-  return `${formatDate(floating)}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
+  const day = Math.floor(floating / DAY_MS);
+  return `${dateText(day).date}T${timeText(Math.floor((floating - day * DAY_MS) / MINUTE_MS)).time}`;
 }
 
 export function addDays(floating: number, days: number): number {
@@ -124,8 +160,10 @@ function offsetAt(zone: string, instant: number): number {
   return Math.round(tzOffset(zone, new Date(instant)));
 }
 
-// Offsets per (zone, local date) for days without a transition; `null` marks a transition day.
-const dayOffsetCache = new Map<string, number | null>();
+// Offsets per zone and local day (floating ms / DAY_MS) for days without a transition; `null` marks
+// a transition day. Keyed by number, not by a string per call: expansion asks once per shift.
+const dayOffsets = new Map<string, Map<number, number | null>>();
+let dayOffsetCount = 0;
 
 /**
  * Converts a wall time in `zone` to its instant (UTC ms).
@@ -135,15 +173,22 @@ const dayOffsetCache = new Map<string, number | null>();
  * occurrences as §3.3.10 would: a duty still takes place.
  */
 export function wallToInstant(floating: number, zone: string): number {
-  const dayStart = floating - (((floating % DAY_MS) + DAY_MS) % DAY_MS);
-  const key = `${zone}|${dayStart}`;
-  let offset = dayOffsetCache.get(key);
+  const day = Math.floor(floating / DAY_MS);
+  let days = dayOffsets.get(zone);
+  if (days === undefined) dayOffsets.set(zone, (days = new Map()));
+  let offset = days.get(day);
   if (offset === undefined) {
+    const dayStart = day * DAY_MS;
     const before = offsetAt(zone, dayStart - 14 * 3_600_000);
     const after = offsetAt(zone, dayStart + 38 * 3_600_000);
     offset = before === after ? before : null;
-    if (dayOffsetCache.size > 200_000) dayOffsetCache.clear();
-    dayOffsetCache.set(key, offset);
+    if (dayOffsetCount >= 200_000) {
+      dayOffsets.clear();
+      dayOffsets.set(zone, (days = new Map()));
+      dayOffsetCount = 0;
+    }
+    days.set(day, offset);
+    dayOffsetCount++;
   }
   if (offset !== null) return floating - offset * MINUTE_MS;
   return wallToInstantAcrossTransition(floating, zone);
