@@ -197,6 +197,19 @@ function makeShift(series: SeriesDef, v: RuleVersion, wall: number, origin: Shif
   };
 }
 
+// The open days of a set of day rules with their floating dates, read once per set: a series
+// set's calendars are merged once and expanded for every shift listing.
+const parsedOpenDays = new WeakMap<ReadonlySet<string>, { date: string; floating: number }[]>();
+
+function openDays(days: DayRules): { date: string; floating: number }[] {
+  let parsed = parsedOpenDays.get(days.open);
+  if (parsed === undefined) {
+    parsed = [...days.open].map((date) => ({ date, floating: requireDate(date, 'date') }));
+    parsedOpenDays.set(days.open, parsed);
+  }
+  return parsed;
+}
+
 /** Occurrences of the rule and calendars on the floating range [from, to], before overrides. */
 function baseShifts(series: SeriesDef, compiled: CompiledVersion[], days: DayRules, from: number, to: number): Shift[] {
   const shifts: Shift[] = [];
@@ -206,20 +219,23 @@ function baseShifts(series: SeriesDef, compiled: CompiledVersion[], days: DayRul
     if (lo > hi) continue;
     // Open (make-up) days this version's rule already covers; only they are looked up later.
     const ruled = new Set<string>();
-    const seenInstants = new Set<number>();
+    const instants: number[] = [];
+    let latest = -Infinity;
     for (const wall of occurrences(c.spec, c.dtstart, Number.isFinite(c.last) ? c.last : null, lo, hi)) {
       const shift = makeShift(series, c.version, wall, 'rule');
       if (shift.start > c.lastInstant) continue;
       // An hourly rule can land twice on one instant when a gap moves 02:00 onto 03:00: keep one.
-      if (seenInstants.has(shift.start)) continue;
-      seenInstants.add(shift.start);
+      // Instants mostly rise with wall times, and one above all before it is new.
+      if (shift.start <= latest && instants.includes(shift.start)) continue;
+      instants.push(shift.start);
+      latest = Math.max(latest, shift.start);
       if (days.open.has(shift.localDate)) ruled.add(shift.localDate);
       if (!days.closed.has(shift.localDate)) shifts.push(shift);
     }
     const startMinutes = requireTime(c.version.startTime, 'startTime');
-    for (const date of days.open) {
+    for (const { date, floating } of openDays(days)) {
       if (ruled.has(date)) continue;
-      const wall = requireDate(date, 'date') + startMinutes * MINUTE_MS;
+      const wall = floating + startMinutes * MINUTE_MS;
       if (wall < lo || wall > hi) continue;
       const shift = makeShift(series, c.version, wall, 'open-day');
       if (shift.start <= c.lastInstant) shifts.push(shift);

@@ -207,7 +207,7 @@ function gcd(a: number, b: number): number {
  */
 export function occurrences(spec: RuleSpec, dtstart: number, until: number | null, from: number, to: number, limit = Infinity): number[] {
   if ((until !== null && until < from) || !hoursReachable(spec, dtstart)) return [];
-  const plain = spec.count === null ? plainDays(spec) : null;
+  const plain = spec.count === null ? plainDaysOf(spec) : null;
   if (plain) return plainOccurrences(plain, dtstart, until, from, to, limit);
   const anchored = spec.count === null ? reanchor(spec, dtstart, from) : { dtstart, extra: {} };
   const rule = new RRule({
@@ -249,6 +249,15 @@ function plainDays(spec: RuleSpec): PlainDays | null {
     weekdays: byday === undefined ? null : new Set(byday.split(',').map((d) => JS_DAY[d]!)),
     wkst: JS_DAY[parts.get('WKST') ?? 'MO']!,
   };
+}
+
+// A listing asks the same parsed rule for its occurrences once per series and window.
+const plainCache = new WeakMap<RuleSpec, PlainDays | null>();
+
+function plainDaysOf(spec: RuleSpec): PlainDays | null {
+  let plain = plainCache.get(spec);
+  if (plain === undefined) plainCache.set(spec, (plain = plainDays(spec)));
+  return plain;
 }
 
 const jsWeekday = (day: number) => (((Math.floor(day / DAY_MS) + 4) % 7) + 7) % 7;

@@ -10,8 +10,23 @@ const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_RE = /^(\d{2}):(\d{2})$/;
 const LOCAL_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
 
+// Each expansion reads its window and its series' dates again: the same few strings, read once.
+// Only strings of a date's length are kept, so odd input cannot fill the memory.
+const parsedDates = new Map<string, number | null>();
+
 /** Parses `YYYY-MM-DD` into floating ms at 00:00, or null when it is not a real calendar date. */
 export function parseDate(text: string): number | null {
+  if (text.length !== 10) return readDate(text);
+  let ms = parsedDates.get(text);
+  if (ms === undefined) {
+    ms = readDate(text);
+    if (parsedDates.size >= 10_000) parsedDates.clear();
+    parsedDates.set(text, ms);
+  }
+  return ms;
+}
+
+function readDate(text: string): number | null {
   const m = DATE_RE.exec(text);
   if (!m) return null;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
