@@ -7,14 +7,13 @@ import {
   DAY_MS,
   MINUTE_MS,
   addDays,
-  dateText,
   daysBetween,
   formatDate,
   formatLocal,
   parseLocal,
   requireDate,
   requireTime,
-  timeText,
+  wallText,
   wallToInstant,
 } from './time.js';
 
@@ -152,7 +151,7 @@ function parseRuleOnce(text: string): RuleSpec {
   let spec = parsedRules.get(text);
   if (spec === undefined) {
     spec = parseRule(text);
-    if (parsedRules.size >= 10_000) parsedRules.clear();
+    if (parsedRules.size >= 1000) parsedRules.clear();
     parsedRules.set(text, spec);
   }
   return spec;
@@ -174,18 +173,15 @@ function compile(series: SeriesDef): CompiledVersion[] {
 }
 
 function makeShift(series: SeriesDef, v: RuleVersion, wall: number, origin: Shift['origin']): Shift {
-  const day = Math.floor(wall / DAY_MS);
-  const date = dateText(day);
-  const time = timeText(Math.floor((wall - day * DAY_MS) / MINUTE_MS));
-  const key = `${date.date}T${time.time}`;
+  const text = wallText(wall);
   const start = wallToInstant(wall, series.timezone);
   return {
-    id: `${series.id}.${date.compact}T${time.compact}`,
+    id: `${series.id}.${text.compact}`,
     seriesId: series.id,
     rotaId: series.rotaId,
-    key,
-    localStart: key,
-    localDate: date.date,
+    key: text.local,
+    localStart: text.local,
+    localDate: text.date,
     start,
     end: start + v.durationMinutes * MINUTE_MS,
     timezone: series.timezone,
@@ -254,11 +250,22 @@ export function expandSeries(series: SeriesDef, window: DateWindow, days: DayRul
   const end = to + DAY_MS - 1;
   const base = baseShifts(series, compiled, days, from, end);
   if (overrides.length > 0) addMovedIn(series, compiled, days, overrides, base, from, end);
-  const byKey = overrides.length > 0 ? new Map(overrides.map((o) => [o.key, o])) : null;
+  // An occurrence lies in the window by construction; only an override may move it out.
+  const result = overrides.length > 0 ? applyOverrides(base, overrides, window) : base;
+  // Shifts mostly come in order already (the sort is stable, so leaving them is the same answer).
+  return inOrder(result) ? result : result.sort((a, b) => a.start - b.start || a.seriesId - b.seriesId);
+}
+
+function inOrder(shifts: readonly Shift[]): boolean {
+  for (let i = 1; i < shifts.length; i++) if (shifts[i]!.start < shifts[i - 1]!.start) return false;
+  return true;
+}
+
+function applyOverrides(base: readonly Shift[], overrides: readonly ShiftOverride[], window: DateWindow): Shift[] {
+  const byKey = new Map(overrides.map((o) => [o.key, o]));
   const result: Shift[] = [];
   for (const shift of base) {
-    const o = byKey?.get(shift.key);
-    // An occurrence lies in the window by construction; an override may move it out.
+    const o = byKey.get(shift.key);
     if (!o) result.push(shift);
     else {
       const s = applyOverride(shift, o);
@@ -266,7 +273,7 @@ export function expandSeries(series: SeriesDef, window: DateWindow, days: DayRul
       if (s.localDate >= window.from && s.localDate <= window.to) result.push(s);
     }
   }
-  return result.sort((a, b) => a.start - b.start || a.seriesId - b.seriesId);
+  return result;
 }
 
 /** Adds to `base` the shifts moved into the floating range [from, end] from a date outside it, when that occurrence exists. */

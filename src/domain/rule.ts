@@ -227,8 +227,8 @@ const JS_DAY: Record<string, number> = { SU: 0, MO: 1, TU: 2, WE: 3, TH: 4, FR: 
 interface PlainDays {
   weekly: boolean;
   interval: number;
-  /** JS weekdays (0 = Sunday) the rule keeps, or null for "every day" (DAILY) / "DTSTART's weekday" (WEEKLY). */
-  weekdays: Set<number> | null;
+  /** JS weekdays (bit 0 = Sunday) the rule keeps, or null for "every day" (DAILY) / "DTSTART's weekday" (WEEKLY). */
+  weekdays: number | null;
   wkst: number;
 }
 
@@ -246,7 +246,7 @@ function plainDays(spec: RuleSpec): PlainDays | null {
   return {
     weekly: spec.freq === 'WEEKLY',
     interval: spec.interval,
-    weekdays: byday === undefined ? null : new Set(byday.split(',').map((d) => JS_DAY[d]!)),
+    weekdays: byday === undefined ? null : byday.split(',').reduce((mask, d) => mask | (1 << JS_DAY[d]!), 0),
     wkst: JS_DAY[parts.get('WKST') ?? 'MO']!,
   };
 }
@@ -267,16 +267,19 @@ function plainOccurrences(rule: PlainDays, dtstart: number, until: number | null
   const startDay = dtstart - timeOfDay;
   const weekStart = (day: number) => day - ((jsWeekday(day) - rule.wkst + 7) % 7) * DAY_MS;
   const firstWeek = weekStart(startDay);
-  const weekdays = rule.weekdays ?? (rule.weekly ? new Set([jsWeekday(startDay)]) : null);
+  const weekdays = rule.weekdays ?? (rule.weekly ? 1 << jsWeekday(startDay) : 0b111_1111);
   const lo = Math.max(from, dtstart);
   const hi = until === null ? to : Math.min(to, until);
   const found: number[] = [];
-  for (let day = Math.floor((lo - timeOfDay) / DAY_MS) * DAY_MS; day + timeOfDay <= hi && found.length < limit; day += DAY_MS) {
-    const at = day + timeOfDay;
-    if (at < lo) continue;
-    if (weekdays && !weekdays.has(jsWeekday(day))) continue;
-    const steps = rule.weekly ? Math.round((weekStart(day) - firstWeek) / (7 * DAY_MS)) : Math.round((day - startDay) / DAY_MS);
-    if (steps % rule.interval === 0) found.push(at);
+  let day = Math.floor((lo - timeOfDay) / DAY_MS) * DAY_MS;
+  if (day + timeOfDay < lo) day += DAY_MS;
+  for (let weekday = jsWeekday(day); day + timeOfDay <= hi && found.length < limit; day += DAY_MS, weekday = (weekday + 1) % 7) {
+    if ((weekdays & (1 << weekday)) === 0) continue;
+    if (rule.interval > 1) {
+      const steps = rule.weekly ? Math.round((weekStart(day) - firstWeek) / (7 * DAY_MS)) : Math.round((day - startDay) / DAY_MS);
+      if (steps % rule.interval !== 0) continue;
+    }
+    found.push(day + timeOfDay);
   }
   return found;
 }

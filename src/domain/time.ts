@@ -82,14 +82,14 @@ interface DateText {
 const dateTexts = new Map<number, DateText>();
 
 /** The spellings of the local date of floating day `day` (floating ms / DAY_MS, a whole number). */
-export function dateText(day: number): DateText {
+function dateText(day: number): DateText {
   let text = dateTexts.get(day);
   if (text === undefined) {
     const d = new Date(day * DAY_MS);
     const y = String(d.getUTCFullYear());
     const md = `${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}`;
     text = { date: `${y}-${md.slice(0, 2)}-${md.slice(2)}`, compact: `${y}${md}` };
-    if (dateTexts.size >= 100_000) dateTexts.clear();
+    if (dateTexts.size >= 20_000) dateTexts.clear();
     dateTexts.set(day, text);
   }
   return text;
@@ -104,8 +104,34 @@ interface TimeText {
 const TIMES: TimeText[] = [];
 
 /** The spellings of a minute of the day (0–1439). */
-export function timeText(minute: number): TimeText {
+function timeText(minute: number): TimeText {
   return (TIMES[minute] ??= { time: `${pad2(Math.floor(minute / 60))}:${pad2(minute % 60)}`, compact: `${pad2(Math.floor(minute / 60))}${pad2(minute % 60)}` });
+}
+
+/** A wall time's spellings: its date `YYYY-MM-DD`, itself `YYYY-MM-DDTHH:MM`, and `YYYYMMDDTHHMM` as in shift ids. */
+interface WallText {
+  date: string;
+  local: string;
+  compact: string;
+}
+
+// Every series of a district starts its shifts at one of a few times on the same days: each such
+// wall time is spelled once and its strings shared by all the shifts that start then.
+const wallTexts = new Map<number, WallText>();
+
+/** The spellings of the wall time (floating ms) to the minute. */
+export function wallText(floating: number): WallText {
+  const minute = Math.floor(floating / MINUTE_MS);
+  let text = wallTexts.get(minute);
+  if (text === undefined) {
+    const day = Math.floor(minute / (24 * 60));
+    const date = dateText(day);
+    const time = timeText(minute - day * 24 * 60);
+    text = { date: date.date, local: `${date.date}T${time.time}`, compact: `${date.compact}T${time.compact}` };
+    if (wallTexts.size >= 20_000) wallTexts.clear();
+    wallTexts.set(minute, text);
+  }
+  return text;
 }
 
 /** Floating ms → `YYYY-MM-DD`. */
