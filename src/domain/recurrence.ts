@@ -252,7 +252,7 @@ export function expandSeries(series: SeriesDef, window: DateWindow, days: DayRul
   if (overrides.length > 0) addMovedIn(series, compiled, days, overrides, base, from, end);
   // An occurrence lies in the window by construction; only an override may move it out.
   const result = overrides.length > 0 ? applyOverrides(base, overrides, window) : base;
-  // Shifts mostly come in order already (the sort is stable, so leaving them is the same answer).
+  // Shifts mostly come in order already; the sort is stable and all share one series, so it would leave them as they are.
   return inOrder(result) ? result : result.sort((a, b) => a.start - b.start || a.seriesId - b.seriesId);
 }
 

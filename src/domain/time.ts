@@ -86,9 +86,8 @@ function dateText(day: number): DateText {
   let text = dateTexts.get(day);
   if (text === undefined) {
     const d = new Date(day * DAY_MS);
-    const y = String(d.getUTCFullYear());
-    const md = `${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}`;
-    text = { date: `${y}-${md.slice(0, 2)}-${md.slice(2)}`, compact: `${y}${md}` };
+    const [y, m, dd] = [String(d.getUTCFullYear()), pad2(d.getUTCMonth() + 1), pad2(d.getUTCDate())];
+    text = { date: `${y}-${m}-${dd}`, compact: `${y}${m}${dd}` };
     if (dateTexts.size >= 20_000) dateTexts.clear();
     dateTexts.set(day, text);
   }
@@ -105,7 +104,12 @@ const TIMES: TimeText[] = [];
 
 /** The spellings of a minute of the day (0–1439). */
 function timeText(minute: number): TimeText {
-  return (TIMES[minute] ??= { time: `${pad2(Math.floor(minute / 60))}:${pad2(minute % 60)}`, compact: `${pad2(Math.floor(minute / 60))}${pad2(minute % 60)}` });
+  let text = TIMES[minute];
+  if (text === undefined) {
+    const [h, m] = [pad2(Math.floor(minute / 60)), pad2(minute % 60)];
+    TIMES[minute] = text = { time: `${h}:${m}`, compact: `${h}${m}` };
+  }
+  return text;
 }
 
 /** A wall time's spellings: its date `YYYY-MM-DD`, itself `YYYY-MM-DDTHH:MM`, and `YYYYMMDDTHHMM` as in shift ids. */
