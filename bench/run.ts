@@ -5,7 +5,7 @@
 import autocannon from 'autocannon';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, createWriteStream, existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -103,34 +103,49 @@ interface Server {
   report(): string;
 }
 
-/** Spawns a server and resolves once a line of its output matches `listening`. */
+/** The event-loop report line a server printed at exit (ROTA_REPORT_LOOP_DELAY=1), wherever it fell among its log lines, or ''. */
+function reportLine(output: string): string {
+  return output.split('\n').find((line) => line.startsWith('{"eventLoopDelayMs"')) ?? '';
+}
+
+/**
+ * Spawns a server and resolves once a line of its output matches `listening`. Its standard output
+ * goes through a pipe to this process, or, with `logFile`, straight into that file: a server under
+ * load writes a log line per request, and reading them here would take CPU from the load this same
+ * process generates, which the ceiling (no log) would not pay.
+ */
 function start(args: string[], env: NodeJS.ProcessEnv, listening: RegExp, logFile?: string): Promise<Server & { ms: number }> {
   const began = performance.now();
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const sink = logFile ? createWriteStream(logFile) : null;
+  const out = logFile ? openSync(logFile, 'w') : 'pipe';
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', out, 'pipe'] });
+  if (typeof out === 'number') closeSync(out);
   return new Promise((resolve, reject) => {
     let seen = '';
     let done = false;
-    let partial = '';
-    let report = '';
-    child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      sink?.write(chunk);
-      // The report line is kept wherever it falls: the logger's buffered lines may follow it.
-      const lines = (partial + chunk.toString()).split('\n');
-      partial = lines.pop()!;
-      for (const line of lines) if (line.startsWith('{"eventLoopDelayMs"')) report = line;
-      if (done) return;
-      seen += chunk.toString();
+    const found = (ms: number) => {
       const match = listening.exec(seen);
-      if (match) {
-        done = true;
-        resolve({ child, url: match[1] ?? '', ms: performance.now() - began, report: () => report });
-      }
-    });
+      if (!match) return false;
+      done = true;
+      resolve({ child, url: match[1] ?? '', ms, report: () => reportLine(logFile ? readFileSync(logFile, 'utf8') : seen) });
+      return true;
+    };
+    child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    if (logFile) {
+      const poll = setInterval(() => {
+        seen = readFileSync(logFile, 'utf8');
+        if (found(performance.now() - began)) clearInterval(poll);
+      }, 10);
+      child.on('exit', () => clearInterval(poll));
+    } else {
+      // Kept whole after listening too: the report line comes at exit.
+      child.stdout!.on('data', (chunk: Buffer) => {
+        const ms = performance.now() - began;
+        seen += chunk.toString();
+        if (!done) found(ms);
+      });
+    }
     child.on('exit', (code) => {
-      sink?.end();
-      if (!done) reject(new Error(`${args.join(' ')} exited with ${code} before listening:\n${seen}`));
+      if (!done) reject(new Error(`${args.join(' ')} exited with ${code} before listening:\n${logFile ? readFileSync(logFile, 'utf8') : seen}`));
     });
   });
 }
