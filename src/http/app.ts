@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import buildSerializer from 'fast-json-stringify';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawServerDefault } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifySchema, type FastifySchemaCompiler, type FastifyServerOptions, type FastifyReply, type FastifyRequest, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { destination } from 'pino';
 import type { Config } from '../config.js';
@@ -44,6 +44,8 @@ declare module 'fastify' {
     config: Config;
   }
 }
+
+type ValidatorFactory = NonNullable<NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator']>;
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -148,9 +150,13 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<App>
           },
     logController: new RequestLog(),
     // Fastify's own serialiser (fast-json-stringify with the app's shared schemas), built for each
-    // route and status on its first answer instead of when the app gets ready.
+    // route and status on its first answer instead of when the app gets ready. Validators are
+    // given here too (validatorCompiler below): Fastify then never loads its default compilers.
+    // (Fastify types this factory by Ajv's own compile function; setValidatorCompiler installs any
+    // schema compiler the same way.)
     schemaController: {
       compilersFactory: {
+        buildValidator: (() => validatorCompiler) as unknown as ValidatorFactory,
         buildSerializer:
           (externalSchemas, serializerOpts) =>
           ({ schema }) => {
@@ -174,7 +180,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<App>
   // Validators, like serialisers, are compiled on a route's first use, not at start-up: most of
   // some ninety routes are not called in a process's first minutes, and compiling them all took
   // most of the start.
-  app.setValidatorCompiler(({ schema, httpPart }) => {
+  const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) => {
     let compiled: ValidateFunction | null = null;
     const validate = (data: unknown) => {
       compiled ??= ajvFor(httpPart).compile(schema);
@@ -184,7 +190,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<App>
     };
     validate.errors = null as ValidateFunction['errors'];
     return validate;
-  });
+  };
 
   if (out) {
     const tick = setInterval(() => out.flush(), 1000).unref();
