@@ -85,6 +85,11 @@ interface JournalEntry {
 function migrate(client: Database.Database): void {
   const journal = JSON.parse(readFileSync(`${MIGRATIONS_DIR}meta/_journal.json`, 'utf8')) as { entries: JournalEntry[] };
   const entries = [...journal.entries].sort((a, b) => a.idx - b.idx);
+  // The usual start, on a database already up to date: one read, without taking the write lock.
+  if (client.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rota_migrations'").get()) {
+    const applied = client.prepare('SELECT tag FROM rota_migrations ORDER BY tag').pluck().all() as string[];
+    if (applied.length === entries.length && applied.every((tag, i) => entries[i]!.tag === tag)) return;
+  }
   const run = client.transaction(() => {
     client.exec('CREATE TABLE IF NOT EXISTS rota_migrations (tag TEXT PRIMARY KEY, hash TEXT NOT NULL, applied_at INTEGER NOT NULL)');
     const applied = client.prepare('SELECT tag FROM rota_migrations ORDER BY tag').pluck().all() as string[];
