@@ -1,9 +1,9 @@
 // The Fastify app factory: the same for tests and the server; it never listens by itself.
 import rateLimit from '@fastify/rate-limit';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { Ajv, ValidateFunction } from 'ajv';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import buildSerializer from 'fast-json-stringify';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawServerDefault } from 'fastify';
+import type buildSerializer from 'fast-json-stringify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifySchema, type FastifySchemaCompiler, type FastifyServerOptions, type FastifyReply, type FastifyRequest, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { destination } from 'pino';
 import type { Config } from '../config.js';
@@ -44,6 +44,8 @@ declare module 'fastify' {
     config: Config;
   }
 }
+
+type ValidatorFactory = NonNullable<NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator']>;
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -119,6 +121,26 @@ function tokenOf(request: FastifyRequest): string | null {
   return token || null;
 }
 
+type Compilers = typeof import('./compilers.js');
+let compilers: Compilers | null = null;
+let loadingCompilers: Promise<void> | null = null;
+
+/**
+ * Loads the schema compilers (Ajv, fast-json-stringify): started once the server listens, or by
+ * the first request if sooner. Every request waits for them in its first hook, so validators and
+ * serialisers, compiled on a route's first use, always find them loaded.
+ */
+function loadCompilers(): Promise<void> {
+  return (loadingCompilers ??= import('./compilers.js').then((loaded) => {
+    compilers = loaded;
+  }));
+}
+
+function loadedCompilers(): Compilers {
+  if (!compilers) throw new Error('The schema compilers are used before they were loaded.');
+  return compilers;
+}
+
 export interface AppOptions {
   config: Config;
   db: Db;
@@ -148,14 +170,18 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<App>
           },
     logController: new RequestLog(),
     // Fastify's own serialiser (fast-json-stringify with the app's shared schemas), built for each
-    // route and status on its first answer instead of when the app gets ready.
+    // route and status on its first answer instead of when the app gets ready. Validators are
+    // given here too (validatorCompiler below): Fastify then never loads its default compilers.
+    // (Fastify types this factory by Ajv's own compile function; setValidatorCompiler installs any
+    // schema compiler the same way.)
     schemaController: {
       compilersFactory: {
+        buildValidator: (() => validatorCompiler) as unknown as ValidatorFactory,
         buildSerializer:
           (externalSchemas, serializerOpts) =>
           ({ schema }) => {
             let serialize: ((data: unknown) => string) | null = null;
-            return (data) => (serialize ??= buildSerializer(schema as buildSerializer.AnySchema, { ...serializerOpts, schema: externalSchemas as Record<string, buildSerializer.Schema> }))(data);
+            return (data) => (serialize ??= loadedCompilers().buildSerializer(schema as buildSerializer.AnySchema, { ...serializerOpts, schema: externalSchemas as Record<string, buildSerializer.Schema> }))(data);
           },
       },
     },
@@ -169,12 +195,14 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<App>
   const ajvOptions = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false } as const;
   let forText: Ajv | null = null;
   let forJson: Ajv | null = null;
-  const ajvFor = (httpPart: string | undefined): Ajv =>
-    httpPart === 'body' ? (forJson ??= new Ajv({ ...ajvOptions, coerceTypes: false })) : (forText ??= new Ajv({ ...ajvOptions, coerceTypes: 'array' }));
+  const ajvFor = (httpPart: string | undefined): Ajv => {
+    const { Ajv } = loadedCompilers();
+    return httpPart === 'body' ? (forJson ??= new Ajv({ ...ajvOptions, coerceTypes: false })) : (forText ??= new Ajv({ ...ajvOptions, coerceTypes: 'array' }));
+  };
   // Validators, like serialisers, are compiled on a route's first use, not at start-up: most of
   // some ninety routes are not called in a process's first minutes, and compiling them all took
   // most of the start.
-  app.setValidatorCompiler(({ schema, httpPart }) => {
+  const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) => {
     let compiled: ValidateFunction | null = null;
     const validate = (data: unknown) => {
       compiled ??= ajvFor(httpPart).compile(schema);
@@ -184,8 +212,12 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<App>
     };
     validate.errors = null as ValidateFunction['errors'];
     return validate;
-  });
+  };
 
+  app.addHook('onRequest', (_request, _reply, done) => {
+    if (compilers) done();
+    else loadCompilers().then(() => done(), done);
+  });
   if (out) {
     const tick = setInterval(() => out.flush(), 1000).unref();
     app.addHook('onListen', async () => out.flushSync());
@@ -194,6 +226,11 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<App>
       out.flush();
     });
   }
+  // A failure to load is met again, and answered, by the first request.
+  app.addHook('onListen', (done) => {
+    loadCompilers().catch(() => undefined);
+    done();
+  });
   app.decorate('db', db);
   app.decorate('config', config);
   // The report threads (statistics, sheets, auto-fill planning) close their connections to this database with the app.

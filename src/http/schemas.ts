@@ -1,5 +1,5 @@
 // TypeBox schemas shared by several routes, and the mappers from domain records to wire objects.
-import { Type, type Static } from '@fastify/type-provider-typebox';
+import { Type, type Static } from 'typebox';
 import type { Config } from '../config.js';
 import { NAME_MAX, TEXT_MAX } from '../domain/validate.js';
 import { formatInstant } from '../domain/time.js';

@@ -1,5 +1,6 @@
 // The audit log, for coordinators: who did what to which sign-up, offer, trade or other record, and when.
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { listAudit } from '../../services/audit.js';
 import { requireReader, scopeOfRequest } from '../auth.js';
 import { IdParam, Nullable, errors } from '../schemas.js';

@@ -1,5 +1,6 @@
 // Day calendars: the built-in cn-mainland holidays, and a community's or school's own days.
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { createCalendar, getCalendar, listCalendars, putDays, removeDays } from '../../services/calendars.js';
 import { parseIcsDays } from '../../services/ics-import.js';
 import { actorOf, requireCoordinator, scopeOfRequest } from '../auth.js';

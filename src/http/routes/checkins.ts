@@ -1,6 +1,7 @@
 // Check-in at the post (issue 15): the poster and its code, the shift leader's rotating code, the
 // rota's check-in settings, checking in and out, the desk's view of today and corrections.
-import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type, type Static } from 'typebox';
 import { hashToken } from '../../services/tokens.js';
 import { RotaError } from '../../domain/errors.js';
 import { formatInstant } from '../../domain/time.js';

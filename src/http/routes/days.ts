@@ -1,5 +1,6 @@
 // Whole days: cancel every shift on a date (a typhoon or rainstorm warning), for one rota or all.
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { cancelDay } from '../../services/days.js';
 import { requireCoordinator, scopeOfRequest } from '../auth.js';
 import { AffectedSignupSchema, DateString, IdParam, Nullable, ShiftSchema, Text, errors, shiftOut } from '../schemas.js';

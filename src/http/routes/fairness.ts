@@ -1,5 +1,6 @@
 // Filling gaps fairly: gaps, ranked candidates, auto-fill, and a person's preferences and limits.
-import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type, type Static } from 'typebox';
 import { MAX_PER_MONTH, MAX_PER_WEEK } from '../../domain/fairness.js';
 import { formatInstant } from '../../domain/time.js';
 import {

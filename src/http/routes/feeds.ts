@@ -1,6 +1,7 @@
 // Calendar feeds behind read-only feed tokens: text/calendar with a strong ETag (304 when the
 // client's copy is current) and gzip when asked. Outside /api, so no bearer token is involved.
-import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type, type Static } from 'typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RotaError } from '../../domain/errors.js';
 import { FeedCache } from '../../services/feeds.js';

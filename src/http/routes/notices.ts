@@ -1,6 +1,7 @@
 // Notices: a rota's group channel and schedule of notices, a person's choice of email, and the
 // coordinators' view of the outbox with a retry. Webhook URLs and secrets go in, never out whole.
-import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type, type Static } from 'typebox';
 import { maskSecretUrl } from '../../domain/notices.js';
 import { formatInstant } from '../../domain/time.js';
 import {

@@ -1,6 +1,7 @@
 // Cover offers: offer one's place, claim someone's, withdraw, and (on rotas that require it)
 // a coordinator's approval of a claim.
-import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type, type Static } from 'typebox';
 import { formatInstant } from '../../domain/time.js';
 import { approveOffer, claimOffer, claimableOffers, closeOffer, getOfferView, offerSignup, offersOfPerson, pendingOffers, type OfferView } from '../../services/offers.js';
 import { actorOf, requireCoordinator, requireReader, requireSelfOrCoordinator, requireSelfOrReader, scopeOfRequest } from '../auth.js';

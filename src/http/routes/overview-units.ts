@@ -1,5 +1,6 @@
 // The desk at each level (issue 13, item 4): a street's or district's overview of the units below it.
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { formatInstant } from '../../domain/time.js';
 import { unitOverview } from '../../services/unit-overview.js';
 import { scopeOfRequest } from '../auth.js';

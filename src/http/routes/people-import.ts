@@ -1,5 +1,6 @@
 // Bulk import of people from a pasted list or a CSV file: a preview, then everyone at once.
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { importPeople } from '../../services/people-import.js';
 import { requireCoordinator, scopeOfRequest } from '../auth.js';
 import { accessUrl } from '../links.js';

@@ -1,5 +1,6 @@
 // People: create (with their personal link), list, edit, archive, and replace links.
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { RotaError } from '../../domain/errors.js';
 import { archivePerson, createPerson, listPeople, requirePerson, rotateToken, updatePerson } from '../../services/people.js';
 import { requireCoordinator, requireReader, requireSelfOrCoordinator, requireSelfOrReader, scopeOfRequest } from '../auth.js';

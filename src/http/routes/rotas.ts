@@ -1,5 +1,6 @@
 // Rotas and their series: define once, edit this shift or this and all future, end.
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { formatDate, localToday } from '../../domain/time.js';
 import { listRotas, listSeries, requireRota, requireSeries, rotaTeamIds, seriesWarnings } from '../../services/rotas.js';
 import { archiveRota, createRota, createSeries, editSeries, rotateRotaFeed, updateRota } from '../../services/schedule.js';

@@ -1,6 +1,7 @@
 // Duty sheets: a rota's week or month as dates × posts with names, to print, open in Excel, or
 // paste into a chat group.
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { renderSheet } from '../../services/sheets.js';
 import { actorOf } from '../auth.js';
 import { DateString, IdParam, errors } from '../schemas.js';

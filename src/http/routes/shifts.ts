@@ -1,5 +1,6 @@
 // Shifts: computed from the series, listed for a window with their fill.
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { editShift } from '../../services/schedule.js';
 import { LISTING_LIMIT, getShift, listShifts } from '../../services/shifts.js';
 import { actorOf, requireCoordinator, scopeOfRequest } from '../auth.js';

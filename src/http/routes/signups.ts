@@ -1,5 +1,6 @@
 // Sign-ups: take a place on a shift (or join its waitlist), cancel, list one's own, record attendance.
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { cancelSignup, listPersonSignups, recordAttendance, requireSignup, signUp } from '../../services/signups.js';
 import { actorOf, requireCoordinator, requireSelfOrCoordinator, requireSelfOrReader } from '../auth.js';
 import { DateString, IdParam, SignupSchema, bodyMayBeOmitted, errors, signupOut } from '../schemas.js';

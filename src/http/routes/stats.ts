@@ -1,5 +1,6 @@
 // Person-shift statistics (人次 and 人数) as JSON, CSV or XLSX.
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { GROUP_BYS } from '../../domain/person-shifts.js';
 import { UNIT_KINDS } from '../../domain/types.js';
 import { personShiftReport } from '../../services/stats.js';

@@ -1,5 +1,6 @@
 // Health, "who am I", and the personal page's first view.
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { checkDatabase } from '../../services/data.js';
 import { personalOverview } from '../../services/overview.js';
 import { actorOf, scopeOfRequest } from '../auth.js';

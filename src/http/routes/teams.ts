@@ -1,5 +1,6 @@
 // Teams: a building's captains, a school's parent group.
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { archiveTeam, createTeam, listTeams, requireTeam, rotateTeamFeed, updateTeam } from '../../services/people.js';
 import { actorOf, requireCoordinator, requireReader, scopeOfRequest } from '../auth.js';
 import { IdParam, Name, TeamSchema, errors, teamOut } from '../schemas.js';

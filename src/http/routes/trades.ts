@@ -1,6 +1,7 @@
 // Trades: propose exchanging one's place for someone else's; they accept or decline; on rotas
 // that require it, a coordinator approves.
-import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type, type Static } from 'typebox';
 import { formatInstant } from '../../domain/time.js';
 import { acceptTrade, approveTrade, endTrade, getTradeView, openTrades, proposeTrade, swapOptions, type SwapOption, type TradeView } from '../../services/trades.js';
 import { actorOf, requireCoordinator, requireReader, requireSelfOrReader, scopeOfRequest } from '../auth.js';

@@ -1,5 +1,6 @@
 // Unavailability: the dates a person cannot serve, recorded by them or by a coordinator.
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { addUnavailability, personUnavailability, removeUnavailability } from '../../services/unavailability.js';
 import { requireSelfOrCoordinator, requireSelfOrReader } from '../auth.js';
 import { DateString, IdParam, Nullable, SignupSchema, Text, errors, signupOut } from '../schemas.js';

@@ -1,5 +1,6 @@
 // Units (区—街道—社区—小区—楼栋) and who coordinates or views them (issue 13).
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { UNIT_KINDS } from '../../domain/types.js';
 import { createUnit, grantRole, requireUnit, revokeRole, updateUnit, visibleUnits } from '../../services/units.js';
 import { actorOf, requireCoordinator, scopeOfRequest } from '../auth.js';

@@ -1,10 +1,12 @@
 // The web page: the pages and assets of web/, the browser builds of FullCalendar, ical.js and
 // Chart.js straight from node_modules (no build step), and QR codes for our own links.
-// Files are read once at start-up and fingerprinted: a page names its assets under
+// Files are read once, on the first request for a page or file (not at start-up: reading and
+// hashing some 1.3 MB was a twentieth of the start), and fingerprinted: a page names its assets under
 // /assets/v-<version>/…, cached for a year; pages and unversioned paths are revalidated (ETag).
 // Each file is compressed once (brotli and gzip, on the thread pool, kept for the process).
 import helmet from '@fastify/helmet';
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -150,7 +152,8 @@ function loadAssets(): { files: Map<string, WebFile>; version: string } {
   for (const path of filesUnder(assets)) files.set(path, webFile(readFileSync(join(assets, path)), path));
   for (const [url, [pkg, file]] of Object.entries(VENDOR)) files.set(`vendor/${url}`, webFile(readFileSync(join(packageDir(pkg), file)), url));
   const all = createHash('sha256');
-  for (const [path, file] of [...files].sort(([a], [b]) => a.localeCompare(b))) all.update(`${path}\0${file.hash}\0`);
+  // Ordered by code unit, not localeCompare: the first locale comparison of a process builds ICU's collator, milliseconds of the start.
+  for (const [path, file] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) all.update(`${path}\0${file.hash}\0`);
   return { files, version: all.digest('hex').slice(0, 12) };
 }
 
@@ -173,17 +176,32 @@ function inlineScriptHashes(pages: WebFile[]): string[] {
   return [...hashes];
 }
 
-const webRoutes: FastifyPluginAsyncTypebox = async (app) => {
+interface Web {
+  files: Map<string, WebFile>;
+  version: string;
+  pages: Map<string, WebFile>;
+  /** The CSP sources of the pages' inline scripts, space-separated. */
+  inlineScripts: string;
+}
+
+function loadWeb(): Web {
   const { files, version } = loadAssets();
-  const pages = Object.entries(PAGES).map(([url, name]) => [url, versionedPage(name, version)] as const);
+  const pages = new Map(Object.entries(PAGES).map(([url, name]) => [url, versionedPage(name, version)]));
+  return { files, version, pages, inlineScripts: inlineScriptHashes([...pages.values()]).join(' ') };
+}
+
+const webRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  let loaded: Web | null = null;
+  const web = (): Web => (loaded ??= loadWeb());
   // Registered inside this plugin, so the policy covers the page and leaves /docs and the API alone.
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        // The personal page's one inline script starts its first call (web/me.html), by its hash.
-        scriptSrc: ["'self'", ...inlineScriptHashes(pages.map(([, page]) => page))],
+        // The personal page's one inline script starts its first call (web/me.html), by its hash
+        // (a function: helmet asks for it when it answers, by which time the pages are read).
+        scriptSrc: ["'self'", () => web().inlineScripts],
         // FullCalendar injects its stylesheet and Chart.js sizes its canvas with inline styles.
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
@@ -205,17 +223,18 @@ const webRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (warmed) return;
     warmed = true;
     // A failure here is met again, and answered, by the request that needs the file.
-    for (const file of files.values()) compressed(file).catch(() => undefined);
+    for (const file of web().files.values()) compressed(file).catch(() => undefined);
   };
-  for (const [url, page] of pages) {
+  for (const url of Object.keys(PAGES)) {
     app.get(url, { schema: { hide: true } }, async (request, reply) => {
       warm();
-      return sendFile(request, reply, page, REVALIDATE);
+      return sendFile(request, reply, web().pages.get(url)!, REVALIDATE);
     });
   }
 
   app.get('/assets/*', { schema: { hide: true, params: Type.Object({ '*': Type.String({ maxLength: 200 }) }) } }, async (request, reply) => {
     const m = /^v-([0-9a-f]{12})\/(.+)$/.exec(request.params['*']);
+    const { files, version } = web();
     const file = files.get(m ? m[2]! : request.params['*']);
     if (!file) return reply.callNotFound();
     // A page of an earlier version still gets today's file, but not for a year.
@@ -223,7 +242,7 @@ const webRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/vendor/:file', { schema: { hide: true, params: Type.Object({ file: Type.String({ maxLength: 64 }) }) } }, async (request, reply) => {
-    const file = files.get(`vendor/${request.params.file}`);
+    const file = web().files.get(`vendor/${request.params.file}`);
     if (!file) return reply.callNotFound();
     return sendFile(request, reply, file, VENDOR_PLAIN);
   });
