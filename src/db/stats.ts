@@ -68,7 +68,7 @@ export function personShiftTable(db: Db, groupBy: Exclude<GroupBy, 'unit'>, filt
   const perPerson = db.$client
     .prepare(`SELECT ${k.key} AS key, min(${k.label}) AS label, s.person_id, count(*), ${MINUTES} ${FROM} WHERE ${w.sql} GROUP BY 1, 3`)
     .raw()
-    .all(...w.params) as PerPerson[];
+    .iterate(...w.params) as IterableIterator<PerPerson>;
   return summarise(perPerson, groupBy === 'month');
 }
 
@@ -88,14 +88,19 @@ export function unitRollupTable(db: Db, level: string, ancestorId: number, filte
        WHERE u.kind = ? AND ${w.sql} GROUP BY 1, 3`,
     )
     .raw()
-    .all(ancestorId, level, ...w.params) as PerPerson[];
+    .iterate(ancestorId, level, ...w.params) as IterableIterator<PerPerson>;
   return summarise(perPerson, false);
 }
 
 type PerPerson = [string | number, string | null, number, number, number];
 type StatsTotals = { rows: StatsRow[]; total: { personShifts: number; people: number; minutes: number; hours: number } };
 
-function summarise(perPerson: PerPerson[], byKey: boolean): StatsTotals {
+/**
+ * Sums the per-person rows as SQLite hands them over, one at a time: a district's quarter has some
+ * 50,000 of them, and reading them all into an array first cost the report thread ~35 MB more at
+ * its peak (bench/, issue 12).
+ */
+function summarise(perPerson: Iterable<PerPerson>, byKey: boolean): StatsTotals {
   const groups = new Map<string | number, { key: string | number; label: string | null; personShifts: number; people: number; minutes: number }>();
   const everyone = new Set<number>();
   let personShifts = 0;
