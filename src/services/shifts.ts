@@ -30,12 +30,16 @@ interface Fill {
   waitlisted: { id: number; name: string }[];
 }
 
+/** Sign-ups by shift; a person on several of the shifts is one object (kept listings hold many). */
 function fillsOf(rows: FillRow[]): Map<string, Fill> {
   const map = new Map<string, Fill>();
+  const people = new Map<number, { id: number; name: string }>();
   for (const r of rows) {
     let f = map.get(r.shiftId);
     if (!f) map.set(r.shiftId, (f = { confirmed: [], waitlisted: [] }));
-    (r.status === 'confirmed' ? f.confirmed : f.waitlisted).push({ id: r.id, name: r.name });
+    let person = people.get(r.id);
+    if (!person) people.set(r.id, (person = { id: r.id, name: r.name }));
+    (r.status === 'confirmed' ? f.confirmed : f.waitlisted).push(person);
   }
   return map;
 }
