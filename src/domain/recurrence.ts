@@ -110,9 +110,12 @@ interface CompiledVersion {
   lastInstant: number;
 }
 
+/** The longest a shift lasts: a day (checkShape). */
+export const MAX_SHIFT_MS = 24 * 60 * MINUTE_MS;
+
 /** Checks a shift's duration and capacity: 1–1440 minutes, 0 ≤ min ≤ max, 1 ≤ max ≤ 1000. */
 export function checkShape(version: Pick<RuleVersion, 'durationMinutes' | 'minVolunteers' | 'maxVolunteers'>): void {
-  if (!Number.isInteger(version.durationMinutes) || version.durationMinutes < 1 || version.durationMinutes > 24 * 60) {
+  if (!Number.isInteger(version.durationMinutes) || version.durationMinutes < 1 || version.durationMinutes * MINUTE_MS > MAX_SHIFT_MS) {
     throw new RotaError('VALIDATION', 'durationMinutes must be a whole number of minutes from 1 to 1440.', { field: 'durationMinutes' });
   }
   if (!Number.isInteger(version.minVolunteers) || version.minVolunteers < 0) {

@@ -223,11 +223,24 @@ export function shiftsById(db: Conn, rotaId: number, ids: readonly string[], win
   return views;
 }
 
+/** Shifts looked up by key, per series record of a kept schedule (a new schedule has new records). */
+const shiftsFound = new WeakMap<SeriesRecord, Map<string, Shift | null>>();
+/** Keys kept per series record: the shifts people are signing up for this week, not a year's. */
+const SHIFTS_FOUND_KEPT = 128;
+
 /** The shift a schedule makes for a shift id's series and key, with its series; null when it makes none. */
 function shiftIn(schedule: RotaSchedule, ref: { seriesId: number; key: string }): { shift: Shift; series: SeriesRecord } | null {
   const series = schedule.series.find((s) => s.id === ref.seriesId);
-  const shift = series && findShift(series, ref.key, schedule.days.get(series.id)!, schedule.overrides.get(series.id)?.find((o) => o.key === ref.key));
-  return series && shift ? { shift, series } : null;
+  if (!series) return null;
+  let found = shiftsFound.get(series);
+  if (!found) shiftsFound.set(series, (found = new Map()));
+  let shift = found.get(ref.key);
+  if (shift === undefined) {
+    shift = findShift(series, ref.key, schedule.days.get(series.id)!, schedule.overrides.get(series.id)?.find((o) => o.key === ref.key));
+    if (found.size >= SHIFTS_FOUND_KEPT) found.clear();
+    found.set(ref.key, shift);
+  }
+  return shift ? { shift, series } : null;
 }
 
 /** One shift by id with its rota and series, without its fill, or NOT_FOUND. */

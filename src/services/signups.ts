@@ -104,6 +104,7 @@ export function signUp(db: Db, actor: Actor, shiftId: string, personId: number, 
   const at = now.getTime();
   return transaction(db, () => {
     const { shift, rota } = getShiftOnly(db, shiftId);
+    const schedule = store.schedule(rota.id)!;
     const person = store.person(personId);
     if (!person) throw new RotaError('NOT_FOUND', `No person has id ${personId}.`);
     const dates = shiftDates(shift);
@@ -111,7 +112,7 @@ export function signUp(db: Db, actor: Actor, shiftId: string, personId: number, 
       actor,
       person,
       shift,
-      rota: settingsOf(store.schedule(rota.id)!),
+      rota: settingsOf(schedule),
       ...store.placeFacts(shift.id, person.id),
       bookings: store.bookingsDuring(person.id, shift),
       unavailable: store.unavailableBetween(person.id, dates.first, dates.last),
@@ -121,6 +122,7 @@ export function signUp(db: Db, actor: Actor, shiftId: string, personId: number, 
     const row = { shiftId: shift.id, seriesId: shift.seriesId, rotaId: shift.rotaId, personId: person.id, status: outcome.status, startAt: shift.start, endAt: shift.end, localDate: shift.localDate, createdBy: actor.id, now: at };
     const id = store.insertSignup(row);
     store.audit(at, actor.id, 'signup.create', 'signup', id, { shiftId: shift.id, personId: person.id, status: outcome.status }, rota.unitId);
+    store.keepScheduleAfterSignups(schedule);
     return {
       id,
       shiftId: shift.id,

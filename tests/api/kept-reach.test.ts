@@ -1,6 +1,7 @@
 // What a request no longer reads each time, and must still never get wrong: who a token signs in,
-// a person's reach (their units) and the rotas a personal feed shows are kept per connection until
-// the data they come from changes — in this connection or another one on the same file.
+// a person's reach (their units), a rota's schedule across its sign-ups and the rotas a personal
+// feed shows are kept per connection until the data they come from changes — in this connection or
+// another one on the same file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { openDb, type Db } from '../../src/db/connection.js';
@@ -74,6 +75,20 @@ describe('kept reach and feed versions follow every change', () => {
     expect(old.status).toBe(401);
     expect(JSON.parse(old.text).error.code).toBe('UNAUTHENTICATED');
     expect((await other.get('/api/v1/me', replaced.token)).status).toBe(200);
+  });
+
+  it('a sign-up keeps its rota\'s schedule for the next one, and the next one still sees the shift changed on another connection', async () => {
+    const gate = await makeRota(t.call, { name: '北门 护学岗', startDate: '2026-05-04', maxVolunteers: 3 });
+    const shift = gate.shiftOn('2026-05-08');
+    const [ann, bo, cy] = [await created('/api/v1/people', { name: '周敏' }), await created('/api/v1/people', { name: '吴刚' }), await created('/api/v1/people', { name: '郑洁' })];
+    expect((await created(`/api/v1/shifts/${shift}/signups`, {}, ann.accessToken)).status).toBe('confirmed');
+    expect((await created(`/api/v1/shifts/${shift}/signups`, {}, bo.accessToken)).status).toBe('confirmed');
+    // The other connection lowers the shift to the two places it has filled.
+    const edited = await other.app.inject({ method: 'PATCH', url: `/api/v1/shifts/${shift}`, headers: { authorization: `Bearer ${t.coordinatorToken}` }, payload: { maxVolunteers: 2 } });
+    expect(edited.statusCode, edited.body).toBe(200);
+    const third = await t.call('POST', `/api/v1/shifts/${shift}/signups`, { token: cy.accessToken, body: {} });
+    expect(third.status, third.text).toBe(201);
+    expect(third.body.status).toBe('waitlisted');
   });
 
   it('a personal feed shows a sign-up in a rota the person was not on before, and both connections give it the same version', async () => {
