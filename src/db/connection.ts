@@ -52,21 +52,8 @@ export function openDb(file: string, synchronous: SynchronousMode = 'FULL'): Db 
   return drizzle(client, { schema });
 }
 
-/**
- * A second, read-only connection to the same file, for the report worker (src/workers/): it never
- * writes (query_only) and waits like any other connection. WAL lets it read while the service
- * writes; it sees each commit once made. Its page cache is kept to 2 MiB, it maps nothing and its
- * sorts spill to temporary files: the worker lives in the service's process, so mapped pages, a
- * large cache and in-memory sorts counted in the service's resident memory (a quarter's
- * statistics took it from 237 to 413 MB; a 16 MiB cache with in-memory sorts still cost ~30 MB),
- * while the operating system's own file cache serves re-reads almost as fast.
- */
-export function openReadOnlyDb(file: string): Db {
-  const client = new Database(file, { readonly: true, fileMustExist: true });
-  client.pragma('query_only = ON');
-  client.pragma('busy_timeout = 5000');
-  client.pragma('cache_size = -2048');
-  client.pragma('temp_store = FILE');
+/** The ORM over a connection opened elsewhere: a report thread's read-only one (read-only.ts), for jobs that need it. */
+export function ormOver(client: Database.Database): Db {
   return drizzle(client, { schema });
 }
 

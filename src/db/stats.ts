@@ -1,7 +1,27 @@
 // Person-shift totals in SQL: the counting rule of src/domain/person-shifts.ts over indexed columns,
 // so a quarter of a million-row table costs about what raw SQL costs.
-import type { Db } from './connection.js';
-import { hoursOf, type GroupBy, type StatsRow } from '../domain/person-shifts.js';
+import type Database from 'better-sqlite3';
+import { hoursOf, type GroupBy, type StatsRow, type StatsTable } from '../domain/person-shifts.js';
+
+/**
+ * A statistics report checked and resolved (services/stats.ts): plain data, which a report thread
+ * is sent and computes with nothing but this file's SQL.
+ */
+export interface StatsPlan {
+  groupBy: GroupBy;
+  filter: StatsFilter;
+  /** groupBy=unit: the level whose units are the rows, and the unit they lie in. */
+  level?: string;
+  unitId?: number;
+}
+
+export type StatsReport = StatsTable & { from: string; to: string };
+
+export function statsTable(client: Database.Database, plan: StatsPlan): StatsReport {
+  const { groupBy, filter } = plan;
+  const { rows, total } = groupBy === 'unit' ? unitRollupTable(client, plan.level!, plan.unitId!, filter) : personShiftTable(client, groupBy, filter);
+  return { groupBy, from: filter.from, to: filter.to, rows: rows.map((r) => (groupBy === 'team' && r.key === 'none' ? { ...r, label: r.label || '—' } : r)), total };
+}
 
 export interface StatsFilter {
   from: string;
@@ -62,10 +82,10 @@ function compareKeys(a: string | number, b: string | number): number {
  * over rows) are summed from that. Counting the total with a second query read the quarter's rows
  * twice and took twice the raw SQL's time (bench/, issue 7).
  */
-export function personShiftTable(db: Db, groupBy: Exclude<GroupBy, 'unit'>, filter: StatsFilter): StatsTotals {
+function personShiftTable(client: Database.Database, groupBy: Exclude<GroupBy, 'unit'>, filter: StatsFilter): StatsTotals {
   const w = where(filter);
   const k = KEY[groupBy];
-  const perPerson = db.$client
+  const perPerson = client
     .prepare(`SELECT ${k.key} AS key, min(${k.label}) AS label, s.person_id, count(*), ${MINUTES} ${FROM} WHERE ${w.sql} GROUP BY 1, 3`)
     .raw()
     .iterate(...w.params) as IterableIterator<PerPerson>;
@@ -78,9 +98,9 @@ export function personShiftTable(db: Db, groupBy: Exclude<GroupBy, 'unit'>, filt
  * in two rows is one person in the total; sign-ups of rotas above the level belong to no row and
  * are left out of the total too, so the rows add up to it.
  */
-export function unitRollupTable(db: Db, level: string, ancestorId: number, filter: StatsFilter): StatsTotals {
+function unitRollupTable(client: Database.Database, level: string, ancestorId: number, filter: StatsFilter): StatsTotals {
   const w = where(filter);
-  const perPerson = db.$client
+  const perPerson = client
     .prepare(
       `SELECT u.id AS key, min(u.name) AS label, s.person_id, count(*), ${MINUTES} ${FROM}
        JOIN unit_closure c ON c.descendant_id = r.unit_id JOIN units u ON u.id = c.ancestor_id

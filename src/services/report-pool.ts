@@ -59,7 +59,7 @@ interface Slot {
 /**
  * How long a thread waits for its next report before it ends. A thread with its heap and database
  * connection holds ~25 MB of the process's resident memory (bench/, issue 12), and reports come
- * rarely: starting a thread again costs 0.15–0.25 s, against the 0.3–1 s of a quarter's statistics.
+ * rarely: starting a thread again costs ~0.1 s, against the 0.3–1 s of a quarter's statistics.
  * Reports asked for one after another still share one thread.
  */
 const IDLE_MS = 1_000;
@@ -158,7 +158,7 @@ export function reportPool(): ReportPool {
  */
 export async function runReport<J extends ReportJob>(db: Db, job: J): Promise<JobResult<J>> {
   // Loaded when first needed: the jobs import the services that call this pool.
-  if (db.$client.memory) return (await import('./report-jobs.js')).runJob(db, job);
+  if (db.$client.memory) return (await import('./report-jobs.js')).runJob({ client: db.$client, db: async () => db }, job);
   return (await reportPool().run(db.$client.name, job)) as JobResult<J>;
 }
 
