@@ -83,8 +83,12 @@ interface RotaListing {
 
 /** Windows up to this many days are kept (pages, gaps, notices), not the year-long windows of feeds. */
 const KEPT_WINDOW_DAYS = 31;
-/** At most this many shifts are kept over all listings of one connection: a few MB. */
-const KEPT_SHIFTS = 20_000;
+/**
+ * At most this many shifts are kept over all listings of one connection, ~750 bytes each with
+ * their answer: a week of a district's 500 rotas (8,500 shifts) and then some, in ~9 MB. Twice as
+ * many took ~15 MB of the service's resident memory in a morning rush (bench/, issue 12).
+ */
+const KEPT_SHIFTS = 12_000;
 
 /**
  * Listings by rota and window, each filed under the data revision it was read at (see
