@@ -459,7 +459,7 @@ async function main(): Promise<void> {
     resident.week = rss();
 
     log('Feeds...');
-    // The server keeps the last 256 rendered feeds (src/feeds/cache.ts): a hundred captains fit.
+    // The server keeps the last 4 MiB of rendered feeds (src/services/feeds.ts): a hundred captains fit.
     const captains = teams.slice(0, FEED_CAPTAINS).map(captainOf);
     // Each captain's first request renders their feed: what a poll costs after any change to the data.
     const etags = new Map<number, string>();

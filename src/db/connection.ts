@@ -39,6 +39,10 @@ const MIGRATIONS_DIR = migrationsDir();
  *   commit; NORMAL survives a process crash but may lose the last commits on power loss.
  * - busy_timeout=5000: a second process waits for the write lock instead of failing at once.
  * - foreign_keys=ON: SQLite leaves them off unless asked.
+ * - cache_size=-4096: a 4 MiB page cache, not better-sqlite3's 16 MiB. The hot paths read a few
+ *   index pages each, and the operating system's file cache serves the rest almost as fast, while
+ *   a full 16 MiB cache was 12 MB of the service's resident memory on the district data set
+ *   (bench/, issue 12).
  */
 export function openDb(file: string, synchronous: SynchronousMode = 'FULL'): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -47,24 +51,13 @@ export function openDb(file: string, synchronous: SynchronousMode = 'FULL'): Db 
   client.pragma(`synchronous = ${synchronous}`);
   client.pragma('busy_timeout = 5000');
   client.pragma('foreign_keys = ON');
+  client.pragma('cache_size = -4096');
   migrate(client);
   return drizzle(client);
 }
 
-/**
- * A second, read-only connection to the same file, for the report worker (src/workers/): it never
- * writes (query_only) and waits like any other connection. WAL lets it read while the service
- * writes; it sees each commit once made. Its page cache is kept to 16 MiB and it maps nothing:
- * the worker lives in the service's process, so mapped pages and a large cache counted in the
- * service's resident memory (a quarter's statistics took it from 237 to 413 MB), while the
- * operating system's own file cache serves re-reads almost as fast.
- */
-export function openReadOnlyDb(file: string): Db {
-  const client = new Database(file, { readonly: true, fileMustExist: true });
-  client.pragma('query_only = ON');
-  client.pragma('busy_timeout = 5000');
-  client.pragma('cache_size = -16384');
-  client.pragma('temp_store = MEMORY');
+/** The ORM over a connection opened elsewhere: a report thread's read-only one (read-only.ts), for jobs that need it. */
+export function ormOver(client: Database.Database): Db {
   return drizzle(client);
 }
 

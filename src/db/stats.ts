@@ -1,7 +1,27 @@
 // Person-shift totals in SQL: the counting rule of src/domain/person-shifts.ts over indexed columns,
 // so a quarter of a million-row table costs about what raw SQL costs.
-import type { Db } from './connection.js';
-import { hoursOf, type GroupBy, type StatsRow } from '../domain/person-shifts.js';
+import type Database from 'better-sqlite3';
+import { hoursOf, type GroupBy, type StatsRow, type StatsTable } from '../domain/person-shifts.js';
+
+/**
+ * A statistics report checked and resolved (services/stats.ts): plain data, which a report thread
+ * is sent and computes with nothing but this file's SQL.
+ */
+export interface StatsPlan {
+  groupBy: GroupBy;
+  filter: StatsFilter;
+  /** groupBy=unit: the level whose units are the rows, and the unit they lie in. */
+  level?: string;
+  unitId?: number;
+}
+
+export type StatsReport = StatsTable & { from: string; to: string };
+
+export function statsTable(client: Database.Database, plan: StatsPlan): StatsReport {
+  const { groupBy, filter } = plan;
+  const { rows, total } = groupBy === 'unit' ? unitRollupTable(client, plan.level!, plan.unitId!, filter) : personShiftTable(client, groupBy, filter);
+  return { groupBy, from: filter.from, to: filter.to, rows: rows.map((r) => (groupBy === 'team' && r.key === 'none' ? { ...r, label: r.label || '—' } : r)), total };
+}
 
 export interface StatsFilter {
   from: string;
@@ -62,13 +82,13 @@ function compareKeys(a: string | number, b: string | number): number {
  * over rows) are summed from that. Counting the total with a second query read the quarter's rows
  * twice and took twice the raw SQL's time (bench/, issue 7).
  */
-export function personShiftTable(db: Db, groupBy: Exclude<GroupBy, 'unit'>, filter: StatsFilter): StatsTotals {
+function personShiftTable(client: Database.Database, groupBy: Exclude<GroupBy, 'unit'>, filter: StatsFilter): StatsTotals {
   const w = where(filter);
   const k = KEY[groupBy];
-  const perPerson = db.$client
+  const perPerson = client
     .prepare(`SELECT ${k.key} AS key, min(${k.label}) AS label, s.person_id, count(*), ${MINUTES} ${FROM} WHERE ${w.sql} GROUP BY 1, 3`)
     .raw()
-    .all(...w.params) as PerPerson[];
+    .iterate(...w.params) as IterableIterator<PerPerson>;
   return summarise(perPerson, groupBy === 'month');
 }
 
@@ -78,9 +98,9 @@ export function personShiftTable(db: Db, groupBy: Exclude<GroupBy, 'unit'>, filt
  * in two rows is one person in the total; sign-ups of rotas above the level belong to no row and
  * are left out of the total too, so the rows add up to it.
  */
-export function unitRollupTable(db: Db, level: string, ancestorId: number, filter: StatsFilter): StatsTotals {
+function unitRollupTable(client: Database.Database, level: string, ancestorId: number, filter: StatsFilter): StatsTotals {
   const w = where(filter);
-  const perPerson = db.$client
+  const perPerson = client
     .prepare(
       `SELECT u.id AS key, min(u.name) AS label, s.person_id, count(*), ${MINUTES} ${FROM}
        JOIN unit_closure c ON c.descendant_id = r.unit_id JOIN units u ON u.id = c.ancestor_id
@@ -88,14 +108,19 @@ export function unitRollupTable(db: Db, level: string, ancestorId: number, filte
        WHERE u.kind = ? AND ${w.sql} GROUP BY 1, 3`,
     )
     .raw()
-    .all(ancestorId, level, ...w.params) as PerPerson[];
+    .iterate(ancestorId, level, ...w.params) as IterableIterator<PerPerson>;
   return summarise(perPerson, false);
 }
 
 type PerPerson = [string | number, string | null, number, number, number];
 type StatsTotals = { rows: StatsRow[]; total: { personShifts: number; people: number; minutes: number; hours: number } };
 
-function summarise(perPerson: PerPerson[], byKey: boolean): StatsTotals {
+/**
+ * Sums the per-person rows as SQLite hands them over, one at a time: a district's quarter has some
+ * 50,000 of them, and reading them all into an array first cost the report thread ~35 MB more at
+ * its peak (bench/, issue 12).
+ */
+function summarise(perPerson: Iterable<PerPerson>, byKey: boolean): StatsTotals {
   const groups = new Map<string | number, { key: string | number; label: string | null; personShifts: number; people: number; minutes: number }>();
   const everyone = new Set<number>();
   let personShifts = 0;

@@ -177,7 +177,8 @@ export function shiftOut(v: ShiftView): Static<typeof ShiftSchema> {
   return out;
 }
 
-function shiftOutOf(v: ShiftView): Static<typeof ShiftSchema> {
+/** A view's answer made afresh and not kept, for an answer that is itself kept whole. */
+export function shiftOutOf(v: ShiftView): Static<typeof ShiftSchema> {
   const s = v.shift;
   return {
     id: s.id,

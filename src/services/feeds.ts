@@ -104,15 +104,23 @@ function findFeed(db: Conn, kind: FeedKind, token: string): FeedSubject | null {
   return rota && { kind, rota };
 }
 
+/**
+ * Rendered feeds are kept up to this many bytes of text, least recently used dropped first: about
+ * 120 feeds of a captain's 50 events (~33 KB each). Kept by count (256), a district's feeds took
+ * ~9 MB of the service's resident memory (bench/, issue 12).
+ */
+const KEPT_BYTES = 4 * 1024 * 1024;
+
 export class FeedCache {
   private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
   private readonly q: ReturnType<typeof feedStatements>;
   private readonly host: string;
 
   constructor(
     private readonly db: Db,
     publicUrl: string,
-    private readonly limit = 256,
+    private readonly limit = KEPT_BYTES,
   ) {
     this.q = feedStatements(db);
     this.host = new URL(publicUrl).hostname;
@@ -134,7 +142,7 @@ export class FeedCache {
     return this.db.transaction((tx) => {
       const subject = findFeed(tx, request.kind, request.token);
       if (!subject) {
-        this.entries.delete(key);
+        this.drop(key);
         return { found: false };
       }
       const rotaId = subject.kind === 'rotas' || subject.kind === 'open' ? subject.rota.id : null;
@@ -145,10 +153,27 @@ export class FeedCache {
       if (clientHas(tag)) return { found: true, tag, feed: null };
       const text = renderCalendar(buildFeed(feedSource(this.db, request.now), subject, { now: request.now, host: this.host, locale: request.locale }));
       const feed = cachedFeed(tag, text);
-      this.entries.set(key, { ...shown, version, feed });
-      if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
+      this.keep(key, { ...shown, version, feed });
       return { found: true, tag, feed };
     });
+  }
+
+  /** Files a feed as the latest used, dropping the least recently used ones beyond the limit (never the one filed). */
+  private keep(key: string, entry: Entry): void {
+    this.drop(key);
+    this.entries.set(key, entry);
+    this.bytes += entry.feed.body.length;
+    for (const k of this.entries.keys()) {
+      if (this.bytes <= this.limit || k === key) break;
+      this.drop(k);
+    }
+  }
+
+  private drop(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.bytes -= entry.feed.body.length;
   }
 
   /**

@@ -30,12 +30,16 @@ interface Fill {
   waitlisted: { id: number; name: string }[];
 }
 
+/** Sign-ups by shift; a person on several of the shifts is one object (kept listings hold many). */
 function fillsOf(rows: FillRow[]): Map<string, Fill> {
   const map = new Map<string, Fill>();
+  const people = new Map<number, { id: number; name: string }>();
   for (const r of rows) {
     let f = map.get(r.shiftId);
     if (!f) map.set(r.shiftId, (f = { confirmed: [], waitlisted: [] }));
-    (r.status === 'confirmed' ? f.confirmed : f.waitlisted).push({ id: r.id, name: r.name });
+    let person = people.get(r.id);
+    if (!person) people.set(r.id, (person = { id: r.id, name: r.name }));
+    (r.status === 'confirmed' ? f.confirmed : f.waitlisted).push(person);
   }
   return map;
 }
@@ -79,8 +83,12 @@ interface RotaListing {
 
 /** Windows up to this many days are kept (pages, gaps, notices), not the year-long windows of feeds. */
 const KEPT_WINDOW_DAYS = 31;
-/** At most this many shifts are kept over all listings of one connection: a few MB. */
-const KEPT_SHIFTS = 20_000;
+/**
+ * At most this many shifts are kept over all listings of one connection, ~750 bytes each with
+ * their answer: a week of a district's 500 rotas (8,500 shifts) and then some, in ~9 MB. Twice as
+ * many took ~15 MB of the service's resident memory in a morning rush (bench/, issue 12).
+ */
+const KEPT_SHIFTS = 12_000;
 
 /**
  * Listings by rota and window, each filed under the data revision it was read at (see

@@ -1,23 +1,29 @@
 // A report thread (src/services/report-pool.ts): a read-only connection per database file it is
 // asked about, one job at a time; a refusal goes back as its code, message and details.
 import { parentPort } from 'node:worker_threads';
-import { openReadOnlyDb, type Db } from '../db/connection.js';
+import { openReadOnly } from '../db/read-only.js';
+import type { Db } from '../db/connection.js';
 import { RotaError } from '../domain/errors.js';
 import type { JobAnswer, WorkerMessage } from '../services/report-pool.js';
-import { runJob } from '../services/report-jobs.js';
+import { runJob, type JobConnection } from '../services/report-jobs.js';
 
-const connections = new Map<string, Db>();
+const connections = new Map<string, JobConnection>();
 const port = parentPort!;
 
-function connection(file: string): Db {
-  let db = connections.get(file);
-  if (!db) connections.set(file, (db = openReadOnlyDb(file)));
-  return db;
+/** The thread's connection to a file; the ORM (and its modules) is loaded only for the jobs that read through it. */
+function connection(file: string): JobConnection {
+  let conn = connections.get(file);
+  if (!conn) {
+    const client = openReadOnly(file);
+    let db: Promise<Db> | null = null;
+    connections.set(file, (conn = { client, db: () => (db ??= import('../db/connection.js').then((m) => m.ormOver(client))) }));
+  }
+  return conn;
 }
 
 port.on('message', (message: WorkerMessage) => {
   if ('close' in message) {
-    connections.get(message.close)?.$client.close();
+    connections.get(message.close)?.client.close();
     connections.delete(message.close);
     return;
   }

@@ -4,14 +4,17 @@ import { Type } from 'typebox';
 import { editShift } from '../../services/schedule.js';
 import { LISTING_LIMIT, getShift, listShifts } from '../../services/shifts.js';
 import { actorOf, requireCoordinator, scopeOfRequest } from '../auth.js';
-import { AffectedMode, AffectedSignupSchema, DateString, IdParam, Nullable, ShiftSchema, Text, WarningSchema, errors, shiftOut } from '../schemas.js';
+import { AffectedMode, AffectedSignupSchema, DateString, IdParam, Nullable, ShiftSchema, Text, WarningSchema, errors, shiftOut, shiftOutOf } from '../schemas.js';
 
 const Params = Type.Object({ shiftId: Type.String({ minLength: 1, maxLength: 40 }) });
 
 const shiftRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const now = () => app.config.now();
-  /** The JSON text of each kept one-rota listing, dropped with the listing. */
-  const answers = new WeakMap<object, string>();
+  /**
+   * The answer to each kept one-rota listing, as UTF-8 bytes (half the size of the text, whose
+   * Chinese names make every character two bytes wide), dropped with the listing.
+   */
+  const answers = new WeakMap<object, Buffer>();
 
   app.get(
     '/shifts',
@@ -27,10 +30,11 @@ const shiftRoutes: FastifyPluginAsyncTypebox = async (app) => {
       actorOf(request);
       const { shifts, warnings, kept } = listShifts(app.db, { ...request.query, unitIds: scopeOfRequest(request).sees, maxShifts: LISTING_LIMIT }, now());
       if (!kept) return { shifts: shifts.map(shiftOut), warnings };
-      // One rota's kept listing is answered with the text made for it the first time.
+      // One rota's kept listing is answered with the bytes made for it the first time, from shift
+      // answers made for them alone (the kept bytes say all they would).
       let body = answers.get(kept);
-      if (body === undefined) answers.set(kept, (body = reply.serialize({ shifts: shifts.map(shiftOut), warnings }) as string));
-      // Text with a JSON type is sent as it is, past the route's typed (object) answer.
+      if (body === undefined) answers.set(kept, (body = Buffer.from(reply.serialize({ shifts: shifts.map((v) => shiftOutOf(v)), warnings }) as string)));
+      // Bytes with a JSON type are sent as they are, past the route's typed (object) answer.
       return reply.type('application/json; charset=utf-8').send(body as never);
     },
   );
