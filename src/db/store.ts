@@ -1,6 +1,7 @@
 // The hot paths' side of the data seam: statements prepared once per connection, a transaction
 // helper, and each rota's schedule (rota, teams, series, day rules, overrides) kept per rota
 // revision. Only this folder speaks SQL; callers get domain records.
+import { closeSync, openSync, readSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { PRESET_CALENDARS, mergeCalendars, type CalendarDay, type DayRules } from '../domain/day-calendar.js';
 import { MAX_SHIFT_MS, type RuleVersion, type ShiftOverride } from '../domain/recurrence.js';
@@ -145,6 +146,20 @@ function statements(c: Database.Database) {
 /** How many rotas' schedules one process keeps (a district has about 500). */
 const SCHEDULES_KEPT = 2000;
 
+/** Closes a connection's -shm file handle once its Store is collected. */
+const shmFiles = new FinalizationRegistry<number>((fd) => closeSync(fd));
+
+/** Bytes of the WAL index header's first copy (sqlite.org/walformat.html, "The WAL-Index Header"). */
+const WAL_INDEX_HEADER = 48;
+
+/** The -shm file as `Store.commits` reads it: the header last seen, and how often it changed. */
+interface ShmHeader {
+  fd: number;
+  seen: Buffer;
+  read: Buffer;
+  count: number;
+}
+
 /** One per connection: its prepared statements and the schedules read through it. */
 export class Store {
   private readonly q: ReturnType<typeof statements>;
@@ -156,8 +171,45 @@ export class Store {
    */
   private dayRules: { revision: number; byCalendars: Map<string, DayRules> } = { revision: Number.NaN, byCalendars: new Map() };
 
-  constructor(client: Database.Database) {
+  /** The connection's -shm file, read by `commits()`; null for a database without one (in memory). */
+  private shm: ShmHeader | null | undefined;
+
+  constructor(private readonly client: Database.Database) {
     this.q = statements(client);
+  }
+
+  /**
+   * A count that changes whenever a transaction has committed to the database, in this process or
+   * any other, since it was last asked; null when that cannot be known (then read the revisions).
+   * It reads the header of the WAL index in the -shm file, which SQLite rewrites with every commit
+   * (its change counter, frame count and checksums): one read of 48 bytes, where the cheapest
+   * statement takes a read transaction (two locks and a stat). Ask before reading what depends on
+   * the data, so that a commit in between counts as a change.
+   */
+  commits(): number | null {
+    if (this.shm === undefined) this.shm = this.openShm();
+    const shm = this.shm;
+    if (shm === null) return null;
+    if (readSync(shm.fd, shm.read, 0, WAL_INDEX_HEADER, 0) !== WAL_INDEX_HEADER) return null;
+    if (!shm.read.equals(shm.seen)) {
+      shm.read.copy(shm.seen);
+      shm.count++;
+    }
+    return shm.count;
+  }
+
+  private openShm(): ShmHeader | null {
+    if (this.client.memory) return null;
+    // The -shm file exists once a WAL-mode connection has read, and lives while it stays open.
+    this.client.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
+    let fd: number;
+    try {
+      fd = openSync(`${this.client.name}-shm`, 'r');
+    } catch {
+      return null;
+    }
+    shmFiles.register(this, fd);
+    return { fd, seen: Buffer.alloc(WAL_INDEX_HEADER), read: Buffer.alloc(WAL_INDEX_HEADER), count: 0 };
   }
 
   /** The revision a rota's schedule is filed under; changes whenever the rota or a calendar changes. */

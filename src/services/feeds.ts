@@ -57,13 +57,15 @@ interface Entry {
   feed: CachedFeed;
   /** What the feed's tag was made from (see versionOf). */
   version: string;
+  /** The database's commit count (Store.commits) and the minute the version was last known true at. */
+  checked: { commits: number | null; minute: number };
   /** Whose feed: the rota shown, or the people whose sign-ups are shown. */
   rotaId: number | null;
   personIds: number[];
   rotas: RotasShown | null;
 }
 
-type Shown = Omit<Entry, 'feed' | 'version'>;
+type Shown = Omit<Entry, 'feed' | 'version' | 'checked'>;
 
 /** A window split into parts listShifts accepts (at most 366 days each). */
 function chunks(from: string, to: string): DateWindow[] {
@@ -133,7 +135,12 @@ export class FeedCache {
   open(request: FeedRequest, clientHas: (tag: string) => boolean): FeedAnswer {
     const key = `${request.kind}/${request.locale}/${request.token}`;
     const cached = this.entries.get(key);
-    if (cached && this.versionOf(request, cached) === cached.version) {
+    // Nothing committed since the version was last found true, in the same minute (today's date in
+    // each zone is part of it): it still is, without reading the revisions.
+    const checked = { commits: storeOf(this.db).commits(), minute: Math.floor(request.now.getTime() / 60_000) };
+    const unchanged = cached !== undefined && checked.commits !== null && cached.checked.commits === checked.commits && cached.checked.minute === checked.minute;
+    if (cached && (unchanged || this.versionOf(request, cached) === cached.version)) {
+      cached.checked = checked;
       const tag = cached.feed.tag;
       this.entries.delete(key);
       this.entries.set(key, cached);
@@ -153,7 +160,7 @@ export class FeedCache {
       if (clientHas(tag)) return { found: true, tag, feed: null };
       const text = renderCalendar(buildFeed(feedSource(this.db, request.now), subject, { now: request.now, host: this.host, locale: request.locale }));
       const feed = cachedFeed(tag, text);
-      this.keep(key, { ...shown, version, feed });
+      this.keep(key, { ...shown, version, feed, checked });
       return { found: true, tag, feed };
     });
   }
