@@ -152,6 +152,13 @@ const shmFiles = new FinalizationRegistry<number>((fd) => closeSync(fd));
 /** Bytes of the WAL index header's first copy (sqlite.org/walformat.html, "The WAL-Index Header"). */
 const WAL_INDEX_HEADER = 48;
 
+/** Revisions read while no transaction committed: a sign-in's, and each rota listing's. */
+interface RevisionsRead {
+  commits: number;
+  signIn: { people: string; units: string } | null;
+  listings: Map<number, string | null>;
+}
+
 /** The -shm file as `Store.commits` reads it: the header last seen, and how often it changed. */
 interface ShmHeader {
   fd: number;
@@ -173,6 +180,8 @@ export class Store {
 
   /** The connection's -shm file, read by `commits()`; null for a database without one (in memory). */
   private shm: ShmHeader | null | undefined;
+  /** Revisions read while the commit count stood at `commits` (see `unchangedSince`). */
+  private revisionsRead: RevisionsRead | null = null;
 
   constructor(private readonly client: Database.Database) {
     this.q = statements(client);
@@ -301,8 +310,25 @@ export class Store {
    * team (names are shown). Null when no rota has that id.
    */
   listingStamp(rotaId: number): string | null {
+    const kept = this.unchangedSince();
+    const known = kept?.listings.get(rotaId);
+    if (known !== undefined) return known;
     const r = this.q.listingStamp.get(rotaId)!;
-    return r.rota === null ? null : `${r.rota}/${r.calendars}/${r.people}`;
+    const stamp = r.rota === null ? null : `${r.rota}/${r.calendars}/${r.people}`;
+    kept?.listings.set(rotaId, stamp);
+    return stamp;
+  }
+
+  /**
+   * The revisions read since the last commit (of any process: `commits()`), outside transactions;
+   * null inside one (its own writes are not committed yet) or when commits cannot be seen.
+   */
+  private unchangedSince(): RevisionsRead | null {
+    if (this.client.inTransaction) return null;
+    const commits = this.commits();
+    if (commits === null) return null;
+    if (this.revisionsRead?.commits !== commits) this.revisionsRead = { commits, signIn: null, listings: new Map() };
+    return this.revisionsRead;
   }
 
   /** The rota a series belongs to (a series never changes rota). */
@@ -321,7 +347,11 @@ export class Store {
    * revision (people and teams) and the units' (units, the unit tree and unit roles).
    */
   signInStamp(): { people: string; units: string } {
-    return this.q.signInStamp.get()!;
+    const kept = this.unchangedSince();
+    if (kept?.signIn) return kept.signIn;
+    const stamp = this.q.signInStamp.get()!;
+    if (kept) kept.signIn = stamp;
+    return stamp;
   }
 
   /** A person's unit roles, by unit id (what their reach is computed from, on every new person's first request). */
