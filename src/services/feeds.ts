@@ -137,10 +137,14 @@ export class FeedCache {
     const cached = this.entries.get(key);
     // Nothing committed since the version was last found true, in the same minute (today's date in
     // each zone is part of it): it still is, without reading the revisions.
-    const checked = { commits: storeOf(this.db).commits(), minute: Math.floor(request.now.getTime() / 60_000) };
-    const unchanged = cached !== undefined && checked.commits !== null && cached.checked.commits === checked.commits && cached.checked.minute === checked.minute;
+    const commits = storeOf(this.db).commits();
+    const minute = Math.floor(request.now.getTime() / 60_000);
+    const unchanged = cached !== undefined && commits !== null && cached.checked.commits === commits && cached.checked.minute === minute;
     if (cached && (unchanged || this.versionOf(request, cached) === cached.version)) {
-      cached.checked = checked;
+      // Updated in place: a new object per poll, held by a long-lived entry, would outlive the
+      // young generation and be collected with the old.
+      cached.checked.commits = commits;
+      cached.checked.minute = minute;
       const tag = cached.feed.tag;
       this.entries.delete(key);
       this.entries.set(key, cached);
@@ -160,7 +164,7 @@ export class FeedCache {
       if (clientHas(tag)) return { found: true, tag, feed: null };
       const text = renderCalendar(buildFeed(feedSource(this.db, request.now), subject, { now: request.now, host: this.host, locale: request.locale }));
       const feed = cachedFeed(tag, text);
-      this.keep(key, { ...shown, version, feed, checked });
+      this.keep(key, { ...shown, version, feed, checked: { commits, minute } });
       return { found: true, tag, feed };
     });
   }
