@@ -1,5 +1,4 @@
 // The Fastify app factory: the same for tests and the server; it never listens by itself.
-import rateLimit from '@fastify/rate-limit';
 import type { Ajv, ValidateFunction } from 'ajv';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type buildSerializer from 'fast-json-stringify';
@@ -8,12 +7,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { destination } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../services/data.js';
-import { hashToken } from '../services/tokens.js';
 import { closeReports } from '../services/report-pool.js';
 import auth, { isApiRoute } from './auth.js';
 import docs from './docs.js';
 import errors, { badUrl } from './errors.js';
 import limits from './limits.js';
+import rateLimits from './rate-limit.js';
 import auditRoutes from './routes/audit.js';
 import calendarRoutes from './routes/calendars.js';
 import checkinRoutes from './routes/checkins.js';
@@ -109,16 +108,6 @@ class RequestLog extends LogController {
     if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
     else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
   }
-}
-
-/** The token a request carries: a bearer token, or the feed token in a feed's routed path. */
-function tokenOf(request: FastifyRequest): string | null {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-  if (bearer) return bearer[1]!;
-  if (!request.routeOptions.url?.startsWith('/feeds/')) return null;
-  const params = request.params as { file?: string; token?: string };
-  const token = params.token ?? params.file?.replace(/\.ics$/, '');
-  return token || null;
 }
 
 type Compilers = typeof import('./compilers.js');
@@ -236,20 +225,8 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<App>
   // The report threads (statistics, sheets, auto-fill planning) close their connections to this database with the app.
   app.addHook('onClose', async () => closeReports(db));
   await app.register(errors);
-  if (config.rateLimitPerMinute > 0) {
-    // Counted per token, not per address: a whole chat group may share one address. Requests
-    // without a token are not counted. Keys are hashes, so no store ever holds a usable token.
-    await app.register(rateLimit, {
-      max: config.rateLimitPerMinute,
-      timeWindow: 60_000,
-      keyGenerator: (request) => {
-        const token = tokenOf(request);
-        return token === null ? '' : hashToken(token);
-      },
-      allowList: (_request, key) => key === '',
-    });
-    await app.register(limits);
-  }
+  await app.register(rateLimits);
+  await app.register(limits);
   // Answers of the API (tokens, names, exports) are for the caller only: no cache keeps them, and
   // no browser guesses another type for them. Pages and feeds set their own caching, and so may an
   // API route that is stricter still (the duty sheet's `private, no-store`).

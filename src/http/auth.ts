@@ -26,13 +26,8 @@ export default fp(async function auth(app: FastifyInstance) {
   app.decorateRequest('actor', null);
   // Failed sign-ins are also counted per address (the per-token limit alone never sees a new
   // made-up token twice); a wrong token gets 429 instead of 401 once its address is over the limit.
-  const failures = app.config.rateLimitPerMinute > 0 ? app.createRateLimit({ keyGenerator: (request) => `failed-sign-in:${request.ip}` }) : null;
-  const refuse = async (request: FastifyRequest, reply: FastifyReply, message: string): Promise<never> => {
-    const counted = failures ? await failures(request) : null;
-    if (counted && !counted.isAllowed && counted.isExceeded) {
-      reply.header('Retry-After', String(counted.ttlInSeconds));
-      throw Object.assign(new Error('Too many failed sign-ins'), { statusCode: 429 });
-    }
+  const refuse = (request: FastifyRequest, reply: FastifyReply, message: string): never => {
+    app.limits?.failedSignIn(request, reply);
     throw new RotaError('UNAUTHENTICATED', message);
   };
   // preParsing runs after every onRequest hook, so the per-token limit has counted this request

@@ -2,7 +2,7 @@
 // ROTA_RATE_LIMIT a minute; a call that expands many shifts, builds a spreadsheet or imports a
 // file costs about as many ordinary calls as the work it does, so one token cannot keep the
 // server busy with a few hundred expensive calls a minute.
-import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preValidationHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { DAY_MS, parseDate } from '../domain/time.js';
 
@@ -32,19 +32,19 @@ const WEIGHTS: Record<string, Weight> = {
 };
 
 export default fp(async function limits(app: FastifyInstance) {
-  // Shares the plugin's store and key: each extra charge is one more request from that token.
-  const charge = app.createRateLimit();
+  const limits = app.limits;
+  if (!limits) return;
+  // Each extra charge counts under the request's token as more requests.
   const chargeFor =
-    (weight: Weight): preValidationAsyncHookHandler =>
-    async (request, reply) => {
-      for (let extra = weight(request) - 1; extra > 0; extra--) {
-        const result = await charge(request);
-        if (result.isAllowed) return;
-        if (result.isExceeded) {
-          reply.header('Retry-After', String(result.ttlInSeconds));
-          throw Object.assign(new Error('Rate limit exceeded'), { statusCode: 429 });
-        }
+    (weight: Weight): preValidationHookHandler =>
+    (request, reply, done) => {
+      const extra = weight(request) - 1;
+      try {
+        if (extra > 0) limits.charge(request, reply, extra);
+      } catch (error) {
+        return done(error as Error);
       }
+      done();
     };
   // After parsing (auto-fill's window is in its body) and before the handler does the work; only
   // on the routes that weigh more, attached as each is added, so that other calls skip it.

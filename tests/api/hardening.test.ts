@@ -17,7 +17,7 @@ import { parseWithIcalJs } from '../helpers/ical.js';
 const COORDINATOR = 'coordinator-token-for-hardening-01';
 
 /** A real app on a real file with its own settings and a log that the test can read. */
-async function appWith(settings: { rateLimitPerMinute?: number; logLevel?: string }): Promise<{ app: App; log: string[]; close(): Promise<void> }> {
+async function appWith(settings: { rateLimitPerMinute?: number; logLevel?: string; now?: () => Date }): Promise<{ app: App; log: string[]; close(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'rota-hardening-'));
   const file = join(dir, 'rota.sqlite');
   const now = new Date('2026-11-27T02:00:00Z');
@@ -123,6 +123,35 @@ describe('rate limits', () => {
     for (let i = 0; i < 6; i++) statuses.push((await a.app.inject({ method: 'GET', url: i % 2 === 0 ? rotaFeed : openFeed })).statusCode);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
     expect((await a.app.inject({ method: 'GET', url: new URL(team.json().feedUrl as string).pathname })).statusCode).toBe(200);
+  });
+
+  it('start a token\'s new window a minute after its first request, and tell the caller what is left', async () => {
+    let now = new Date('2026-11-27T02:00:00Z');
+    const b = await appWith({ rateLimitPerMinute: 3, now: () => now });
+    try {
+      const me = () => b.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(COORDINATOR) });
+      const left: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await me();
+        expect(res.statusCode).toBe(200);
+        expect(res.headers['x-ratelimit-limit']).toBe('3');
+        left.push(String(res.headers['x-ratelimit-remaining']));
+      }
+      expect(left).toEqual(['2', '1', '0']);
+      now = new Date(now.getTime() + 20_000);
+      const refused = await me();
+      expect(refused.statusCode).toBe(429);
+      expect(refused.headers['retry-after']).toBe('40');
+      now = new Date(now.getTime() + 39_000);
+      expect((await me()).statusCode).toBe(429);
+      now = new Date(now.getTime() + 1_000);
+      const again = await me();
+      expect(again.statusCode).toBe(200);
+      expect(again.headers['x-ratelimit-remaining']).toBe('2');
+      expect(again.headers['x-ratelimit-reset']).toBe('60');
+    } finally {
+      await b.close();
+    }
   });
 
   it('leave requests without a token alone, such as the health check and the page', async () => {

@@ -1,0 +1,112 @@
+// Rate limits: ROTA_RATE_LIMIT requests a minute per token (an access token in Authorization, or
+// the feed token in a feed's routed path), counted in one-minute windows that start with a
+// token's first request, as @fastify/rate-limit's local store counted them. Written here because
+// that plugin's hook awaited its key, its allow list and its store on every request: about a
+// tenth of a calendar poll answered 304. This one is a synchronous hook and a Map.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { hashToken } from '../services/tokens.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The rate limits, or null when ROTA_RATE_LIMIT is 0. */
+    limits: RateLimits | null;
+  }
+  interface FastifyRequest {
+    /** The hash of the token this request is counted under, or null when it carries none. */
+    rateKey: string | null;
+  }
+}
+
+const WINDOW_MS = 60_000;
+/** Keys kept at most; the least recently counted go first (as the plugin's store kept 5,000). */
+const KEYS = 5000;
+
+interface Window {
+  count: number;
+  endsAt: number;
+}
+
+/** Counts per key in fixed windows; forgets the least recently counted keys beyond `KEYS`. */
+class Windows {
+  private readonly windows = new Map<string, Window>();
+
+  constructor(private readonly max: number) {}
+
+  /** Counts `n` more for `key` at `now`: the window after counting. */
+  count(key: string, n: number, now: number): Window {
+    let window = this.windows.get(key);
+    if (window === undefined || window.endsAt <= now) window = { count: 0, endsAt: now + WINDOW_MS };
+    else this.windows.delete(key);
+    window.count += n;
+    this.windows.set(key, window);
+    if (this.windows.size > KEYS) this.windows.delete(this.windows.keys().next().value!);
+    return window;
+  }
+
+  /** Over the limit? Then the answer says when to come back. */
+  refused(window: Window, reply: FastifyReply, now: number): boolean {
+    if (window.count <= this.max) return false;
+    reply.header('Retry-After', String(Math.ceil((window.endsAt - now) / 1000)));
+    return true;
+  }
+}
+
+function tooMany(message: string): Error {
+  return Object.assign(new Error(message), { statusCode: 429 });
+}
+
+/** The token a request carries: a bearer token, or the feed token in a feed's routed path. */
+function tokenOf(request: FastifyRequest): string | null {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+  if (bearer) return bearer[1]!;
+  if (!request.routeOptions.url?.startsWith('/feeds/')) return null;
+  const params = request.params as { file?: string; token?: string };
+  const token = params.token ?? params.file?.replace(/\.ics$/, '');
+  return token || null;
+}
+
+export interface RateLimits {
+  /** Charges the request's token `n` more ordinary calls (an expensive route); throws 429 once over. */
+  charge(request: FastifyRequest, reply: FastifyReply, n: number): void;
+  /** Counts a failed sign-in from the request's address; throws 429 once the address is over. */
+  failedSignIn(request: FastifyRequest, reply: FastifyReply): void;
+}
+
+export default fp(async function rateLimits(app: FastifyInstance) {
+  const max = app.config.rateLimitPerMinute;
+  if (max <= 0) {
+    app.decorate('limits', null);
+    return;
+  }
+  const perToken = new Windows(max);
+  const perAddress = new Windows(max);
+  const limits: RateLimits = {
+    charge(request, reply, n) {
+      const key = request.rateKey;
+      if (key === null) return;
+      const now = app.config.now().getTime();
+      if (perToken.refused(perToken.count(key, n, now), reply, now)) throw tooMany('Rate limit exceeded');
+    },
+    failedSignIn(request, reply) {
+      const now = app.config.now().getTime();
+      if (perAddress.refused(perAddress.count(request.ip, 1, now), reply, now)) throw tooMany('Too many failed sign-ins');
+    },
+  };
+  app.decorate('limits', limits);
+  app.decorateRequest('rateKey', null);
+  // Counted per token, not per address: a whole chat group may share one address. Requests
+  // without a token are not counted. Keys are hashes, so the counters never hold a usable token.
+  app.addHook('onRequest', (request, reply, done) => {
+    const token = tokenOf(request);
+    if (token === null) return done();
+    const key = hashToken(token);
+    request.rateKey = key;
+    const now = app.config.now().getTime();
+    const window = perToken.count(key, 1, now);
+    reply.header('x-ratelimit-limit', max);
+    reply.header('x-ratelimit-remaining', Math.max(0, max - window.count));
+    reply.header('x-ratelimit-reset', Math.ceil((window.endsAt - now) / 1000));
+    done(perToken.refused(window, reply, now) ? tooMany('Rate limit exceeded') : undefined);
+  });
+});
