@@ -31,8 +31,6 @@ const FORMAT = 2;
 const LOOKBACK_DAYS = 62;
 
 export interface CachedFeed {
-  /** The version's tag, without quotes or coding suffix. */
-  tag: string;
   body: Buffer;
   gzipped(): Buffer;
 }
@@ -54,9 +52,11 @@ interface RotasShown {
 }
 
 interface Entry {
-  feed: CachedFeed;
-  /** What the feed's tag was made from (see versionOf). */
+  /** The rendered text, or null until a client without the current version asks for it. */
+  feed: CachedFeed | null;
+  /** What the feed's tag was made from (see versionOf), and the tag. */
   version: string;
+  tag: string;
   /** The database's commit count (Store.commits) and the minute the version was last known true at. */
   checked: { commits: number | null; minute: number };
   /** Whose feed: the rota shown, or the people whose sign-ups are shown. */
@@ -65,7 +65,7 @@ interface Entry {
   rotas: RotasShown | null;
 }
 
-type Shown = Omit<Entry, 'feed' | 'version' | 'checked'>;
+type Shown = Omit<Entry, 'feed' | 'version' | 'tag' | 'checked'>;
 
 /** A window split into parts listShifts accepts (at most 366 days each). */
 function chunks(from: string, to: string): DateWindow[] {
@@ -112,6 +112,10 @@ function findFeed(db: Conn, kind: FeedKind, token: string): FeedSubject | null {
  * ~9 MB of the service's resident memory (bench/, issue 12).
  */
 const KEPT_BYTES = 4 * 1024 * 1024;
+/** What an entry is counted as besides its text: a version kept without a text (a 304) counts this much. */
+const ENTRY_BYTES = 256;
+
+const sizeOf = (entry: Entry) => ENTRY_BYTES + (entry.feed?.body.length ?? 0);
 
 export class FeedCache {
   private readonly entries = new Map<string, Entry>();
@@ -145,10 +149,13 @@ export class FeedCache {
       // young generation and be collected with the old.
       cached.checked.commits = commits;
       cached.checked.minute = minute;
-      const tag = cached.feed.tag;
-      this.entries.delete(key);
-      this.entries.set(key, cached);
-      return { found: true, tag, feed: clientHas(tag) ? null : cached.feed };
+      // Kept without a text (last asked by a client that held it): rendered below for this one.
+      const holds = clientHas(cached.tag);
+      if (holds || cached.feed !== null) {
+        this.entries.delete(key);
+        this.entries.set(key, cached);
+        return { found: true, tag: cached.tag, feed: holds ? null : cached.feed };
+      }
     }
     return this.db.transaction((tx) => {
       const subject = findFeed(tx, request.kind, request.token);
@@ -161,10 +168,10 @@ export class FeedCache {
       const shown: Shown = { rotaId, personIds, rotas: null };
       const version = this.versionOf(request, shown);
       const tag = createHash('sha256').update(version).digest('base64url').slice(0, 22);
-      if (clientHas(tag)) return { found: true, tag, feed: null };
-      const text = renderCalendar(buildFeed(feedSource(this.db, request.now), subject, { now: request.now, host: this.host, locale: request.locale }));
-      const feed = cachedFeed(tag, text);
-      this.keep(key, { ...shown, version, feed, checked: { commits, minute } });
+      // A client that holds this version (a poll after a restart, or to another process) is
+      // answered without a render; the version is kept, so its next poll reads nothing either.
+      const feed = clientHas(tag) ? null : cachedFeed(renderCalendar(buildFeed(feedSource(this.db, request.now), subject, { now: request.now, host: this.host, locale: request.locale })));
+      this.keep(key, { ...shown, version, tag, feed, checked: { commits, minute } });
       return { found: true, tag, feed };
     });
   }
@@ -173,7 +180,7 @@ export class FeedCache {
   private keep(key: string, entry: Entry): void {
     this.drop(key);
     this.entries.set(key, entry);
-    this.bytes += entry.feed.body.length;
+    this.bytes += sizeOf(entry);
     for (const k of this.entries.keys()) {
       if (this.bytes <= this.limit || k === key) break;
       this.drop(k);
@@ -184,7 +191,7 @@ export class FeedCache {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);
-    this.bytes -= entry.feed.body.length;
+    this.bytes -= sizeOf(entry);
   }
 
   /**
@@ -232,8 +239,8 @@ function todayIn(now: Date, zone: string): string {
   return today;
 }
 
-function cachedFeed(tag: string, text: string): CachedFeed {
+function cachedFeed(text: string): CachedFeed {
   const body = Buffer.from(text, 'utf8');
   let gzipped: Buffer | null = null;
-  return { tag, body, gzipped: () => (gzipped ??= gzipSync(body)) };
+  return { body, gzipped: () => (gzipped ??= gzipSync(body)) };
 }

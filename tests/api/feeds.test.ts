@@ -400,7 +400,8 @@ describe('feeds served by two processes on one database', () => {
       const s = await a.call('POST', `/api/v1/rotas/${r.body.id}/series`, { body: { rrule: 'FREQ=DAILY;COUNT=2', startDate: '2026-03-11', startTime: '07:15', durationMinutes: 45, minVolunteers: 1, maxVolunteers: 2 } });
       const path = new URL(r.body.feedUrl).pathname;
       const fromA = await a.app.inject({ method: 'GET', url: path });
-      expect((await b.inject({ method: 'GET', url: path, headers: { 'if-none-match': fromA.headers.etag as string } })).statusCode).toBe(304);
+      // Twice: the second poll is answered from the version kept by the first, which had no text to keep.
+      for (let i = 0; i < 2; i++) expect((await b.inject({ method: 'GET', url: path, headers: { 'if-none-match': fromA.headers.etag as string } })).statusCode).toBe(304);
       const fromB = await b.inject({ method: 'GET', url: path });
       expect(fromB.body).toBe(fromA.body);
       const p = await a.call('POST', '/api/v1/people', { body: { name: 'Li Na' } });
