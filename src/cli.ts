@@ -5,6 +5,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ConfigError, isPostgresUrl, loadConfig, type Config } from './config.js';
 import { openDb, type Db } from './db/connection.js';
+import type { FastifyRequest } from 'fastify';
 import type { App } from './http/app.js';
 import { accessUrl } from './http/links.js';
 import { seedDemo } from './services/demo.js';
@@ -67,22 +68,22 @@ const STALL_MS = 50;
 
 /** The requests being answered, and every one that was at some moment since the last look. */
 interface Requests {
-  running: Map<string, string>;
-  seen: Set<string>;
+  running: Set<FastifyRequest>;
+  seen: Set<FastifyRequest>;
 }
 
-/** Hooks added before listening: the routes (never the raw URLs, which may carry tokens) of requests. */
+/** Hooks added before listening; a stall names the routes (never the raw URLs, which may carry tokens) of the requests it held. */
 function trackRequests(app: App): Requests {
-  const requests: Requests = { running: new Map(), seen: new Set() };
-  // Callback hooks, not async ones: they run on every request the benchmark measures.
+  const requests: Requests = { running: new Set(), seen: new Set() };
+  // Callback hooks, not async ones, that only file the request: they run on every request the
+  // benchmark measures, and its route is looked up only when a stall is logged.
   app.addHook('onRequest', (request, _reply, done) => {
-    const route = `${request.method} ${request.routeOptions.url ?? '(no route)'}`;
-    requests.running.set(request.id, route);
-    requests.seen.add(route);
+    requests.running.add(request);
+    requests.seen.add(request);
     done();
   });
   app.addHook('onResponse', (request, _reply, done) => {
-    requests.running.delete(request.id);
+    requests.running.delete(request);
     done();
   });
   return requests;
@@ -101,10 +102,10 @@ function watchStalls(app: App, requests: Requests): NodeJS.Timeout {
     const now = performance.now();
     const lag = now - last - TICK;
     const busy = performance.eventLoopUtilization(usage);
-    if (lag > STALL_MS) app.log.warn({ stalledMs: Math.round(lag), activeMs: Math.round(busy.active), running: [...requests.seen] }, 'event loop stalled');
+    if (lag > STALL_MS) app.log.warn({ stalledMs: Math.round(lag), activeMs: Math.round(busy.active), running: [...new Set([...requests.seen].map((r) => `${r.method} ${r.routeOptions.url ?? '(no route)'}`))] }, 'event loop stalled');
     last = now;
     usage = performance.eventLoopUtilization();
-    requests.seen = new Set(requests.running.values());
+    requests.seen = new Set(requests.running);
   }, TICK);
   timer.unref();
   return timer;

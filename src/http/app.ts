@@ -2,13 +2,13 @@
 import type { Ajv, ValidateFunction } from 'ajv';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type buildSerializer from 'fast-json-stringify';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifySchema, type FastifySchemaCompiler, type FastifyServerOptions, type FastifyReply, type FastifyRequest, type RawServerDefault } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifySchema, type FastifySchemaCompiler, type FastifyServerOptions, type FastifyReply, type FastifyRequest, type onSendHookHandler, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { destination } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../services/data.js';
 import { closeReports } from '../services/report-pool.js';
-import auth, { isApiRoute } from './auth.js';
+import auth, { isApiPath } from './auth.js';
 import docs from './docs.js';
 import errors, { badUrl } from './errors.js';
 import limits from './limits.js';
@@ -232,8 +232,16 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<App>
   // API route that is stricter still (the duty sheet's `private, no-store`).
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('X-Content-Type-Options', 'nosniff');
-    if (!reply.hasHeader('cache-control') && (request.is404 || isApiRoute(request))) reply.header('Cache-Control', 'no-store');
+    if (request.is404 && !reply.hasHeader('cache-control')) reply.header('Cache-Control', 'no-store');
     done(null, payload);
+  });
+  const noStore: onSendHookHandler = (_request, reply, payload, done) => {
+    if (!reply.hasHeader('cache-control')) reply.header('Cache-Control', 'no-store');
+    done(null, payload);
+  };
+  // Attached to the /api routes as each is added: a request does not ask Fastify for its route.
+  app.addHook('onRoute', (route) => {
+    if (isApiPath(route.url)) route.onSend = [...(route.onSend === undefined ? [] : [route.onSend].flat()), noStore];
   });
   await app.register(docs);
   await app.register(auth);

@@ -17,9 +17,9 @@ declare module 'fastify' {
   }
 }
 
-/** Whether a request goes to an /api route: the routed path, so a percent-encoded `/%61pi/...` is one too. */
-export function isApiRoute(request: FastifyRequest): boolean {
-  return request.routeOptions.url?.startsWith('/api/') ?? false;
+/** Whether a route is an /api route; asked of its routed path, so a percent-encoded `/%61pi/...` request is one too. */
+export function isApiPath(url: string): boolean {
+  return url.startsWith('/api/');
 }
 
 export default fp(async function auth(app: FastifyInstance) {
@@ -47,18 +47,21 @@ export default fp(async function auth(app: FastifyInstance) {
   // `/%61pi/...` is signed in too), except the public ones: other routes, such as calendar
   // polls, do not run it at all.
   // The scope check rides along the same way: a route without sign-in has no caller to scope.
-  const scoped: preHandlerHookHandler = (request, _reply, done) => {
-    try {
-      resolveScope(app, request);
-    } catch (error) {
-      return done(error as Error);
-    }
-    done();
-  };
+  // Each route's own check knows its path, so a request does not ask Fastify for it.
+  const scopedTo =
+    (url: string): preHandlerHookHandler =>
+    (request, _reply, done) => {
+      try {
+        resolveScope(app, request, url);
+      } catch (error) {
+        return done(error as Error);
+      }
+      done();
+    };
   app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/api/') || route.config?.public) return;
+    if (!isApiPath(route.url) || route.config?.public) return;
     route.preParsing = [...(route.preParsing === undefined ? [] : [route.preParsing].flat()), signIn];
-    route.preHandler = [scoped, ...(route.preHandler === undefined ? [] : [route.preHandler].flat())];
+    route.preHandler = [scopedTo(route.url), ...(route.preHandler === undefined ? [] : [route.preHandler].flat())];
   });
   app.decorateRequest('scope', null);
 });
@@ -72,11 +75,11 @@ const READS = new Set(['GET', 'HEAD']);
  * The caller acts as a coordinator in this request only if they coordinate everything it names;
  * otherwise as a volunteer, so every role check further down is scoped too.
  */
-function resolveScope(app: FastifyInstance, request: FastifyRequest): void {
+function resolveScope(app: FastifyInstance, request: FastifyRequest, url: string): void {
   const actor = request.actor;
   const scope = request.scope;
   if (!actor || !scope) return;
-  const targets = targetsOf(request.routeOptions.url ?? '', (request.params ?? {}) as Record<string, unknown>, request.query, request.body);
+  const targets = targetsOf(url, (request.params ?? {}) as Record<string, unknown>, request.query, request.body);
   const reach = checkTargets(app.db, actor.id, scope, targets);
   // A viewer changes nothing (issue 13): a write naming a thing they only read, not one they
   // manage or one of their home unit's and its ancestors' (whose rotas they join as a volunteer).

@@ -3,7 +3,7 @@
 // token's first request, as @fastify/rate-limit's local store counted them. Written here because
 // that plugin's hook awaited its key, its allow list and its store on every request: about a
 // tenth of a calendar poll answered 304. This one is a synchronous hook and a Map.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { hashToken } from '../services/tokens.js';
 
@@ -56,11 +56,15 @@ function tooMany(message: string): Error {
   return Object.assign(new Error(message), { statusCode: 429 });
 }
 
-/** The token a request carries: a bearer token, or the feed token in a feed's routed path. */
-function tokenOf(request: FastifyRequest): string | null {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-  if (bearer) return bearer[1]!;
-  if (!request.routeOptions.url?.startsWith('/feeds/')) return null;
+/** The bearer token a request carries, or null. */
+function bearerOf(request: FastifyRequest): string | null {
+  return /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? null;
+}
+
+/** The token a feed request carries: a bearer token, or the feed token in the routed path. */
+function feedTokenOf(request: FastifyRequest): string | null {
+  const bearer = bearerOf(request);
+  if (bearer !== null) return bearer;
   const params = request.params as { file?: string; token?: string };
   const token = params.token ?? params.file?.replace(/\.ics$/, '');
   return token || null;
@@ -97,16 +101,26 @@ export default fp(async function rateLimits(app: FastifyInstance) {
   app.decorateRequest('rateKey', null);
   // Counted per token, not per address: a whole chat group may share one address. Requests
   // without a token are not counted. Keys are hashes, so the counters never hold a usable token.
-  app.addHook('onRequest', (request, reply, done) => {
-    const token = tokenOf(request);
-    if (token === null) return done();
-    const key = hashToken(token);
-    request.rateKey = key;
-    const now = app.config.now().getTime();
-    const window = perToken.count(key, 1, now);
-    reply.header('x-ratelimit-limit', max);
-    reply.header('x-ratelimit-remaining', Math.max(0, max - window.count));
-    reply.header('x-ratelimit-reset', Math.ceil((window.endsAt - now) / 1000));
-    done(perToken.refused(window, reply, now) ? tooMany('Rate limit exceeded') : undefined);
+  const counted =
+    (tokenOf: (request: FastifyRequest) => string | null): onRequestHookHandler =>
+    (request, reply, done) => {
+      const token = tokenOf(request);
+      if (token === null) return done();
+      const key = hashToken(token);
+      request.rateKey = key;
+      const now = app.config.now().getTime();
+      const window = perToken.count(key, 1, now);
+      reply.header('x-ratelimit-limit', max);
+      reply.header('x-ratelimit-remaining', Math.max(0, max - window.count));
+      reply.header('x-ratelimit-reset', Math.ceil((window.endsAt - now) / 1000));
+      done(perToken.refused(window, reply, now) ? tooMany('Rate limit exceeded') : undefined);
+    };
+  const byBearer = counted(bearerOf);
+  const byFeedToken = counted(feedTokenOf);
+  // Attached to each route as it is added (feeds by their routed path, so a percent-encoded
+  // `/%66eeds/...` counts under its feed token too): a request does not ask Fastify for its route.
+  app.addHook('onRoute', (route) => {
+    const hook = route.url.startsWith('/feeds/') ? byFeedToken : byBearer;
+    route.onRequest = [hook, ...(route.onRequest === undefined ? [] : [route.onRequest].flat())];
   });
 });
