@@ -12,7 +12,7 @@
 // lookup. On a miss, token, revisions and data are read in one read transaction, so a cached
 // text is never older than the version it is filed under.
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Conn, Db } from '../db/connection.js';
 import { feedStatements } from '../db/feeds.js';
 import { personByFeedToken, teamByFeedToken } from '../db/people.js';
@@ -30,18 +30,16 @@ const FORMAT = 2;
 /** Sign-ups on UTC dates more than this many days ago are outside every feed's window (60 days back, a day's margin each way). */
 const LOOKBACK_DAYS = 62;
 
-export interface CachedFeed {
-  body: Buffer;
-  gzipped(): Buffer;
-}
-
-export type FeedAnswer = { found: false } | { found: true; tag: string; feed: CachedFeed | null };
+/** What a feed is: its tag, and its text in the coding asked for, or null when the client holds it. */
+export type FeedAnswer = { found: false } | { found: true; tag: string; body: Buffer | null };
 
 export interface FeedRequest {
   kind: FeedKind;
   token: string;
   locale: Locale;
   now: Date;
+  /** Send it gzipped? */
+  gzip: boolean;
 }
 
 /** The rotas a person's or team's feed shows, as found for one UTC day and one state of their sign-ups. */
@@ -51,9 +49,15 @@ interface RotasShown {
   ids: number[];
 }
 
+/** A rendered feed: gzipped, and as text while it is among the most recently used. */
+interface Rendered {
+  gzip: Buffer;
+  text: Buffer | null;
+}
+
 interface Entry {
-  /** The rendered text, or null until a client without the current version asks for it. */
-  feed: CachedFeed | null;
+  /** Null until a client without the current version asks for it (a 304 renders nothing). */
+  rendered: Rendered | null;
   /** What the feed's tag was made from (see versionOf), and the tag. */
   version: string;
   tag: string;
@@ -65,7 +69,7 @@ interface Entry {
   rotas: RotasShown | null;
 }
 
-type Shown = Omit<Entry, 'feed' | 'version' | 'tag' | 'checked'>;
+type Shown = Omit<Entry, 'rendered' | 'version' | 'tag' | 'checked'>;
 
 /** A window split into parts listShifts accepts (at most 366 days each). */
 function chunks(from: string, to: string): DateWindow[] {
@@ -107,26 +111,32 @@ function findFeed(db: Conn, kind: FeedKind, token: string): FeedSubject | null {
 }
 
 /**
- * Rendered feeds are kept up to this many bytes of text, least recently used dropped first: about
+ * Rendered feeds are kept as text up to this many bytes, least recently used dropped first: about
  * 120 feeds of a captain's 50 events (~33 KB each). Kept by count (256), a district's feeds took
  * ~9 MB of the service's resident memory (bench/, issue 12).
  */
-const KEPT_BYTES = 4 * 1024 * 1024;
-/** What an entry is counted as besides its text: a version kept without a text (a 304) counts this much. */
+const TEXT_BYTES = 4 * 1024 * 1024;
+/**
+ * Versions and gzipped feeds are kept up to this many bytes, least recently used dropped first:
+ * about 900 captains' feeds (~2.2 KB gzipped each). A feed whose text was dropped is inflated
+ * again for a client that does not take gzip (under 0.1 ms), not rendered again (several ms).
+ */
+const KEPT_BYTES = 2 * 1024 * 1024;
+/** What an entry is counted as besides its gzipped feed (a version kept without a render counts this much). */
 const ENTRY_BYTES = 256;
 
-const sizeOf = (entry: Entry) => ENTRY_BYTES + (entry.feed?.body.length ?? 0);
-
 export class FeedCache {
+  /** Least recently used first. */
   private readonly entries = new Map<string, Entry>();
+  /** Bytes of entries and their gzipped feeds, and of the texts kept. */
   private bytes = 0;
+  private textBytes = 0;
   private readonly q: ReturnType<typeof feedStatements>;
   private readonly host: string;
 
   constructor(
     private readonly db: Db,
     publicUrl: string,
-    private readonly limit = KEPT_BYTES,
   ) {
     this.q = feedStatements(db);
     this.host = new URL(publicUrl).hostname;
@@ -149,12 +159,12 @@ export class FeedCache {
       // young generation and be collected with the old.
       cached.checked.commits = commits;
       cached.checked.minute = minute;
-      // Kept without a text (last asked by a client that held it): rendered below for this one.
+      // Kept without a render (last asked by a client that held it): rendered below for this one.
       const holds = clientHas(cached.tag);
-      if (holds || cached.feed !== null) {
+      if (holds || cached.rendered !== null) {
         this.entries.delete(key);
         this.entries.set(key, cached);
-        return { found: true, tag: cached.tag, feed: holds ? null : cached.feed };
+        return { found: true, tag: cached.tag, body: holds ? null : this.bodyOf(key, cached.rendered!, request.gzip) };
       }
     }
     return this.db.transaction((tx) => {
@@ -170,20 +180,46 @@ export class FeedCache {
       const tag = createHash('sha256').update(version).digest('base64url').slice(0, 22);
       // A client that holds this version (a poll after a restart, or to another process) is
       // answered without a render; the version is kept, so its next poll reads nothing either.
-      const feed = clientHas(tag) ? null : cachedFeed(renderCalendar(buildFeed(feedSource(this.db, request.now), subject, { now: request.now, host: this.host, locale: request.locale })));
-      this.keep(key, { ...shown, version, tag, feed, checked: { commits, minute } });
-      return { found: true, tag, feed };
+      if (clientHas(tag)) {
+        this.keep(key, { ...shown, version, tag, rendered: null, checked: { commits, minute } });
+        return { found: true, tag, body: null };
+      }
+      const text = Buffer.from(renderCalendar(buildFeed(feedSource(this.db, request.now), subject, { now: request.now, host: this.host, locale: request.locale })), 'utf8');
+      const rendered = { gzip: gzipSync(text), text };
+      this.keep(key, { ...shown, version, tag, rendered, checked: { commits, minute } });
+      return { found: true, tag, body: request.gzip ? rendered.gzip : text };
     });
   }
 
-  /** Files a feed as the latest used, dropping the least recently used ones beyond the limit (never the one filed). */
+  /** A kept feed in the coding asked for; a dropped text is inflated again and kept as the latest used. */
+  private bodyOf(key: string, rendered: Rendered, gzip: boolean): Buffer {
+    if (gzip) return rendered.gzip;
+    if (rendered.text === null) {
+      rendered.text = gunzipSync(rendered.gzip);
+      this.textBytes += rendered.text.length;
+      this.trim(key);
+    }
+    return rendered.text;
+  }
+
+  /** Files a version as the latest used. */
   private keep(key: string, entry: Entry): void {
     this.drop(key);
     this.entries.set(key, entry);
-    this.bytes += sizeOf(entry);
-    for (const k of this.entries.keys()) {
-      if (this.bytes <= this.limit || k === key) break;
-      this.drop(k);
+    this.bytes += ENTRY_BYTES + (entry.rendered?.gzip.length ?? 0);
+    this.textBytes += entry.rendered?.text?.length ?? 0;
+    this.trim(key);
+  }
+
+  /** Beyond the limits, drops the least recently used texts, and entries (never the one just used, `key`). */
+  private trim(key: string): void {
+    for (const [k, entry] of this.entries) {
+      if ((this.bytes <= KEPT_BYTES && this.textBytes <= TEXT_BYTES) || k === key) break;
+      if (this.bytes > KEPT_BYTES) this.drop(k);
+      else if (entry.rendered?.text) {
+        this.textBytes -= entry.rendered.text.length;
+        entry.rendered.text = null;
+      }
     }
   }
 
@@ -191,7 +227,8 @@ export class FeedCache {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);
-    this.bytes -= sizeOf(entry);
+    this.bytes -= ENTRY_BYTES + (entry.rendered?.gzip.length ?? 0);
+    this.textBytes -= entry.rendered?.text?.length ?? 0;
   }
 
   /**
@@ -237,10 +274,4 @@ function todayIn(now: Date, zone: string): string {
   let today = todays.get(zone);
   if (today === undefined) todays.set(zone, (today = formatDate(localToday(now, zone))));
   return today;
-}
-
-function cachedFeed(text: string): CachedFeed {
-  const body = Buffer.from(text, 'utf8');
-  let gzipped: Buffer | null = null;
-  return { body, gzipped: () => (gzipped ??= gzipSync(body)) };
 }

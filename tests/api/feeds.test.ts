@@ -354,6 +354,20 @@ describe('rota and open-shift feeds', () => {
     expect((await feed(r.path, { 'accept-encoding': 'br' })).headers['content-encoding']).toBeUndefined();
   });
 
+  it('serves a feed the same, plain and gzipped, after the texts of many others came and went', async () => {
+    // 24 rotas of daily duties for over a year: ~200 KB of text each, more than the texts kept.
+    const rotas = [];
+    for (let i = 0; i < 24; i++) rotas.push(await rota({ name: `Busy gate ${i}`, rrule: 'FREQ=DAILY;COUNT=430', startDate: '2026-01-09' }));
+    const first = await feed(rotas[0]!.path);
+    expect(first.text.split('BEGIN:VEVENT').length - 1).toBe(426);
+    for (const r of rotas.slice(1)) expect((await feed(r.path)).status).toBe(200);
+    const again = await feed(rotas[0]!.path);
+    expect(again.headers.etag).toBe(first.headers.etag);
+    expect(again.text).toBe(first.text);
+    const zipped = await feed(rotas[0]!.path, { 'accept-encoding': 'gzip' });
+    expect(gunzipSync(zipped.raw).toString('utf8')).toBe(first.text);
+  });
+
   it('answers HEAD with the headers only', async () => {
     const r = await rota();
     const res = await t.app.inject({ method: 'HEAD', url: r.path });

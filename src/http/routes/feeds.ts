@@ -51,19 +51,19 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // Two codings are two representations, so each has its own strong ETag (RFC 9110 §8.8.3).
     const etagOf = (tag: string) => `"${tag}${gzip ? '-gzip' : ''}"`;
     const answer = cache.open(
-      { kind, token, locale: kind === 'people' ? 'zh-CN' : (request.query.lang ?? 'zh-CN'), now: app.config.now() },
+      { kind, token, locale: kind === 'people' ? 'zh-CN' : (request.query.lang ?? 'zh-CN'), now: app.config.now(), gzip },
       (tag) => clientHolds(request.headers['if-none-match'], etagOf(tag)),
     );
     if (!answer.found) throw notFound();
     // no-cache: clients keep the copy but ask each time; the answer is usually a 304. Private: the
     // feed names people, and a shared cache could keep serving it after its token was replaced.
     reply.header('Cache-Control', 'private, no-cache').header('ETag', etagOf(answer.tag)).header('Vary', 'Accept-Encoding');
-    if (!answer.feed) return reply.status(304).send();
+    if (!answer.body) return reply.status(304).send();
     reply
       .type('text/calendar; charset=utf-8')
       .header('Content-Disposition', `${request.query.download === '1' || request.query.download === 'true' ? 'attachment' : 'inline'}; filename="${FILENAMES[kind]}"`);
-    if (gzip) return reply.header('Content-Encoding', 'gzip').send(answer.feed.gzipped());
-    return reply.send(answer.feed.body);
+    if (gzip) reply.header('Content-Encoding', 'gzip');
+    return reply.send(answer.body);
   }
 
   const File = Type.Object({ file: Type.String({ description: 'The feed token followed by .ics' }) });
