@@ -27,9 +27,14 @@ import {
 } from './district.js';
 
 const RESULTS = 'bench/results';
-/** Seconds per round; each pair of endpoint and ceiling runs ROUNDS rounds, alternating. */
+/**
+ * Seconds per round; each pair of endpoint and ceiling runs ROUNDS rounds, alternating, and the
+ * ratio is the median of the rounds' ratios. On this kind of machine (a VM on shared cores) the
+ * same round measures up to twice as fast or slow minutes apart; with three rounds one bad round
+ * in two decided a row, with five it takes three.
+ */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
-const ROUNDS = 3;
+const ROUNDS = 5;
 const WARMUP_SECONDS = 1;
 /**
  * SQLite takes one write at a time and better-sqlite3 waits for each commit's fsync, so with n
