@@ -157,7 +157,12 @@ interface RevisionsRead {
   commits: number;
   signIn: { people: string; units: string } | null;
   listings: Map<number, string | null>;
+  /** `unitOf` answers, by kind and id (`rota:7`). */
+  units: Map<string, number | null | undefined>;
 }
+
+/** Most `unitOf` answers kept between two commits: a long quiet read-only spell does not grow it without end. */
+const UNITS_KEPT = 10_000;
 
 /** The -shm file as `Store.commits` reads it: the header last seen, and how often it changed. */
 interface ShmHeader {
@@ -327,7 +332,7 @@ export class Store {
     if (this.client.inTransaction) return null;
     const commits = this.commits();
     if (commits === null) return null;
-    if (this.revisionsRead?.commits !== commits) this.revisionsRead = { commits, signIn: null, listings: new Map() };
+    if (this.revisionsRead?.commits !== commits) this.revisionsRead = { commits, signIn: null, listings: new Map(), units: new Map() };
     return this.revisionsRead;
   }
 
@@ -374,8 +379,17 @@ export class Store {
    * statement: `undefined` when there is no such thing, `null` when it belongs to no unit.
    */
   unitOf(kind: 'rota' | 'person' | 'signup', id: number): number | null | undefined {
+    // Outside transactions, kept until the next commit: every API request names one.
+    const kept = this.unchangedSince()?.units;
+    const key = `${kind}:${id}`;
+    if (kept?.has(key)) return kept.get(key);
     const statement = kind === 'rota' ? this.q.rotaUnit : kind === 'person' ? this.q.personUnit : this.q.signupUnit;
-    return statement.get(id)?.unitId;
+    const unitId = statement.get(id)?.unitId;
+    if (kept) {
+      if (kept.size >= UNITS_KEPT) kept.clear();
+      kept.set(key, unitId);
+    }
+    return unitId;
   }
 
   personByAccessHash(hash: string): Person | null {

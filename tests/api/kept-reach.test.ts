@@ -64,6 +64,20 @@ describe('kept reach and feed versions follow every change', () => {
     expect(JSON.parse(after.text).error.code).toBe('NOT_FOUND');
   });
 
+  it('a person moved to another unit is out of the old unit coordinator\'s reach at once, on another connection', async () => {
+    const east = (await created('/api/v1/units', { name: '东区街道', kind: 'street' })).id;
+    const west = (await created('/api/v1/units', { name: '西区街道', kind: 'street' })).id;
+    const office = await created('/api/v1/people', { name: '东区 协调员', unitId: east });
+    await created(`/api/v1/units/${east}/roles`, { personId: office.id, role: 'coordinator' });
+    const captain = await created('/api/v1/people', { name: '张建国', unitId: east });
+    // The other connection finds (and keeps) the captain's unit for the office's request.
+    expect((await other.get(`/api/v1/people/${captain.id}`, office.accessToken)).status).toBe(200);
+    expect((await t.call('PATCH', `/api/v1/people/${captain.id}`, { body: { unitId: west } })).status).toBe(200);
+    const moved = await other.get(`/api/v1/people/${captain.id}`, office.accessToken);
+    expect(moved.status).toBe(404);
+    expect(JSON.parse(moved.text).error.code).toBe('NOT_FOUND');
+  });
+
   it('a replaced personal link stops signing in at once, and a renamed person signs in renamed, on another connection', async () => {
     const bee = await created('/api/v1/people', { name: '李秀英' });
     // The other connection signs her in (and keeps who the token is).
