@@ -1,6 +1,7 @@
 // People and teams as domain records; drizzle rows stop here.
 import { and, asc, count, eq, inArray, isNull } from 'drizzle-orm';
 import type { Conn } from './connection.js';
+import { storeOf } from './store.js';
 import { people, teamMembers, teams } from './schema.js';
 import type { Person, Team } from '../domain/types.js';
 
@@ -35,8 +36,9 @@ function toPeople(db: Conn, rows: (typeof people.$inferSelect)[]): Person[] {
   }));
 }
 
+/** By prepared statement: most requests name a person. */
 export function getPerson(db: Conn, id: number): Person | null {
-  return toPeople(db, db.select().from(people).where(eq(people.id, id)).all())[0] ?? null;
+  return storeOf(db).person(id);
 }
 
 export function personByFeedToken(db: Conn, token: string): Person | null {

@@ -4,6 +4,7 @@ import type { Duty } from '../domain/fairness.js';
 import type { Booking, DateRange, OfferState, TradeState } from '../domain/signup-rules.js';
 import type { Signup } from '../domain/types.js';
 import type { Conn } from './connection.js';
+import { storeOf } from './store.js';
 import { offers, people, rotas, signups, trades, unavailability } from './schema.js';
 
 const signupColumns = { s: signups, rotaName: rotas.name, timezone: rotas.timezone, personName: people.name };
@@ -75,22 +76,12 @@ export function bookingsDuring(db: Conn, personId: number, window: { start: numb
     .filter((b) => !except.includes(b.signupId));
 }
 
-interface SignupWindow {
-  from?: string;
-  to?: string;
-  /** Only sign-ups whose shift ends after this instant (ms). */
-  endsAfter?: number;
-  includeCancelled: boolean;
-}
+/** Local dates [from, to], or only sign-ups whose shift ends after an instant (ms). */
+type SignupWindow = ({ from: string; to: string } | { endsAfter: number }) & { includeCancelled: boolean };
 
-/** A person's sign-ups by shift start, within local dates [from, to] or ending after an instant. */
+/** A person's sign-ups by shift start (the first 1,000), within local dates [from, to] or ending after an instant; by prepared statement (a person's page asks on every visit). */
 export function signupsOfPerson(db: Conn, personId: number, w: SignupWindow): Signup[] {
-  const where: SQL[] = [eq(signups.personId, personId)];
-  if (!w.includeCancelled) where.push(ne(signups.status, 'cancelled'));
-  if (w.from !== undefined) where.push(gte(signups.localDate, w.from));
-  if (w.to !== undefined) where.push(lte(signups.localDate, w.to));
-  if (w.endsAfter !== undefined) where.push(gt(signups.endAt, w.endsAfter));
-  return selectSignups(db, and(...where)).orderBy(asc(signups.startAt), asc(signups.id)).limit(1000).all().map(toSignup);
+  return storeOf(db).signupsOfPerson(personId, 'endsAfter' in w ? { endsAfter: w.endsAfter } : { from: w.from, to: w.to }, w.includeCancelled);
 }
 
 /**

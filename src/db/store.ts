@@ -8,7 +8,7 @@ import { MAX_SHIFT_MS, type RuleVersion, type ShiftOverride } from '../domain/re
 import type { Booking, DateRange } from '../domain/signup-rules.js';
 import type { Conn, Db } from './connection.js';
 import type { NewSignup } from './signups.js';
-import type { Person, PersonPreferences, Rota, SeriesRecord } from '../domain/types.js';
+import type { Person, PersonPreferences, Rota, SeriesRecord, Signup } from '../domain/types.js';
 
 /** A rota and everything its shifts are computed from, as of one revision. */
 export interface RotaSchedule {
@@ -46,6 +46,10 @@ type RotaRow = Omit<Rota, 'waitlist' | 'countUnmarked' | 'requireApproval' | 'ar
   archivedAt: number | null;
 };
 
+type SignupRow = Omit<Signup, 'walkIn'> & { walkIn: number };
+const SIGNUP_COLUMNS = `s.id, s.shift_id AS shiftId, s.series_id AS seriesId, s.rota_id AS rotaId, r.name AS rotaName, r.timezone, s.person_id AS personId,
+  p.name AS personName, s.status, s.attendance, s.walk_in AS walkIn, s.start_at AS startAt, s.end_at AS endAt, s.local_date AS localDate,
+  s.created_at AS createdAt, s.cancelled_at AS cancelledAt FROM signups s JOIN rotas r ON r.id = s.rota_id JOIN people p ON p.id = s.person_id`;
 const PERSON_COLUMNS = `id, name, phone, email, locale, role, home_team_id AS homeTeamId, unit_id AS unitId, preferences, feed_token AS feedToken, archived_at AS archivedAt,
   (SELECT json_group_array(team_id) FROM (SELECT team_id FROM team_members WHERE person_id = people.id ORDER BY joined_at, team_id)) AS teamIds`;
 
@@ -121,6 +125,15 @@ function statements(c: Database.Database) {
     bookings: c.prepare<[number, number, number, number], Booking & { signupId: number }>(
       `SELECT id AS signupId, shift_id AS shiftId, start_at AS start, end_at AS "end" FROM signups
        WHERE person_id = ? AND start_at < ? AND start_at > ? AND status = 'confirmed' AND end_at > ?`,
+    ),
+    /** A person's sign-ups not ended yet; one ending after a time starts less than a longest shift before it, which bounds the index scan. */
+    personSignupsEnding: c.prepare<{ personId: number; endsAfter: number; startsAfter: number; cancelled: number }, SignupRow>(
+      `SELECT ${SIGNUP_COLUMNS} WHERE s.person_id = @personId AND s.start_at > @startsAfter AND s.end_at > @endsAfter AND (@cancelled = 1 OR s.status <> 'cancelled')
+       ORDER BY s.start_at, s.id LIMIT 1000`,
+    ),
+    personSignupsBetween: c.prepare<{ personId: number; from: string; to: string; cancelled: number }, SignupRow>(
+      `SELECT ${SIGNUP_COLUMNS} WHERE s.person_id = @personId AND s.local_date >= @from AND s.local_date <= @to AND (@cancelled = 1 OR s.status <> 'cancelled')
+       ORDER BY s.start_at, s.id LIMIT 1000`,
     ),
     unavailable: c.prepare<[number, string, string], DateRange>('SELECT from_date AS "from", to_date AS "to" FROM unavailability WHERE person_id = ? AND from_date <= ? AND to_date >= ?'),
     insertSignup: c.prepare<NewSignupRow>(
@@ -427,6 +440,16 @@ export class Store {
   /** The person's confirmed places overlapping [start, end). */
   bookingsDuring(personId: number, window: { start: number; end: number }): Booking[] {
     return this.q.bookings.all(personId, window.end, window.start - MAX_SHIFT_MS, window.start);
+  }
+
+  /** A person's sign-ups (the first 1,000 by start) ending after `endsAfter`, or on local dates in [from, to]. */
+  signupsOfPerson(personId: number, w: { endsAfter: number } | { from: string; to: string }, includeCancelled: boolean): Signup[] {
+    const cancelled = includeCancelled ? 1 : 0;
+    const rows =
+      'endsAfter' in w
+        ? this.q.personSignupsEnding.all({ personId, endsAfter: w.endsAfter, startsAfter: w.endsAfter - MAX_SHIFT_MS, cancelled })
+        : this.q.personSignupsBetween.all({ personId, from: w.from, to: w.to, cancelled });
+    return rows.map((r) => ({ ...r, walkIn: r.walkIn === 1 }));
   }
 
   unavailableBetween(personId: number, first: string, last: string): DateRange[] {

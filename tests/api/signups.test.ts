@@ -282,6 +282,18 @@ describe('a person\'s sign-ups', () => {
     expect((await t.call('GET', `/api/v1/people/${ann!.id}/signups`)).body.signups).toHaveLength(3);
     expect((await t.call('GET', `/api/v1/people/${ann!.id}/signups`, { token: bob!.token })).status).toBe(403);
   });
+  it('lists, without dates, a day-long duty still running, and not one that has ended', async () => {
+    const r = await makeRota(t.call, { rrule: 'FREQ=DAILY;COUNT=2', startTime: '09:00', durationMinutes: 1440 });
+    const ann = await makePerson(t.call, 'Ann');
+    for (const date of ['2026-03-02', '2026-03-03']) expect((await signUp(r.shiftOn(date), ann.token)).status).toBe(201);
+    const mine = async () => (await t.call('GET', `/api/v1/people/${ann.id}/signups`, { token: ann.token })).body.signups.map((s: { localDate: string }) => s.localDate);
+    expect(await mine()).toEqual(['2026-03-02', '2026-03-03']);
+    // 08:59 on 4 March in Shanghai: the duty of the 3rd began 23 h 59 min ago and runs for another minute.
+    t.setNow('2026-03-04T00:59:00Z');
+    expect(await mine()).toEqual(['2026-03-03']);
+    t.setNow('2026-03-04T01:00:00Z');
+    expect(await mine()).toEqual([]);
+  });
 });
 
 describe('attendance', () => {
