@@ -113,6 +113,42 @@ function unitRollupTable(client: Database.Database, level: string, ancestorId: n
 }
 
 type PerPerson = [string | number, string | null, number, number, number];
+
+/** Ids up to this are kept as bits (at most 2 MiB of them); any larger go into a Set. */
+const MAX_BIT_ID = 2 ** 24;
+
+/**
+ * Distinct person ids, one bit each: a Set of a district quarter's 50,000 ids, with the tables it
+ * outgrew on the way, took ~3 MB more of the report thread's memory (bench/, issue 12), which
+ * lives in the service's process. Ids are SQLite rowids, so in practice all small and positive.
+ */
+class PersonIds {
+  private bits = new Uint32Array(1024);
+  private readonly large = new Set<number>();
+  private count = 0;
+
+  add(id: number): void {
+    if (!Number.isInteger(id) || id < 0 || id >= MAX_BIT_ID) {
+      this.large.add(id);
+      return;
+    }
+    const word = id >>> 5;
+    if (word >= this.bits.length) {
+      const grown = new Uint32Array(Math.max(word + 1, this.bits.length * 2));
+      grown.set(this.bits);
+      this.bits = grown;
+    }
+    const bit = 1 << (id & 31);
+    if ((this.bits[word]! & bit) === 0) {
+      this.bits[word]! |= bit;
+      this.count++;
+    }
+  }
+
+  get size(): number {
+    return this.count + this.large.size;
+  }
+}
 type StatsTotals = { rows: StatsRow[]; total: { personShifts: number; people: number; minutes: number; hours: number } };
 
 /**
@@ -122,7 +158,7 @@ type StatsTotals = { rows: StatsRow[]; total: { personShifts: number; people: nu
  */
 function summarise(perPerson: Iterable<PerPerson>, byKey: boolean): StatsTotals {
   const groups = new Map<string | number, { key: string | number; label: string | null; personShifts: number; people: number; minutes: number }>();
-  const everyone = new Set<number>();
+  const everyone = new PersonIds();
   let personShifts = 0;
   let minutes = 0;
   for (const [key, label, personId, count, served] of perPerson) {

@@ -85,10 +85,12 @@ interface RotaListing {
 const KEPT_WINDOW_DAYS = 31;
 /**
  * At most this many shifts are kept over all listings of one connection, ~750 bytes each with
- * their answer: a week of a district's 500 rotas (8,500 shifts) and then some, in ~9 MB. Twice as
- * many took ~15 MB of the service's resident memory in a morning rush (bench/, issue 12).
+ * their answer: a week of a district's 500 rotas (8,500 shifts) and a little more, in ~7 MB. A
+ * morning rush over the same rotas' fortnights (17,000 shifts) fits in no bound that small, and
+ * only cycles through whatever the bound lets it keep: 12,000 kept 3,000 more (~2 MB) of the service's
+ * resident memory for no more hits (bench/, issue 12); 24,000 took ~15 MB.
  */
-const KEPT_SHIFTS = 12_000;
+const KEPT_SHIFTS = 9_000;
 
 /**
  * Listings by rota and window, each filed under the data revision it was read at (see

@@ -36,8 +36,23 @@ describe('a kept listing shows each change at once', () => {
   afterAll(() => t.close());
   beforeEach(async () => {
     rota = await makeRota(t.call, { name: `Gate ${Math.random()}`, waitlist: true, maxVolunteers: 1 });
-    // Listed twice, so that the answers below come after a kept listing.
-    expect(await list()).toEqual(await list());
+    // Listed three times, so that the answers below come after a kept listing and its kept bytes
+    // (made on a kept listing's second use).
+    const first = await list();
+    expect(await list()).toEqual(first);
+    expect(await list()).toEqual(first);
+  });
+
+  it('answers a kept listing with the same bytes and type on its first use, its second (when its bytes are made) and after', async () => {
+    const query = `/api/v1/shifts?rotaId=${rota.rotaId}&from=2026-03-16&to=2026-03-22`;
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await t.call('GET', query));
+    for (const a of answers) {
+      expect(a.status).toBe(200);
+      expect(a.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(a.text).toBe(answers[0]!.text);
+    }
+    expect((answers[0]!.body.shifts as Listed[]).length).toBe(7);
   });
 
   it('a sign-up, a second one waitlisted, and a cancellation that promotes the waiting one', async () => {

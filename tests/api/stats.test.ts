@@ -208,3 +208,28 @@ describe('person-shift totals on random data', () => {
     );
   });
 });
+
+describe('person-shift totals with person ids far apart', () => {
+  let t: TestApp;
+  afterAll(() => t.close());
+
+  it('counts each person once in the total, whether their id is small, past the first thousands or past 2^24', async () => {
+    t = await makeApp('2026-04-01T00:00:00Z');
+    const call = t.call.bind(t);
+    const gate = await makeRota(call, { name: 'Gate', maxVolunteers: 5 });
+    const people: number[] = [];
+    for (const next of [null, 40_000, 2 ** 24 + 7]) {
+      if (next !== null) t.db.$client.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'people'").run(next);
+      people.push((await makePerson(call, `P${people.length}`)).id);
+    }
+    expect(people.slice(1)).toEqual([40_001, 2 ** 24 + 8]);
+    for (const day of ['2026-03-02', '2026-03-03']) {
+      for (const personId of people) expect((await call('POST', `/api/v1/shifts/${gate.shiftOn(day)}/signups`, { body: { personId } })).status).toBe(201);
+    }
+    for (const groupBy of GROUPINGS) {
+      const res = await stats(t, `groupBy=${groupBy}&from=2026-03-01&to=2026-03-31`);
+      expect(res.status).toBe(200);
+      expect(res.body.total, groupBy).toMatchObject({ personShifts: 6, people: 3 });
+    }
+  });
+});

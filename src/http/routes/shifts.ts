@@ -11,10 +11,14 @@ const Params = Type.Object({ shiftId: Type.String({ minLength: 1, maxLength: 40 
 const shiftRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const now = () => app.config.now();
   /**
-   * The answer to each kept one-rota listing, as UTF-8 bytes (half the size of the text, whose
-   * Chinese names make every character two bytes wide), dropped with the listing.
+   * The answer to each kept one-rota listing asked for again, as UTF-8 bytes (half the size of the
+   * text, whose Chinese names make every character two bytes wide), dropped with the listing.
+   * Bytes are made on a listing's second use, not its first: a listing asked for once before it
+   * drops out of the cache (a morning rush over 500 rotas' fortnights, more than the cache holds)
+   * would only add its bytes to the service's memory (~17 KB a rota; bench/, issue 12).
    */
   const answers = new WeakMap<object, Buffer>();
+  const usedOnce = new WeakSet<object>();
 
   app.get(
     '/shifts',
@@ -30,10 +34,17 @@ const shiftRoutes: FastifyPluginAsyncTypebox = async (app) => {
       actorOf(request);
       const { shifts, warnings, kept } = listShifts(app.db, { ...request.query, unitIds: scopeOfRequest(request).sees, maxShifts: LISTING_LIMIT }, now());
       if (!kept) return { shifts: shifts.map(shiftOut), warnings };
-      // One rota's kept listing is answered with the bytes made for it the first time, from shift
-      // answers made for them alone (the kept bytes say all they would).
+      // One rota's kept listing is answered from shift answers made for it alone (the kept bytes
+      // say all they would); from its second use on, with the bytes made for it then.
       let body = answers.get(kept);
-      if (body === undefined) answers.set(kept, (body = Buffer.from(reply.serialize({ shifts: shifts.map((v) => shiftOutOf(v)), warnings }) as string)));
+      if (body === undefined) {
+        const answer = { shifts: shifts.map((v) => shiftOutOf(v)), warnings };
+        if (!usedOnce.has(kept)) {
+          usedOnce.add(kept);
+          return answer;
+        }
+        answers.set(kept, (body = Buffer.from(reply.serialize(answer) as string)));
+      }
       // Bytes with a JSON type are sent as they are, past the route's typed (object) answer.
       return reply.type('application/json; charset=utf-8').send(body as never);
     },
