@@ -70,7 +70,7 @@ function feedTokenOf(request: FastifyRequest): string | null {
   return token || null;
 }
 
-export interface RateLimits {
+interface RateLimits {
   /** Charges the request's token `n` more ordinary calls (an expensive route); throws 429 once over. */
   charge(request: FastifyRequest, reply: FastifyReply, n: number): void;
   /** Counts a failed sign-in from the request's address; throws 429 once the address is over. */
