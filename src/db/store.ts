@@ -4,6 +4,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { PRESET_CALENDARS, mergeCalendars, type CalendarDay, type DayRules } from '../domain/day-calendar.js';
+import { Memo } from '../domain/memo.js';
 import { MAX_SHIFT_MS, type RuleVersion, type ShiftOverride } from '../domain/recurrence.js';
 import type { Booking, DateRange } from '../domain/signup-rules.js';
 import type { Conn, Db } from './connection.js';
@@ -171,7 +172,7 @@ interface RevisionsRead {
   signIn: { people: string; units: string } | null;
   listings: Map<number, string | null>;
   /** `unitOf` answers, by kind and id (`rota:7`). */
-  units: Map<string, number | null | undefined>;
+  units: Memo<string, number | null | undefined>;
 }
 
 /** Most `unitOf` answers kept between two commits: a long quiet read-only spell does not grow it without end. */
@@ -345,7 +346,7 @@ export class Store {
     if (this.client.inTransaction) return null;
     const commits = this.commits();
     if (commits === null) return null;
-    if (this.revisionsRead?.commits !== commits) this.revisionsRead = { commits, signIn: null, listings: new Map(), units: new Map() };
+    if (this.revisionsRead?.commits !== commits) this.revisionsRead = { commits, signIn: null, listings: new Map(), units: new Memo(UNITS_KEPT) };
     return this.revisionsRead;
   }
 
@@ -393,16 +394,10 @@ export class Store {
    */
   unitOf(kind: 'rota' | 'person' | 'signup', id: number): number | null | undefined {
     // Outside transactions, kept until the next commit: every API request names one.
-    const kept = this.unchangedSince()?.units;
-    const key = `${kind}:${id}`;
-    if (kept?.has(key)) return kept.get(key);
     const statement = kind === 'rota' ? this.q.rotaUnit : kind === 'person' ? this.q.personUnit : this.q.signupUnit;
-    const unitId = statement.get(id)?.unitId;
-    if (kept) {
-      if (kept.size >= UNITS_KEPT) kept.clear();
-      kept.set(key, unitId);
-    }
-    return unitId;
+    const read = () => statement.get(id)?.unitId;
+    const kept = this.unchangedSince()?.units;
+    return kept ? kept.get(`${kind}:${id}`, read) : read();
   }
 
   personByAccessHash(hash: string): Person | null {

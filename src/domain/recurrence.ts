@@ -2,6 +2,7 @@
 // A shift is identified by its series and original local start (like iCal's RECURRENCE-ID).
 import type { DayRules } from './day-calendar.js';
 import { RotaError } from './errors.js';
+import { Memo } from './memo.js';
 import { hasOccurrence, lastOccurrence, occurrences, parseRule, untilInstant, untilWall, type RuleSpec } from './rule.js';
 import {
   DAY_MS,
@@ -148,16 +149,10 @@ export function checkVersion(version: RuleVersion, timezone: string, seriesStart
 }
 
 // Listings expand the same few rules over and over: each rule text is parsed once.
-const parsedRules = new Map<string, RuleSpec>();
+const parsedRules = new Memo<string, RuleSpec>(1000);
 
 function parseRuleOnce(text: string): RuleSpec {
-  let spec = parsedRules.get(text);
-  if (spec === undefined) {
-    spec = parseRule(text);
-    if (parsedRules.size >= 1000) parsedRules.clear();
-    parsedRules.set(text, spec);
-  }
-  return spec;
+  return parsedRules.get(text, parseRule);
 }
 
 function compile(series: SeriesDef): CompiledVersion[] {

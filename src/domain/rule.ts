@@ -3,6 +3,7 @@
 import rrule from 'rrule';
 import type { Options } from 'rrule';
 import { RotaError } from './errors.js';
+import { Memo } from './memo.js';
 import { DAY_MS, MINUTE_MS, instantToWall, parseDate } from './time.js';
 
 const { RRule } = rrule;
@@ -322,7 +323,7 @@ function someDayQualifies(spec: RuleSpec, dtstart: number, from: number, end: nu
 }
 
 // A COUNT rule's last occurrence takes a walk from its start; series are expanded on every listing.
-const lastCache = new Map<string, number | null>();
+const lastCache = new Memo<string, number | null>(1000);
 // A COUNT of 5,000 on a sparse rule (one day a year) needs many periods; beyond this, treat it as open-ended.
 const MAX_COUNT_PERIODS = 100_000;
 
@@ -331,18 +332,14 @@ const MAX_COUNT_PERIODS = 100_000;
  * Infinity when it lies too far ahead to find (the rule then counts as open-ended).
  */
 export function lastOccurrence(spec: RuleSpec, dtstart: number): number | null {
-  const key = `${spec.body}|${dtstart}`;
-  const cached = lastCache.get(key);
-  if (cached !== undefined) return cached;
-  const found: number[] = [];
-  if (hoursReachable(spec, dtstart)) {
-    const rule = limitPeriods(new RRule({ ...spec.options, dtstart: new Date(dtstart) }), MAX_COUNT_PERIODS);
-    rule.all((d) => found.push(d.getTime()) > 0);
-  }
-  const last = found.length === 0 ? null : found.length < (spec.count ?? Infinity) ? Infinity : found[found.length - 1]!;
-  if (lastCache.size > 1000) lastCache.clear();
-  lastCache.set(key, last);
-  return last;
+  return lastCache.get(`${spec.body}|${dtstart}`, () => {
+    const found: number[] = [];
+    if (hoursReachable(spec, dtstart)) {
+      const rule = limitPeriods(new RRule({ ...spec.options, dtstart: new Date(dtstart) }), MAX_COUNT_PERIODS);
+      rule.all((d) => found.push(d.getTime()) > 0);
+    }
+    return found.length === 0 ? null : found.length < (spec.count ?? Infinity) ? Infinity : found[found.length - 1]!;
+  });
 }
 
 function reanchor(spec: RuleSpec, dtstart: number, from: number): { dtstart: number; extra: Partial<Options> } {

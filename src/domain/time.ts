@@ -2,6 +2,7 @@
 // Wall times are carried as "floating" milliseconds: the local fields read as if they were UTC.
 import { tzOffset } from '@date-fns/tz';
 import { RotaError } from './errors.js';
+import { Memo } from './memo.js';
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
@@ -12,18 +13,11 @@ const LOCAL_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
 
 // Each expansion reads its window and its series' dates again: the same few strings, read once.
 // Only strings of a date's length are kept, so odd input cannot fill the memory.
-const parsedDates = new Map<string, number | null>();
+const parsedDates = new Memo<string, number | null>(10_000);
 
 /** Parses `YYYY-MM-DD` into floating ms at 00:00, or null when it is not a real calendar date. */
 export function parseDate(text: string): number | null {
-  if (text.length !== 10) return readDate(text);
-  let ms = parsedDates.get(text);
-  if (ms === undefined) {
-    ms = readDate(text);
-    if (parsedDates.size >= 10_000) parsedDates.clear();
-    parsedDates.set(text, ms);
-  }
-  return ms;
+  return text.length !== 10 ? readDate(text) : parsedDates.get(text, readDate);
 }
 
 function readDate(text: string): number | null {
@@ -79,19 +73,17 @@ interface DateText {
 
 // Expanding a rota spells the same few hundred dates for every shift: one string each, computed
 // once. Bounded, since a server runs for months over ever new dates.
-const dateTexts = new Map<number, DateText>();
+const dateTexts = new Memo<number, DateText>(20_000);
 
 /** The spellings of the local date of floating day `day` (floating ms / DAY_MS, a whole number). */
 function dateText(day: number): DateText {
-  let text = dateTexts.get(day);
-  if (text === undefined) {
-    const d = new Date(day * DAY_MS);
-    const [y, m, dd] = [String(d.getUTCFullYear()), pad2(d.getUTCMonth() + 1), pad2(d.getUTCDate())];
-    text = { date: `${y}-${m}-${dd}`, compact: `${y}${m}${dd}` };
-    if (dateTexts.size >= 20_000) dateTexts.clear();
-    dateTexts.set(day, text);
-  }
-  return text;
+  return dateTexts.get(day, spellDate);
+}
+
+function spellDate(day: number): DateText {
+  const d = new Date(day * DAY_MS);
+  const [y, m, dd] = [String(d.getUTCFullYear()), pad2(d.getUTCMonth() + 1), pad2(d.getUTCDate())];
+  return { date: `${y}-${m}-${dd}`, compact: `${y}${m}${dd}` };
 }
 
 /** A time of day's two spellings, `HH:MM` and `HHMM`. */
@@ -121,21 +113,18 @@ interface WallText {
 
 // Every series of a district starts its shifts at one of a few times on the same days: each such
 // wall time is spelled once and its strings shared by all the shifts that start then.
-const wallTexts = new Map<number, WallText>();
+const wallTexts = new Memo<number, WallText>(20_000);
 
 /** The spellings of the wall time (floating ms) to the minute. */
 export function wallText(floating: number): WallText {
-  const minute = Math.floor(floating / MINUTE_MS);
-  let text = wallTexts.get(minute);
-  if (text === undefined) {
-    const day = Math.floor(minute / (24 * 60));
-    const date = dateText(day);
-    const time = timeText(minute - day * 24 * 60);
-    text = { date: date.date, local: `${date.date}T${time.time}`, compact: `${date.compact}T${time.compact}` };
-    if (wallTexts.size >= 20_000) wallTexts.clear();
-    wallTexts.set(minute, text);
-  }
-  return text;
+  return wallTexts.get(Math.floor(floating / MINUTE_MS), spellWall);
+}
+
+function spellWall(minute: number): WallText {
+  const day = Math.floor(minute / (24 * 60));
+  const date = dateText(day);
+  const time = timeText(minute - day * 24 * 60);
+  return { date: date.date, local: `${date.date}T${time.time}`, compact: `${date.compact}T${time.compact}` };
 }
 
 /** Floating ms → `YYYY-MM-DD`. */

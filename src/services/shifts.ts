@@ -3,6 +3,7 @@ import type { Conn } from '../db/connection.js';
 import { listRotas } from '../db/schedule.js';
 import { storeOf, type FillRow, type RotaSchedule, type Store } from '../db/store.js';
 import { RotaError } from '../domain/errors.js';
+import { Memo } from '../domain/memo.js';
 import { checkWindow, expandSeries, findShift, parseShiftId, seriesShiftsPerDay, shiftDate, type Shift } from '../domain/recurrence.js';
 import { daysBetween, formatDate, localToday, parseDate } from '../domain/time.js';
 import { windowWarnings, type Warning } from './rotas.js';
@@ -230,7 +231,7 @@ export function shiftsById(db: Conn, rotaId: number, ids: readonly string[], win
 }
 
 /** Shifts looked up by key, per series record of a kept schedule (a new schedule has new records). */
-const shiftsFound = new WeakMap<SeriesRecord, Map<string, Shift | null>>();
+const shiftsFound = new WeakMap<SeriesRecord, Memo<string, Shift | null>>();
 /** Keys kept per series record: the shifts people are signing up for this week, not a year's. */
 const SHIFTS_FOUND_KEPT = 128;
 
@@ -239,13 +240,8 @@ function shiftIn(schedule: RotaSchedule, ref: { seriesId: number; key: string })
   const series = schedule.series.find((s) => s.id === ref.seriesId);
   if (!series) return null;
   let found = shiftsFound.get(series);
-  if (!found) shiftsFound.set(series, (found = new Map()));
-  let shift = found.get(ref.key);
-  if (shift === undefined) {
-    shift = findShift(series, ref.key, schedule.days.get(series.id)!, schedule.overrides.get(series.id)?.find((o) => o.key === ref.key));
-    if (found.size >= SHIFTS_FOUND_KEPT) found.clear();
-    found.set(ref.key, shift);
-  }
+  if (!found) shiftsFound.set(series, (found = new Memo(SHIFTS_FOUND_KEPT)));
+  const shift = found.get(ref.key, (key) => findShift(series, key, schedule.days.get(series.id)!, schedule.overrides.get(series.id)?.find((o) => o.key === key)));
   return shift ? { shift, series } : null;
 }
 
