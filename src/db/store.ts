@@ -9,7 +9,7 @@ import { MAX_SHIFT_MS, type RuleVersion, type ShiftOverride } from '../domain/re
 import type { Booking, DateRange } from '../domain/signup-rules.js';
 import type { Conn, Db } from './connection.js';
 import type { NewSignup } from './signups.js';
-import type { Person, PersonPreferences, Rota, SeriesRecord, Signup } from '../domain/types.js';
+import { LOCALES, ROLES, type Person, type PersonPreferences, type Rota, type SeriesRecord, type Signup } from '../domain/types.js';
 
 /** A rota and everything its shifts are computed from, as of one revision. */
 export interface RotaSchedule {
@@ -155,6 +155,14 @@ function statements(c: Database.Database) {
        WHERE s.shift_id = ? AND s.status <> 'cancelled' ORDER BY s.id`,
     ),
   };
+}
+
+/**
+ * `value` as the one copy in `words`: a column's text is a new string on every read, and the
+ * people kept at sign-in (thousands) would each hold their own.
+ */
+function shared<T extends string>(value: T, words: readonly T[]): T {
+  return words.find((w) => w === value) ?? value;
 }
 
 /** How many rotas' schedules one process keeps (a district has about 500). */
@@ -416,8 +424,8 @@ export class Store {
       name: r.name,
       phone: r.phone,
       email: r.email,
-      locale: r.locale,
-      role: r.role,
+      locale: shared(r.locale, LOCALES),
+      role: shared(r.role, ROLES),
       homeTeamId: r.homeTeamId,
       unitId: r.unitId,
       teamIds: JSON.parse(r.teamIds) as number[],

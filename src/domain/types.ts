@@ -3,9 +3,11 @@
 import type { SeriesDef } from './recurrence.js';
 import type { SignupStatus } from './signup-rules.js';
 
-export type Role = 'volunteer' | 'coordinator';
+export const ROLES = ['volunteer', 'coordinator'] as const;
+export type Role = (typeof ROLES)[number];
 
-export type Locale = 'zh-CN' | 'en';
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
 
 export interface Actor {
   id: number;

@@ -53,30 +53,59 @@ interface KeptScope {
 
 /** Reaches kept per connection; a district has about 50,000 people, of whom a morning sees a few thousand. */
 const SCOPES_KEPT = 10_000;
-const keptScopes = new WeakMap<Store, Map<number, KeptScope>>();
+
+/** Per connection: each person's reach, and the reach shared by everyone without a role, by home unit. */
+interface KeptScopes {
+  people: Map<number, KeptScope>;
+  homes: Map<number | null, { revision: string; scope: Scope }>;
+}
+const keptScopes = new WeakMap<Store, KeptScopes>();
+
+const NONE: ReadonlySet<number> = new Set();
 
 /**
  * What a person can reach. Computed from their roles, the unit tree and their home unit, and kept
  * until the units revision (bumped by triggers on units, the tree and roles, in any process; read
- * at sign-in) changes or the person moves home, so a request reads no part of the tree.
+ * at sign-in) changes or the person moves home, so a request reads no part of the tree. Most
+ * people hold no role: they share one reach per home unit (kept per person, a morning's few
+ * thousand captains held ~6 MB of equal sets; bench/, issue 12).
  */
 export function scopeOf(db: Conn, person: { id: number; unitId: number | null }, revision: string): Scope {
   const store = storeOf(db);
   let kept = keptScopes.get(store);
-  if (!kept) keptScopes.set(store, (kept = new Map()));
-  const hit = kept.get(person.id);
+  if (!kept) keptScopes.set(store, (kept = { people: new Map(), homes: new Map() }));
+  const hit = kept.people.get(person.id);
   if (hit && hit.revision === revision && hit.unitId === person.unitId) return hit.scope;
   const roles = rolesOf(db, person.id);
+  const scope = roles.length === 0 ? homeScope(db, kept.homes, person.unitId, revision) : scopeWith(db, roles, person.unitId);
+  kept.people.delete(person.id);
+  kept.people.set(person.id, { revision, unitId: person.unitId, scope });
+  if (kept.people.size > SCOPES_KEPT) kept.people.delete(kept.people.keys().next().value!);
+  return scope;
+}
+
+/** The reach of someone without a role: their home unit and its ancestors, one object per home unit and revision. */
+function homeScope(db: Conn, homes: KeptScopes['homes'], unitId: number | null, revision: string): Scope {
+  const hit = homes.get(unitId);
+  if (hit && hit.revision === revision) return hit.scope;
+  const scope = scopeWith(db, [], unitId);
+  homes.delete(unitId);
+  homes.set(unitId, { revision, scope });
+  if (homes.size > SCOPES_KEPT) homes.delete(homes.keys().next().value!);
+  return scope;
+}
+
+function scopeWith(db: Conn, roles: Scope['roles'], unitId: number | null): Scope {
   const manages = new Set(subtreeIds(db, roles.filter((r) => r.role === 'coordinator').map((r) => r.unitId)));
   const reads = new Set([...manages, ...subtreeIds(db, roles.filter((r) => r.role === 'viewer').map((r) => r.unitId))]);
-  const home = person.unitId === null ? [] : ancestorIds(db, person.unitId);
+  const home = unitId === null ? [] : ancestorIds(db, unitId);
+  if (roles.length === 0) {
+    const homeSet = new Set(home);
+    return { manages: NONE, reads: NONE, sees: homeSet, acts: homeSet, roles, readsTargets: false };
+  }
   const sees = new Set([...reads, ...home]);
   const acts = new Set([...manages, ...home]);
-  const scope: Scope = { manages, reads, sees, acts, roles, readsTargets: reads.size > 0 };
-  kept.delete(person.id);
-  kept.set(person.id, { revision, unitId: person.unitId, scope });
-  if (kept.size > SCOPES_KEPT) kept.delete(kept.keys().next().value!);
-  return scope;
+  return { manages, reads, sees, acts, roles, readsTargets: reads.size > 0 };
 }
 
 /**

@@ -64,6 +64,25 @@ describe('kept reach and feed versions follow every change', () => {
     expect(JSON.parse(after.text).error.code).toBe('NOT_FOUND');
   });
 
+  it('two captains of one building reach the same units, and a role given to one widens only theirs', async () => {
+    const community = (await created('/api/v1/units', { name: '高新社区', kind: 'community' })).id;
+    const home = (await created('/api/v1/units', { name: '1栋', kind: 'building', parentId: community })).id;
+    const next = (await created('/api/v1/units', { name: '2栋', kind: 'building', parentId: community })).id;
+    const li = await created('/api/v1/people', { name: '李秀英', unitId: home });
+    const wang = await created('/api/v1/people', { name: '王建华', unitId: home });
+    const unitsOf = async (token: string) => JSON.parse((await other.get('/api/v1/units', token)).text).units.map((u: { id: number }) => u.id).sort();
+    expect(await unitsOf(li.accessToken)).toEqual([community, home].sort());
+    expect(await unitsOf(wang.accessToken)).toEqual([community, home].sort());
+
+    await created(`/api/v1/units/${next}/roles`, { personId: li.id, role: 'coordinator' });
+    expect(await unitsOf(li.accessToken)).toEqual([community, home, next].sort());
+    expect(await unitsOf(wang.accessToken)).toEqual([community, home].sort());
+    expect((await other.get(`/api/v1/overview/units/${next}`, wang.accessToken)).status).toBe(404);
+
+    expect((await t.call('DELETE', `/api/v1/units/${next}/roles/${li.id}`)).status).toBe(200);
+    expect(await unitsOf(li.accessToken)).toEqual([community, home].sort());
+  });
+
   it('a person moved to another unit is out of the old unit coordinator\'s reach at once, on another connection', async () => {
     const east = (await created('/api/v1/units', { name: '东区街道', kind: 'street' })).id;
     const west = (await created('/api/v1/units', { name: '西区街道', kind: 'street' })).id;
