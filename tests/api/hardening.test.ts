@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { openDb } from '../../src/db/connection.js';
 import { buildApp, type App } from '../../src/http/app.js';
@@ -518,6 +518,42 @@ describe('the request log at its default level', () => {
     for (const e of lines) expect(e.responseTime).toBeGreaterThanOrEqual(0);
     const text = a.log.join('');
     for (const secret of [feedPath.split('/').at(-1)!.replace(/\.ics$/, ''), person.accessToken as string]) expect(text).not.toContain(secret);
+  });
+
+  it('counts the answers of 304 (a calendar\'s poll finding its copy current) in one line a minute, not a line each', async () => {
+    // The summary's clock only: Fastify and the database keep their own timers.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    a = await appWith({ logLevel: 'info' });
+    const person = (await a.app.inject({ method: 'POST', url: '/api/v1/people', headers: bearer(COORDINATOR), payload: { name: 'Captain Li' } })).json();
+    const feedPath = new URL(person.feedUrl as string).pathname;
+    const first = await a.app.inject({ method: 'GET', url: feedPath });
+    const poll = async () => (await a.app.inject({ method: 'GET', url: feedPath, headers: { 'if-none-match': first.headers.etag as string } })).statusCode;
+    a.log.length = 0;
+    expect([await poll(), await poll(), await poll()]).toEqual([304, 304, 304]);
+    expect((await a.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(person.accessToken as string) })).statusCode).toBe(200);
+    expect(entries(a.log).map((e) => [e.msg, e.res?.statusCode])).toEqual([['request completed', 200]]);
+    vi.advanceTimersByTime(60_000);
+    const summary = entries(a.log).filter((e) => !e.reqId);
+    expect(summary.map((e) => [e.level, e.msg, (e as { notModified?: number }).notModified])).toEqual([[30, 'answered 3 conditional requests 304 (not modified)', 3]]);
+    // Nothing new: no line. One more poll, then closing: its count is not lost.
+    vi.advanceTimersByTime(60_000);
+    expect(entries(a.log).filter((e) => !e.reqId)).toHaveLength(1);
+    expect(await poll()).toBe(304);
+    await a.app.close();
+    expect(entries(a.log).filter((e) => !e.reqId).map((e) => e.msg)).toContain('answered 1 conditional requests 304 (not modified)');
+  });
+
+  it('logs each 304 too when the level is debug', async () => {
+    a = await appWith({ logLevel: 'debug' });
+    const person = (await a.app.inject({ method: 'POST', url: '/api/v1/people', headers: bearer(COORDINATOR), payload: { name: 'Captain Li' } })).json();
+    const feedPath = new URL(person.feedUrl as string).pathname;
+    const first = await a.app.inject({ method: 'GET', url: feedPath });
+    a.log.length = 0;
+    await a.app.inject({ method: 'GET', url: feedPath, headers: { 'if-none-match': first.headers.etag as string } });
+    expect(entries(a.log).filter((e) => e.msg === 'request completed').map((e) => [e.level, e.req?.url, e.res?.statusCode])).toEqual([[20, '/feeds/people/[token]', 304]]);
   });
 
   it('logs each request\'s arrival too when the level is debug', async () => {
