@@ -29,8 +29,8 @@ interface Ref {
 /** A shift as computed now, with its live sign-ups in sign-up order. */
 export interface FilledShift {
   shift: Shift;
-  confirmed: Ref[];
-  waitlisted: Ref[];
+  confirmed: readonly Ref[];
+  waitlisted: readonly Ref[];
 }
 
 /** Everything a render reads, as domain records. */
@@ -59,7 +59,7 @@ interface Slot {
   end: number;
   localDate: string;
   /** Capacity and fill; null for a shift the rule no longer produces (only its sign-ups remember it). */
-  fill: { min: number; max: number; confirmed: Ref[]; waitlisted: Ref[] } | null;
+  fill: { min: number; max: number; confirmed: readonly Ref[]; waitlisted: readonly Ref[] } | null;
   cancelled: boolean;
   note: string | null;
   coordinator: FeedPerson | null;
@@ -188,7 +188,7 @@ function title(slot: Slot): string {
   return slot.label ? `${slot.rota.name} · ${slot.label}` : slot.rota.name;
 }
 
-function names(list: Ref[], L: Labels): string {
+function names(list: readonly Ref[], L: Labels): string {
   return list.length === 0 ? L.nobody : list.map((p) => p.name).join(L.listSeparator);
 }
 

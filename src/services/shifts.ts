@@ -15,10 +15,18 @@ export interface ShiftView {
   shift: Shift;
   rota: Rota;
   series: SeriesRecord;
-  confirmed: { id: number; name: string }[];
-  waitlisted: { id: number; name: string }[];
+  confirmed: readonly ShiftPerson[];
+  waitlisted: readonly ShiftPerson[];
   status: ShiftStatus;
 }
+
+interface ShiftPerson {
+  id: number;
+  name: string;
+}
+
+/** The list of a shift nobody is on: one for all of them. */
+const NOBODY: readonly ShiftPerson[] = Object.freeze([]);
 
 function shiftStatus(shift: Shift, confirmed: number): ShiftStatus {
   if (shift.cancelled) return 'cancelled';
@@ -27,21 +35,27 @@ function shiftStatus(shift: Shift, confirmed: number): ShiftStatus {
 }
 
 interface Fill {
-  confirmed: { id: number; name: string }[];
-  waitlisted: { id: number; name: string }[];
+  confirmed: readonly ShiftPerson[];
+  waitlisted: readonly ShiftPerson[];
 }
 
-/** Sign-ups by shift; a person on several of the shifts is one object (kept listings hold many). */
+/**
+ * Sign-ups by shift; a person on several of the shifts is one object, and each list is exactly
+ * as long as it is (an array filled by push holds room for 17), since kept listings hold thousands.
+ */
 function fillsOf(rows: FillRow[]): Map<string, Fill> {
-  const map = new Map<string, Fill>();
-  const people = new Map<number, { id: number; name: string }>();
+  const lists = new Map<string, { confirmed: ShiftPerson[]; waitlisted: ShiftPerson[] }>();
+  const people = new Map<number, ShiftPerson>();
   for (const r of rows) {
-    let f = map.get(r.shiftId);
-    if (!f) map.set(r.shiftId, (f = { confirmed: [], waitlisted: [] }));
+    let f = lists.get(r.shiftId);
+    if (!f) lists.set(r.shiftId, (f = { confirmed: [], waitlisted: [] }));
     let person = people.get(r.id);
     if (!person) people.set(r.id, (person = { id: r.id, name: r.name }));
     (r.status === 'confirmed' ? f.confirmed : f.waitlisted).push(person);
   }
+  const map = new Map<string, Fill>();
+  const exact = (list: ShiftPerson[]) => (list.length === 0 ? NOBODY : list.slice());
+  for (const [id, f] of lists) map.set(id, { confirmed: exact(f.confirmed), waitlisted: exact(f.waitlisted) });
   return map;
 }
 
@@ -207,8 +221,8 @@ export function listShifts(db: Conn, query: ShiftQuery, now: Date): Listing {
 }
 
 function toView(shift: Shift, rota: Rota, series: SeriesRecord, fill: Fill | undefined): ShiftView {
-  const confirmed = fill?.confirmed ?? [];
-  return { shift, rota, series, confirmed, waitlisted: fill?.waitlisted ?? [], status: shiftStatus(shift, confirmed.length) };
+  const confirmed = fill?.confirmed ?? NOBODY;
+  return { shift, rota, series, confirmed, waitlisted: fill?.waitlisted ?? NOBODY, status: shiftStatus(shift, confirmed.length) };
 }
 
 /**
@@ -230,18 +244,23 @@ export function shiftsById(db: Conn, rotaId: number, ids: readonly string[], win
   return views;
 }
 
-/** Shifts looked up by key, per series record of a kept schedule (a new schedule has new records). */
-const shiftsFound = new WeakMap<SeriesRecord, Memo<string, Shift | null>>();
-/** Keys kept per series record: the shifts people are signing up for this week, not a year's. */
-const SHIFTS_FOUND_KEPT = 128;
+/**
+ * Shifts looked up by series record and key (a new schedule has new records, so a changed series
+ * is looked up afresh), over all series: the shifts people are signing up for this week. Kept per
+ * series record (128 each), a district's 2,000 series held ~8 MB of shifts asked for once.
+ */
+const shiftsFound = new Memo<string, Shift | null>(4096);
+/** A number for each series record, naming it in `shiftsFound`'s keys. */
+const recordNumbers = new WeakMap<SeriesRecord, number>();
+let records = 0;
 
 /** The shift a schedule makes for a shift id's series and key, with its series; null when it makes none. */
 function shiftIn(schedule: RotaSchedule, ref: { seriesId: number; key: string }): { shift: Shift; series: SeriesRecord } | null {
   const series = schedule.series.find((s) => s.id === ref.seriesId);
   if (!series) return null;
-  let found = shiftsFound.get(series);
-  if (!found) shiftsFound.set(series, (found = new Memo(SHIFTS_FOUND_KEPT)));
-  const shift = found.get(ref.key, (key) => findShift(series, key, schedule.days.get(series.id)!, schedule.overrides.get(series.id)?.find((o) => o.key === key)));
+  let n = recordNumbers.get(series);
+  if (n === undefined) recordNumbers.set(series, (n = ++records));
+  const shift = shiftsFound.get(`${n}|${ref.key}`, () => findShift(series, ref.key, schedule.days.get(series.id)!, schedule.overrides.get(series.id)?.find((o) => o.key === ref.key)));
   return shift ? { shift, series } : null;
 }
 
