@@ -594,9 +594,13 @@ async function main(): Promise<void> {
   rows.push(loopDelayRow(rota.report()));
 
   printTable(rows);
-  if (rows.some((r) => r.pass === false)) process.exitCode = 1;
+  const missed = rows.filter((r) => r.pass === false).map((r) => r.endpoint);
+  if (missed.length > 0) process.exitCode = 1;
+  process.stdout.write(missed.length === 0 ? 'Every goal met in this run.\n' : `Missed in this run: ${missed.join('; ')}.\n`);
   const report = {
     date: new Date().toISOString(),
+    everyGoalMet: missed.length === 0,
+    missed,
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
     dataset: { seedVersion: SEED_VERSION, units: manifest.units, people: manifest.people, series: manifest.series, signups: manifest.signups, teams: TEAMS },
     settings: { secondsPerRound: SECONDS, rounds: ROUNDS, synchronous: process.env.ROTA_SYNCHRONOUS ?? 'FULL', writeConnections: WRITE_CONNECTIONS, readConnections: READ_CONNECTIONS },
