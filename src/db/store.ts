@@ -209,6 +209,8 @@ export class Store {
   private shm: ShmHeader | null | undefined;
   /** Revisions read while the commit count stood at `commits` (see `unchangedSince`). */
   private revisionsRead: RevisionsRead | null = null;
+  /** The sign-in revisions last read. */
+  private lastSignIn: { people: string; units: string } | null = null;
 
   constructor(private readonly client: Database.Database) {
     this.q = statements(client);
@@ -376,7 +378,10 @@ export class Store {
   signInStamp(): { people: string; units: string } {
     const kept = this.unchangedSince();
     if (kept?.signIn) return kept.signIn;
-    const stamp = this.q.signInStamp.get()!;
+    const read = this.q.signInStamp.get()!;
+    // The same revisions as last read keep the same strings: kept sign-ins and reaches hold them.
+    const last = this.lastSignIn;
+    const stamp = last && last.people === read.people && last.units === read.units ? last : (this.lastSignIn = read);
     if (kept) kept.signIn = stamp;
     return stamp;
   }

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandl
 import fp from 'fastify-plugin';
 import { RotaError } from '../domain/errors.js';
 import { authenticate } from '../services/people.js';
+import { hashToken } from '../services/tokens.js';
 import type { Person } from '../domain/types.js';
 import { checkTargets, scopeOf, targetsOf, type Scope } from '../services/units.js';
 
@@ -36,7 +37,9 @@ export default fp(async function auth(app: FastifyInstance) {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+([A-Za-z0-9_\-.~+/=]{8,200})$/i.exec(header);
     if (!match) return refuse(request, reply, 'Sign in with your personal link, or send Authorization: Bearer <token>.');
-    const signedIn = authenticate(app.db, match[1]!);
+    // The rate limit has hashed this bearer token already (its key); the sign-ins kept and the
+    // counters then share one string.
+    const signedIn = authenticate(app.db, request.rateKey ?? hashToken(match[1]!));
     if (!signedIn) return refuse(request, reply, 'This link or token is not valid (it may have been replaced). Ask your coordinator for a new link.');
     request.actor = signedIn.person;
     // Their reach, checked against what the request names once it is parsed (resolveScope).

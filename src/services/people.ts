@@ -190,14 +190,14 @@ const SIGN_INS_KEPT = 10_000;
 const keptSignIns = new WeakMap<object, Map<string, KeptPerson>>();
 
 /**
- * Who a token signs in, and the units revision read with it (what their reach is kept under): one
- * read as a rule. The person found is kept until the people's revision changes (any change to a
- * person, a team or a membership, a new token included, in any process).
+ * Who the token with this hash (`hashToken`) signs in, and the units revision read with it (what
+ * their reach is kept under): one read as a rule. The person found is kept until the people's
+ * revision changes (any change to a person, a team or a membership, a new token included, in any
+ * process).
  */
-export function authenticate(db: Db, token: string): { person: Person; unitsRevision: string } | null {
+export function authenticate(db: Db, hash: string): { person: Person; unitsRevision: string } | null {
   const store = storeOf(db);
   const stamp = store.signInStamp();
-  const hash = hashToken(token);
   let kept = keptSignIns.get(store);
   if (!kept) keptSignIns.set(store, (kept = new Map()));
   const hit = kept.get(hash);
