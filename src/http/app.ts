@@ -122,7 +122,8 @@ class RequestLog extends LogController {
   /** Logs how many requests were answered 304 since the last summary, if any. */
   summarise(log: FastifyBaseLogger): void {
     if (this.notModified === 0) return;
-    log.info({ notModified: this.notModified }, `answered ${this.notModified} conditional requests 304 (not modified)`);
+    const n = this.notModified;
+    log.info({ notModified: n }, `answered ${n} conditional ${n === 1 ? 'request' : 'requests'} 304 (not modified)`);
     this.notModified = 0;
   }
 }

@@ -543,7 +543,7 @@ describe('the request log at its default level', () => {
     expect(entries(a.log).filter((e) => !e.reqId)).toHaveLength(1);
     expect(await poll()).toBe(304);
     await a.app.close();
-    expect(entries(a.log).filter((e) => !e.reqId).map((e) => e.msg)).toContain('answered 1 conditional requests 304 (not modified)');
+    expect(entries(a.log).filter((e) => !e.reqId).map((e) => e.msg)).toContain('answered 1 conditional request 304 (not modified)');
   });
 
   it('logs each 304 too when the level is debug', async () => {
