@@ -195,8 +195,9 @@ export function shiftOutOf(v: ShiftView): Static<typeof ShiftSchema> {
     max: s.max,
     confirmed: v.confirmed.length,
     waitlisted: v.waitlisted.length,
-    people: [...v.confirmed],
-    waitlist: [...v.waitlisted],
+    // The answer is only serialised, never changed: the view's own (readonly) lists, not copies.
+    people: v.confirmed as ShiftView['confirmed'][number][],
+    waitlist: v.waitlisted as ShiftView['waitlisted'][number][],
     status: v.status,
     origin: s.origin,
     moved: s.moved,
