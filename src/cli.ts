@@ -3,8 +3,9 @@
 import { existsSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { ConfigError, isPostgresUrl, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDb, type Db } from './db/connection.js';
+import { isPostgresUrl, safeUrl } from './db/pg/url.js';
 import type { FastifyRequest } from 'fastify';
 import type { App } from './http/app.js';
 import { accessUrl } from './http/links.js';
@@ -111,23 +112,11 @@ function watchStalls(app: App, requests: Requests): NodeJS.Timeout {
   return timer;
 }
 
-/** `rota migrate` with ROTA_DB=postgres://…: applies migrations/pg. */
-async function migratePostgresDb(url: string): Promise<void> {
-  const { connectPostgres, migratePostgres, safeUrl } = await import('./db/pg/connection.js');
-  const client = await connectPostgres(url);
-  try {
-    await migratePostgres(client);
-  } finally {
-    await client.end();
-  }
-  process.stdout.write(`Database ${safeUrl(url)} is up to date.\n`);
-}
-
 /** `rota copy-to <url>`: migrates the target, copies every table into it and prints the rows of each. */
 async function copyTo(config: Config, url: string | undefined): Promise<void> {
   if (!url || !isPostgresUrl(url)) throw new ConfigError('rota copy-to needs a PostgreSQL URL, e.g. `rota copy-to postgres://rota@db.example.org/rota`.');
   if (isPostgresUrl(config.dbPath)) throw new ConfigError('rota copy-to reads the SQLite database named by ROTA_DB; set ROTA_DB to that file, not to a PostgreSQL URL.');
-  const [{ connectPostgres, migratePostgres, safeUrl }, { copySqliteToPostgres }] = await Promise.all([import('./db/pg/connection.js'), import('./db/pg/copy.js')]);
+  const [{ connectPostgres, migratePostgres }, { copySqliteToPostgres }] = await Promise.all([import('./db/pg/connection.js'), import('./db/pg/copy.js')]);
   const client = await connectPostgres(url);
   try {
     await migratePostgres(client);
@@ -141,32 +130,17 @@ async function copyTo(config: Config, url: string | undefined): Promise<void> {
   }
 }
 
-/** Until the services run on PostgreSQL (they must become asynchronous first), only migrate and copy-to use it. */
-function refuseOnPostgres(command: string): never {
-  const what = command === 'serve' ? 'Serving from PostgreSQL' : `\`rota ${command}\` on PostgreSQL`;
-  throw new ConfigError(
-    `${what} is not available yet: the services must become asynchronous first. What works today: \`rota migrate\` with ROTA_DB=postgres://…, and \`rota copy-to <postgres-url>\` with ROTA_DB set to a SQLite file.`,
-  );
-}
-
 async function main(argv: string[]): Promise<number> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: {} });
   const [command, arg] = positionals;
   const config = loadConfig();
-  if (isPostgresUrl(config.dbPath)) {
-    if (command === 'migrate') {
-      await migratePostgresDb(config.dbPath);
-      return 0;
-    }
-    if (command === 'serve' || command === 'demo' || command === 'token' || command === 'backup') refuseOnPostgres(command);
-  }
   switch (command) {
     case 'serve':
       await serve(config);
       return -1;
     case 'migrate': {
       openDb(config.dbPath, config.synchronous).$client.close();
-      process.stdout.write(`Database ${config.dbPath} is up to date.\n`);
+      process.stdout.write(`Database ${isPostgresUrl(config.dbPath) ? safeUrl(config.dbPath) : config.dbPath} is up to date.\n`);
       return 0;
     }
     case 'demo': {
@@ -190,6 +164,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'backup': {
+      if (isPostgresUrl(config.dbPath)) {
+        throw new ConfigError('rota backup copies a SQLite file. Back up PostgreSQL with its own tools: `pg_dump --format=custom --file=rota.dump <url>` (see the README, "Backups").');
+      }
       if (!arg) throw new ConfigError('rota backup needs a target file, e.g. `rota backup ./backups/rota-2026-11-27.sqlite`.');
       if (existsSync(arg)) throw new ConfigError(`${arg} already exists; choose a new file name.`);
       const db = openDb(config.dbPath, config.synchronous);

@@ -31,10 +31,6 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
-/** ROTA_DB names PostgreSQL by URL (`postgres://…` or `postgresql://…`); anything else is a SQLite file path. */
-export function isPostgresUrl(value: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(value);
-}
 
 type Env = Record<string, string | undefined>;
 

@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import { RotaError } from '../domain/errors.js';
+import { isPostgresUrl, safeUrl } from './pg/url.js';
+import { PgSyncClient } from './pg/sync-client.js';
 
 /**
  * Drizzle without its relational query API (`db.query.*`), which Rota does not use: given the
@@ -52,6 +55,7 @@ const MIGRATIONS_DIR = migrationsDir();
  *   kept the copy from finishing) is cut back instead of keeping its size.
  */
 export function openDb(file: string, synchronous: SynchronousMode = 'FULL'): Db {
+  if (isPostgresUrl(file)) return openPostgres(file);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const client = new Database(file);
   client.pragma('journal_mode = WAL');
@@ -63,6 +67,24 @@ export function openDb(file: string, synchronous: SynchronousMode = 'FULL'): Db 
   client.pragma('journal_size_limit = 33554432');
   migrate(client);
   return drizzle(client);
+}
+
+/**
+ * PostgreSQL by URL (issue 16): the same drizzle driver over a client of better-sqlite3's shape
+ * (pg/sync-client.ts), with migrations/pg applied. A server that cannot be reached, or a
+ * migration that fails, is a refusal a person can act on.
+ */
+function openPostgres(url: string): Db {
+  let client: PgSyncClient | null = null;
+  try {
+    client = new PgSyncClient(url);
+    client.migrate();
+  } catch (error) {
+    client?.close();
+    const message = (error as Error).message;
+    throw new RotaError('VALIDATION', /migrat/i.test(message) ? message : `Cannot connect to PostgreSQL at ${safeUrl(url)}: ${message}. Check the URL, that the server runs and that the database exists (createdb).`);
+  }
+  return drizzle(client as unknown as Database.Database);
 }
 
 /** The ORM over a connection opened elsewhere: a report thread's read-only one (read-only.ts), for jobs that need it. */

@@ -3,6 +3,7 @@
 import { shiftId } from '../domain/recurrence.js';
 import type { FeedPerson, FeedSignup } from '../domain/types.js';
 import type { Db } from './connection.js';
+import { jsonValues } from './dialect.js';
 
 type Row = Omit<FeedPerson, 'archived'> & { archivedAt: number | null };
 
@@ -10,7 +11,7 @@ const PERSON = 'SELECT id, name, phone, email, role, archived_at AS archivedAt, 
 
 export function feedStatements(db: Db) {
   const c = db.$client;
-  const people = c.prepare<[string], Row>(`${PERSON} WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`);
+  const people = c.prepare<[string], Row>(`${PERSON} WHERE id IN (${jsonValues(c, 'integer')}) ORDER BY id`);
   const firstCoordinator = c.prepare<[], Row>(`${PERSON} WHERE role = 'coordinator' AND archived_at IS NULL ORDER BY id LIMIT 1`);
   const overrides = c.prepare<[number], { seriesId: number; key: string; note: string | null; updatedAt: number }>(
     'SELECT o.series_id AS seriesId, o.key AS key, o.note AS note, o.updated_at AS updatedAt FROM shift_overrides o JOIN series s ON s.id = o.series_id WHERE s.rota_id = ?',
@@ -19,14 +20,14 @@ export function feedStatements(db: Db) {
     'SELECT shift_id AS shiftId, max(updated_at) AS at FROM signups WHERE rota_id = ? AND local_date >= ? AND local_date <= ? GROUP BY shift_id',
   );
   const shiftChanges = c.prepare<[string], { shiftId: string; at: number }>(
-    'SELECT shift_id AS shiftId, max(updated_at) AS at FROM signups WHERE shift_id IN (SELECT value FROM json_each(?)) GROUP BY shift_id',
+    `SELECT shift_id AS shiftId, max(updated_at) AS at FROM signups WHERE shift_id IN (${jsonValues(c, 'text')}) GROUP BY shift_id`,
   );
   const signupsOf = c.prepare<[string, string, string], FeedSignup>(
     `SELECT id, shift_id AS shiftId, series_id AS seriesId, rota_id AS rotaId, person_id AS personId, status, start_at AS startAt, end_at AS endAt,
             local_date AS localDate, cancel_reason AS cancelReason
-     FROM signups WHERE person_id IN (SELECT value FROM json_each(?)) AND local_date >= ? AND local_date <= ? ORDER BY id`,
+     FROM signups WHERE person_id IN (${jsonValues(c, 'integer')}) AND local_date >= ? AND local_date <= ? ORDER BY id`,
   );
-  const rotasOf = c.prepare<[string, number], number>('SELECT DISTINCT rota_id FROM signups WHERE person_id IN (SELECT value FROM json_each(?)) AND start_at >= ? ORDER BY rota_id').pluck();
+  const rotasOf = c.prepare<[string, number], number>(`SELECT DISTINCT rota_id FROM signups WHERE person_id IN (${jsonValues(c, 'integer')}) AND start_at >= ? ORDER BY rota_id`).pluck();
   const toPerson = (r: Row): FeedPerson => ({ id: r.id, name: r.name, phone: r.phone, email: r.email, role: r.role, archived: r.archivedAt !== null, updatedAt: r.updatedAt });
   return {
     people: (ids: number[]) => people.all(JSON.stringify(ids)).map(toPerson),

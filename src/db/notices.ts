@@ -1,6 +1,7 @@
 // The outbox and notice settings as records; drizzle rows stop here. Leasing is one conditional
 // UPDATE ... RETURNING, so two workers (or two processes) never hold the same row at once.
-import { transaction } from './store.js';
+import { orderedJoin } from './dialect.js';
+import { clientOf, transaction } from './store.js';
 import { and, desc, eq, inArray, max, sql, type SQL } from 'drizzle-orm';
 import type { QuietHours } from '../domain/notices.js';
 import type { Conn, Db } from './connection.js';
@@ -142,9 +143,10 @@ export function requeue(db: Conn, id: number, now: number): void {
  * with its person held the event loop for over half a second per notice tick in a district.
  */
 export function confirmedStarting(db: Conn, now: number, until: number) {
+  const join = sql.raw(orderedJoin(clientOf(db)));
   return db.all<{ signupId: number; personId: number; rotaId: number; seriesId: number; start: number; email: string }>(sql`
     SELECT s.id AS signupId, s.person_id AS personId, s.rota_id AS rotaId, s.series_id AS seriesId, s.start_at AS start, p.email AS email
-    FROM ${noticePreferences} n CROSS JOIN ${people} p ON p.id = n.person_id CROSS JOIN ${signups} s ON s.person_id = p.id
+    FROM ${noticePreferences} n ${join} ${people} p ON p.id = n.person_id ${join} ${signups} s ON s.person_id = p.id
     WHERE n.channel = 'email' AND p.email IS NOT NULL AND p.email <> '' AND s.status = 'confirmed' AND s.start_at > ${now} AND s.start_at <= ${until}
     ORDER BY s.start_at, s.id`);
 }

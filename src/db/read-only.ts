@@ -2,6 +2,8 @@
 // thread computing statistics loads no more than their SQL (each module it loads is memory kept
 // by the thread for its life); jobs that need the ORM put it over this connection (connection.ts).
 import Database from 'better-sqlite3';
+import { isPostgresUrl } from './pg/url.js';
+import { PgSyncClient } from './pg/sync-client.js';
 
 /**
  * A second, read-only connection to the service's file: it never writes (query_only) and waits
@@ -14,10 +16,18 @@ import Database from 'better-sqlite3';
  * each page once.
  */
 export function openReadOnly(file: string): Database.Database {
+  if (isPostgresUrl(file)) return readOnlyPostgres(file);
   const client = new Database(file, { readonly: true, fileMustExist: true });
   client.pragma('query_only = ON');
   client.pragma('busy_timeout = 5000');
   client.pragma('cache_size = -512');
   client.pragma('temp_store = FILE');
   return client;
+}
+
+/** On PostgreSQL (issue 16): the thread's own connection, whose transactions may not write. */
+function readOnlyPostgres(url: string): Database.Database {
+  const client = new PgSyncClient(url);
+  client.exec('SET default_transaction_read_only = on');
+  return client as unknown as Database.Database;
 }

@@ -211,6 +211,23 @@ export const auditLog = sqliteTable(
   (t) => [index('audit_log_entity').on(t.entity, t.entityId), index('audit_log_at').on(t.at), index('audit_log_unit').on(t.unitId, t.id)],
 );
 
+/**
+ * Auto-fill dry runs (issue 16: in the database, so that any node applies what another showed):
+ * the proposal as answered and each proposed shift's state then. The newest 100 are kept.
+ */
+export const autofillProposals = sqliteTable(
+  'autofill_proposals',
+  {
+    id: text('id').primaryKey(),
+    rotaId: integer('rota_id')
+      .notNull()
+      .references(() => rotas.id),
+    body: text('body', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('autofill_proposals_created').on(t.createdAt)],
+);
+
 /** Teams a rota is restricted to; a rota with none is open to everyone. */
 export const rotaTeams = sqliteTable(
   'rota_teams',

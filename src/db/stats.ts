@@ -1,6 +1,7 @@
 // Person-shift totals in SQL: the counting rule of src/domain/person-shifts.ts over indexed columns,
 // so a quarter of a million-row table costs about what raw SQL costs.
 import type Database from 'better-sqlite3';
+import { isPostgres } from './pg/sync-client.js';
 import { hoursOf, type GroupBy, type StatsRow, type StatsTable } from '../domain/person-shifts.js';
 
 /**
@@ -40,11 +41,14 @@ const KEY: Record<Exclude<GroupBy, 'unit'>, { key: string; label: string }> = {
   team: { key: "coalesce(p.home_team_id, 'none')", label: 't.name' },
 };
 
+/** PostgreSQL's key of a person's team: one column has one type there, so a team's id is its text. */
+const PG_TEAM_KEY = "coalesce(CAST(p.home_team_id AS TEXT), 'none')";
+
 function where(filter: StatsFilter): { sql: string; params: (string | number)[] } {
   const clauses = [
     's.local_date BETWEEN ? AND ?',
     "s.status <> 'cancelled'",
-    "(s.attendance = 'attended' OR (s.status = 'confirmed' AND s.attendance IS NULL AND s.end_at <= ? AND r.count_unmarked = 1))",
+    "(s.attendance = 'attended' OR (s.status = 'confirmed' AND s.attendance IS NULL AND s.end_at <= ? AND r.count_unmarked = TRUE))",
   ];
   const params: (string | number)[] = [filter.from, filter.to, filter.now];
   if (filter.rotaId !== undefined) {
@@ -68,8 +72,10 @@ const MINUTES =
 
 const FROM = 'FROM signups s JOIN rotas r ON r.id = s.rota_id JOIN people p ON p.id = s.person_id LEFT JOIN teams t ON t.id = p.home_team_id';
 
-/** SQLite's ORDER BY on the key column: integers before text, text by code unit. */
-function compareKeys(a: string | number, b: string | number): number {
+/** SQLite's ORDER BY on the key column: integers (PostgreSQL's team ids are their text) before text, text by code unit. */
+function compareKeys(x: string | number, y: string | number): number {
+  const a = typeof x === 'string' && /^\d+$/.test(x) ? Number(x) : x;
+  const b = typeof y === 'string' && /^\d+$/.test(y) ? Number(y) : y;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (typeof a === 'number') return -1;
   if (typeof b === 'number') return 1;
@@ -84,7 +90,7 @@ function compareKeys(a: string | number, b: string | number): number {
  */
 function personShiftTable(client: Database.Database, groupBy: Exclude<GroupBy, 'unit'>, filter: StatsFilter): StatsTotals {
   const w = where(filter);
-  const k = KEY[groupBy];
+  const k = groupBy === 'team' && isPostgres(client) ? { ...KEY.team, key: PG_TEAM_KEY } : KEY[groupBy];
   const perPerson = client
     .prepare(`SELECT ${k.key} AS key, min(${k.label}) AS label, s.person_id, count(*), ${MINUTES} ${FROM} WHERE ${w.sql} GROUP BY 1, 3`)
     .raw()

@@ -8,6 +8,8 @@ import { Memo } from '../domain/memo.js';
 import { MAX_SHIFT_MS, type RuleVersion, type ShiftOverride } from '../domain/recurrence.js';
 import type { Booking, DateRange } from '../domain/signup-rules.js';
 import type { Conn, Db } from './connection.js';
+import { joinedText, jsonTable, jsonValues } from './dialect.js';
+import { isPostgres } from './pg/sync-client.js';
 import type { NewSignup } from './signups.js';
 import { LOCALES, ROLES, type Person, type PersonPreferences, type Rota, type SeriesRecord, type Signup } from '../domain/types.js';
 
@@ -51,10 +53,17 @@ type SignupRow = Omit<Signup, 'walkIn'> & { walkIn: number };
 const SIGNUP_COLUMNS = `s.id, s.shift_id AS shiftId, s.series_id AS seriesId, s.rota_id AS rotaId, r.name AS rotaName, r.timezone, s.person_id AS personId,
   p.name AS personName, s.status, s.attendance, s.walk_in AS walkIn, s.start_at AS startAt, s.end_at AS endAt, s.local_date AS localDate,
   s.created_at AS createdAt, s.cancelled_at AS cancelledAt FROM signups s JOIN rotas r ON r.id = s.rota_id JOIN people p ON p.id = s.person_id`;
-const PERSON_COLUMNS = `id, name, phone, email, locale, role, home_team_id AS homeTeamId, unit_id AS unitId, preferences, feed_token AS feedToken, archived_at AS archivedAt,
-  (SELECT json_group_array(team_id) FROM (SELECT team_id FROM team_members WHERE person_id = people.id ORDER BY joined_at, team_id)) AS teamIds`;
+/** A person's columns; their teams as a JSON array text, in joining order. */
+function personColumns(c: Database.Database): string {
+  const teams = isPostgres(c)
+    ? "(SELECT coalesce(json_agg(team_id ORDER BY joined_at, team_id), '[]') FROM team_members WHERE person_id = people.id)"
+    : '(SELECT json_group_array(team_id) FROM (SELECT team_id FROM team_members WHERE person_id = people.id ORDER BY joined_at, team_id))';
+  return `id, name, phone, email, locale, role, home_team_id AS homeTeamId, unit_id AS unitId, preferences, feed_token AS feedToken, archived_at AS archivedAt,
+  ${teams} AS teamIds`;
+}
 
 function statements(c: Database.Database) {
+  const PERSON_COLUMNS = personColumns(c);
   return {
     rotaRevision: c.prepare<[number], number>('SELECT value FROM rota_revisions WHERE rota_id = ?').pluck(),
     /** Row 2: day calendars, which every rota's schedule may follow. */
@@ -97,9 +106,10 @@ function statements(c: Database.Database) {
      */
     feedVersion: c.prepare<[string, string], { shared: string; signups: string; rotas: string }>(
       `SELECT (SELECT value FROM data_revision WHERE id = 3) || '|' || (SELECT value FROM data_revision WHERE id = 2) AS shared,
-              coalesce((SELECT group_concat(p.person_id || ':' || p.value) FROM json_each(?) j JOIN person_revisions p ON p.person_id = j.value), '') AS signups,
-              coalesce((SELECT group_concat(v.rota_id || ':' || v.value || ':' || r.timezone, ' ') FROM json_each(?) k JOIN rota_revisions v ON v.rota_id = k.value
-                        JOIN rotas r ON r.id = v.rota_id), '') AS rotas`,
+              coalesce((SELECT ${joinedText(c, "p.person_id || ':' || p.value", ',', 'p.person_id')} FROM ${jsonTable(c, 'integer')} j
+                        JOIN person_revisions p ON p.person_id = j.value), '') AS signups,
+              coalesce((SELECT ${joinedText(c, "v.rota_id || ':' || v.value || ':' || r.timezone", ' ', 'v.rota_id')} FROM ${jsonTable(c, 'integer')} k
+                        JOIN rota_revisions v ON v.rota_id = k.value JOIN rotas r ON r.id = v.rota_id), '') AS rotas`,
     ),
     seriesRota: c.prepare<[number], number>('SELECT rota_id FROM series WHERE id = ?').pluck(),
     /** Row 4: units, the unit tree and unit roles (migrations/0009). */
@@ -109,7 +119,7 @@ function statements(c: Database.Database) {
     ),
     rolesOf: c.prepare<[number], { unitId: number; role: 'coordinator' | 'viewer' }>('SELECT unit_id AS unitId, role FROM unit_roles WHERE person_id = ? ORDER BY unit_id'),
     ancestors: c.prepare<[number], number>('SELECT ancestor_id FROM unit_closure WHERE descendant_id = ? ORDER BY depth').pluck(),
-    subtrees: c.prepare<[string], number>('SELECT DISTINCT descendant_id FROM unit_closure WHERE ancestor_id IN (SELECT value FROM json_each(?))').pluck(),
+    subtrees: c.prepare<[string], number>(`SELECT DISTINCT descendant_id FROM unit_closure WHERE ancestor_id IN (${jsonValues(c, 'integer')})`).pluck(),
     rotaUnit: c.prepare<[number], { unitId: number | null }>('SELECT unit_id AS unitId FROM rotas WHERE id = ?'),
     personUnit: c.prepare<[number], { unitId: number | null }>('SELECT unit_id AS unitId FROM people WHERE id = ?'),
     signupUnit: c.prepare<[number], { unitId: number | null }>('SELECT r.unit_id AS unitId FROM signups s JOIN rotas r ON r.id = s.rota_id WHERE s.id = ?'),
@@ -118,9 +128,9 @@ function statements(c: Database.Database) {
     personById: c.prepare<[number], PersonRow>(`SELECT ${PERSON_COLUMNS} FROM people WHERE id = ?`),
     /** The capacity taken and the person's own live sign-up, in one read. */
     placeFacts: c.prepare<{ shiftId: string; personId: number }, { confirmed: number; existingId: number | null; existingStatus: 'confirmed' | 'waitlisted' | null }>(
-      `SELECT (SELECT count(*) FROM signups WHERE shift_id = @shiftId AND status = 'confirmed' AND walk_in = 0) AS confirmed,
+      `SELECT (SELECT count(*) FROM signups WHERE shift_id = @shiftId AND status = 'confirmed' AND walk_in = FALSE) AS confirmed,
               m.id AS existingId, m.status AS existingStatus
-       FROM (SELECT 1) LEFT JOIN signups m ON m.shift_id = @shiftId AND m.person_id = @personId AND m.status <> 'cancelled'`,
+       FROM (SELECT 1) AS one LEFT JOIN signups m ON m.shift_id = @shiftId AND m.person_id = @personId AND m.status <> 'cancelled'`,
     ),
     /** A booking overlapping [start, end) starts less than a longest shift before it: the index scan is bounded on both sides. */
     bookings: c.prepare<[number, number, number, number], Booking & { signupId: number }>(
@@ -137,10 +147,10 @@ function statements(c: Database.Database) {
        ORDER BY s.start_at, s.id LIMIT 1000`,
     ),
     unavailable: c.prepare<[number, string, string], DateRange>('SELECT from_date AS "from", to_date AS "to" FROM unavailability WHERE person_id = ? AND from_date <= ? AND to_date >= ?'),
-    insertSignup: c.prepare<NewSignupRow>(
+    insertSignup: c.prepare<NewSignupRow, number>(
       `INSERT INTO signups (shift_id, series_id, rota_id, person_id, status, start_at, end_at, local_date, created_by, created_at, updated_at)
-       VALUES (@shiftId, @seriesId, @rotaId, @personId, @status, @startAt, @endAt, @localDate, @createdBy, @now, @now)`,
-    ),
+       VALUES (@shiftId, @seriesId, @rotaId, @personId, @status, @startAt, @endAt, @localDate, @createdBy, @now, @now) RETURNING id`,
+    ).pluck(),
     audit: c.prepare<[number, number | null, string, string, string, string, number | null]>('INSERT INTO audit_log (at, actor_id, action, entity, entity_id, detail, unit_id) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     fills: c.prepare<[number, string, string], FillRow>(
       `SELECT s.shift_id AS shiftId, s.status AS status, p.id AS id, p.name AS name FROM signups s JOIN people p ON p.id = s.person_id
@@ -148,7 +158,7 @@ function statements(c: Database.Database) {
     ),
     shiftsFill: c.prepare<[string], FillRow>(
       `SELECT s.shift_id AS shiftId, s.status AS status, p.id AS id, p.name AS name FROM signups s JOIN people p ON p.id = s.person_id
-       WHERE s.shift_id IN (SELECT value FROM json_each(?)) AND s.status <> 'cancelled' ORDER BY s.id`,
+       WHERE s.shift_id IN (${jsonValues(c, 'text')}) AND s.status <> 'cancelled' ORDER BY s.id`,
     ),
     shiftFill: c.prepare<[string], FillRow>(
       `SELECT s.shift_id AS shiftId, s.status AS status, p.id AS id, p.name AS name FROM signups s JOIN people p ON p.id = s.person_id
@@ -237,7 +247,8 @@ export class Store {
   }
 
   private openShm(): ShmHeader | null {
-    if (this.client.memory) return null;
+    // In memory there is no file; PostgreSQL's commits are not seen here (every read asks it).
+    if (this.client.memory || isPostgres(this.client)) return null;
     // The -shm file exists once a WAL-mode connection has read, and lives while it stays open.
     this.client.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
     let fd: number;
@@ -465,7 +476,7 @@ export class Store {
   }
 
   insertSignup(row: NewSignupRow): number {
-    return Number(this.q.insertSignup.run(row).lastInsertRowid);
+    return this.q.insertSignup.get(row)!;
   }
 
   /** `unitId`: the unit owning the thing (as writeAudit finds it), which the caller has at hand. */
@@ -517,11 +528,16 @@ function groupBy<T extends { seriesId: number }>(rows: T[]): Map<number, T[]> {
 const stores = new WeakMap<Database.Database, Store>();
 
 /**
- * The store of the connection a database or a transaction on it runs on. A drizzle transaction
- * keeps its connection in its session; better-sqlite3 has one connection per database object.
+ * The connection under a database or a transaction on it. A drizzle transaction keeps its
+ * connection in its session; better-sqlite3 has one connection per database object.
  */
+export function clientOf(conn: Conn | Db): Database.Database {
+  return '$client' in conn ? conn.$client : (conn as unknown as { session: { client: Database.Database } }).session.client;
+}
+
+/** The store of the connection a database or a transaction on it runs on. */
 export function storeOf(conn: Conn | Db): Store {
-  const client = '$client' in conn ? conn.$client : (conn as unknown as { session: { client: Database.Database } }).session.client;
+  const client = clientOf(conn);
   let store = stores.get(client);
   if (!store) stores.set(client, (store = new Store(client)));
   return store;

@@ -2,9 +2,11 @@
 // the feed token in a feed's routed path), counted in one-minute windows that start with a
 // token's first request, as @fastify/rate-limit's local store counted them. Written here because
 // that plugin's hook awaited its key, its allow list and its store on every request: about a
-// tenth of a calendar poll answered 304. This one is a synchronous hook and a Map.
+// tenth of a calendar poll answered 304. This one is a synchronous hook and a Map; with several
+// nodes on PostgreSQL, a table all of them count in (services/rate-counts.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+import { sharedRateCounter, type CountRate } from '../services/rate-counts.js';
 import { hashToken } from '../services/tokens.js';
 
 declare module 'fastify' {
@@ -31,10 +33,15 @@ interface Window {
 class Windows {
   private readonly windows = new Map<string, Window>();
 
-  constructor(private readonly max: number) {}
+  /** `shared`: the count kept in the database, which several nodes share (services/rate-counts.ts). */
+  constructor(
+    private readonly max: number,
+    private readonly shared: CountRate | null,
+  ) {}
 
   /** Counts `n` more for `key` at `now`: the window after counting. */
   count(key: string, n: number, now: number): Window {
+    if (this.shared) return this.shared(key, n, now);
     let window = this.windows.get(key);
     if (window === undefined || window.endsAt <= now) window = { count: 0, endsAt: now + WINDOW_MS };
     else this.windows.delete(key);
@@ -83,8 +90,8 @@ export default fp(async function rateLimits(app: FastifyInstance) {
     app.decorate('limits', null);
     return;
   }
-  const perToken = new Windows(max);
-  const perAddress = new Windows(max);
+  const perToken = new Windows(max, sharedRateCounter(app.db, 'token', WINDOW_MS));
+  const perAddress = new Windows(max, sharedRateCounter(app.db, 'address', WINDOW_MS));
   const limits: RateLimits = {
     charge(request, reply, n) {
       const key = request.rateKey;

@@ -5,6 +5,7 @@ import { transaction } from '../db/store.js';
 import { randomUUID } from 'node:crypto';
 import type { Conn, Db } from '../db/connection.js';
 import { writeAudit } from '../db/audit.js';
+import { readProposal, writeProposal } from '../db/proposals.js';
 import { listPeople, updatePersonRow } from '../db/people.js';
 import { awayBetween, dutiesBetween, lastDutiesBefore } from '../db/signups.js';
 import { RotaError } from '../domain/errors.js';
@@ -240,25 +241,22 @@ export interface Proposal {
   fingerprints: Map<string, string>;
 }
 
-/**
- * Dry-run proposals, kept in memory so that `{ proposalId }` applies exactly what was shown.
- * Bounded: the oldest proposals are forgotten first (a forgotten one answers NOT_FOUND and the
- * desk runs a new dry run). One process only; several processes would need a table.
- */
-export class ProposalStore {
-  private readonly proposals = new Map<string, Proposal>();
+/** A proposal as stored: its fingerprints as pairs. */
+interface StoredProposal {
+  result: AutofillResult;
+  fingerprints: [string, string][];
+}
 
-  constructor(private readonly limit = 100) {}
+function storeProposal(db: Conn, proposal: Proposal, now: Date): void {
+  const stored: StoredProposal = { result: proposal.result, fingerprints: [...proposal.fingerprints] };
+  writeProposal(db, proposal.result.proposalId, proposal.result.rotaId, stored as unknown as Record<string, unknown>, now.getTime());
+}
 
-  get(id: string): Proposal | undefined {
-    return this.proposals.get(id);
-  }
-
-  put(id: string, proposal: Proposal): void {
-    this.proposals.delete(id);
-    this.proposals.set(id, proposal);
-    while (this.proposals.size > this.limit) this.proposals.delete(this.proposals.keys().next().value!);
-  }
+function storedProposal(db: Conn, id: string, rotaId: number): Proposal | null {
+  const row = readProposal(db, id);
+  if (!row || row.rotaId !== rotaId) return null;
+  const stored = row.body as unknown as StoredProposal;
+  return { result: stored.result, fingerprints: new Map(stored.fingerprints) };
 }
 
 function fingerprint(v: ShiftView): string {
@@ -312,8 +310,8 @@ export function planProposal(db: Conn, proposalId: string, rotaId: number, windo
  * shifts against everyone's duties) runs on a report thread; the writes stay here, in one
  * IMMEDIATE transaction that checks each place again, as applying a proposal does.
  */
-export async function autofill(db: Db, store: ProposalStore, actor: Actor, rotaId: number, req: AutofillRequest, now: Date): Promise<AutofillResult> {
-  if (req.proposalId !== undefined) return applyProposal(db, store, actor, rotaId, req, now);
+export async function autofill(db: Db, actor: Actor, rotaId: number, req: AutofillRequest, now: Date): Promise<AutofillResult> {
+  if (req.proposalId !== undefined) return applyProposal(db, actor, rotaId, req, now);
   if (req.from === undefined || req.to === undefined) {
     throw new RotaError('VALIDATION', 'Give from and to (local dates) for the period to fill, or the proposalId of a dry run to apply.', { field: req.from === undefined ? 'from' : 'to' });
   }
@@ -321,9 +319,9 @@ export async function autofill(db: Db, store: ProposalStore, actor: Actor, rotaI
   checkWindow(window);
   const target = req.target ?? 'min';
   const proposal = await runReport(db, { kind: 'autofill-plan', proposalId: randomUUID(), rotaId, window, target, now: now.getTime() });
-  store.put(proposal.result.proposalId, proposal);
+  storeProposal(db, proposal, now);
   if (req.dryRun) return proposal.result;
-  return applyProposal(db, store, actor, rotaId, { proposalId: proposal.result.proposalId }, now);
+  return applyProposal(db, actor, rotaId, { proposalId: proposal.result.proposalId }, now);
 }
 
 function resultOf(
@@ -361,20 +359,24 @@ function auditAutofill(tx: Conn, actor: Actor, res: AutofillResult, now: Date): 
   });
 }
 
-function applyProposal(db: Db, store: ProposalStore, actor: Actor, rotaId: number, req: AutofillRequest, now: Date): AutofillResult {
-  const proposal = store.get(req.proposalId!);
-  if (!proposal || proposal.result.rotaId !== rotaId) {
-    throw new RotaError('NOT_FOUND', 'No such auto-fill proposal for this rota (proposals are kept for a limited time); run a new dry run.', { field: 'proposalId' });
-  }
-  const p = proposal.result;
-  if (req.dryRun) throw new RotaError('VALIDATION', 'A proposal is applied as it stands: leave out dryRun, or run a new dry run without proposalId.', { field: 'dryRun' });
-  if ((req.from !== undefined && req.from !== p.from) || (req.to !== undefined && req.to !== p.to) || (req.target !== undefined && req.target !== p.target)) {
-    throw new RotaError('VALIDATION', `This proposal covers ${p.from} to ${p.to} (target ${p.target}); leave out from, to and target, or run a new dry run.`, { field: 'proposalId' });
-  }
-  // Applying twice (a double tap) answers the first result again.
-  if (p.applied) return p;
-  const out = transaction(db,
+/**
+ * Applies a stored proposal. It is read, applied and stored again as applied in one IMMEDIATE
+ * transaction: two taps, on one node or two, apply it once, and the second answers the first's result.
+ */
+function applyProposal(db: Db, actor: Actor, rotaId: number, req: AutofillRequest, now: Date): AutofillResult {
+  return transaction(db,
     (tx) => {
+      const proposal = storedProposal(tx, req.proposalId!, rotaId);
+      if (!proposal) {
+        throw new RotaError('NOT_FOUND', 'No such auto-fill proposal for this rota (proposals are kept for a limited time); run a new dry run.', { field: 'proposalId' });
+      }
+      const p = proposal.result;
+      if (req.dryRun) throw new RotaError('VALIDATION', 'A proposal is applied as it stands: leave out dryRun, or run a new dry run without proposalId.', { field: 'dryRun' });
+      if ((req.from !== undefined && req.from !== p.from) || (req.to !== undefined && req.to !== p.to) || (req.target !== undefined && req.target !== p.target)) {
+        throw new RotaError('VALIDATION', `This proposal covers ${p.from} to ${p.to} (target ${p.target}); leave out from, to and target, or run a new dry run.`, { field: 'proposalId' });
+      }
+      // Applying twice (a double tap) answers the first result again.
+      if (p.applied) return p;
       const sit = situation(tx, rotaId, p, now);
       const unchanged = sit.shifts.filter((s) => proposal.fingerprints.get(s.id) === fingerprint(sit.views.get(s.id)!));
       const check = recheckAssignments(p.assignments, unchanged, sit.volunteers, sit.rota, now.getTime());
@@ -392,11 +394,10 @@ function applyProposal(db: Db, store: ProposalStore, actor: Actor, rotaId: numbe
       const after = situation(tx, rotaId, p, now);
       res.fairness = { before: p.fairness.before, after: currentSpread({ ...after, window: p, now: now.getTime() }) };
       auditAutofill(tx, actor, res, now);
+      storeProposal(tx, { ...proposal, result: res }, now);
       return res;
     },
   );
-  store.put(out.proposalId, { ...proposal, result: out });
-  return out;
 }
 
 // ---- Preferences ---------------------------------------------------------------------------

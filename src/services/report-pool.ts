@@ -1,13 +1,11 @@
 // Heavy read-only reports (statistics and their exports, duty sheets, auto-fill planning) run on a
 // small pool of worker threads, each with its own read-only connection to the same database file,
 // so that no such request holds the event loop: the service keeps answering while one is computed.
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../db/connection.js';
 import { RotaError, type ErrorCode } from '../domain/errors.js';
+import { workerBootstrap } from '../workers/bootstrap.js';
 import type { JobResult, ReportJob } from './report-jobs.js';
 
 /** A rendered file: text, or bytes (which cross threads as a Uint8Array). */
@@ -22,23 +20,6 @@ export function bytesOf(body: Body): string | Buffer {
 export type JobAnswer =
   | { ok: true; result: unknown }
   | { ok: false; code: ErrorCode | null; message: string; details: Record<string, unknown> };
-
-/**
- * The worker's module beside this one's kind: `workers/report-worker.js` from dist/ (tsc's tree,
- * or esbuild's bundle, whose shared code sits one folder down in dist/chunks), and
- * `workers/report-worker.ts` from the sources under vitest, where tsx's loader is registered in the
- * thread first (Node 20 does not pass `--import` loaders on to worker threads).
- */
-function workerBootstrap(): string {
-  const ext = extname(fileURLToPath(import.meta.url));
-  for (let dir = new URL('./', import.meta.url), i = 0; i < 4; dir = new URL('../', dir), i++) {
-    const url = new URL(`workers/report-worker${ext}`, dir);
-    if (!existsSync(url)) continue;
-    const load = `import(${JSON.stringify(url.href)})`;
-    return ext === '.ts' ? `import('tsx/esm/api').then((tsx) => { tsx.register(); return ${load}; })` : load;
-  }
-  throw new Error(`Cannot find workers/report-worker${ext} above ${fileURLToPath(import.meta.url)}.`);
-}
 
 /** What a worker is sent: a job on a database file, or to close its connection to one. */
 export type WorkerMessage = { file: string; job: ReportJob } | { close: string };
@@ -115,7 +96,7 @@ export class ReportPool {
     // A report streams its rows and keeps little alive: a young generation of 4 MB (V8 would give
     // it the service's 4 MB semi-spaces, three times over) costs it more collections, not speed
     // anyone waits on, and keeps its memory, counted in the service's, small.
-    const worker = new Worker(workerBootstrap(), { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+    const worker = new Worker(workerBootstrap(import.meta.url, 'workers/report-worker'), { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     const slot: Slot = { worker, current: null, idle: null };
     this.slots.add(slot);
     worker.on('message', (answer: JobAnswer) => {

@@ -107,7 +107,7 @@ describe('the demo street and its communities', () => {
     expect(stats.body.total).toEqual({ personShifts: 192, people: 75, minutes: 8640, hours: 144 });
     expect(stats.body.rows.map((r: { key: string }) => r.key)).toEqual(['2025-09', '2025-10', '2025-11', '2025-12', '2026-01']);
     const q = (sql: string) => t.db.$client.prepare(sql).all();
-    expect(q("SELECT id FROM signups WHERE attendance IS NOT 'attended' OR status <> 'confirmed'")).toEqual([]);
+    expect(q("SELECT id FROM signups WHERE attendance IS NULL OR attendance <> 'attended' OR status <> 'confirmed'")).toEqual([]);
     expect(q("SELECT id FROM signups WHERE local_date < '2025-09-01' OR local_date > '2026-01-23'")).toEqual([]);
     // Nobody on both posts of one morning, no post over its four places.
     expect(q('SELECT person_id FROM signups GROUP BY person_id, local_date HAVING count(*) > 1')).toEqual([]);

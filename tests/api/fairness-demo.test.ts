@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../src/services/demo.js';
+import { onPostgres } from '../helpers/engine.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 
 // Issue 6, "Done when": on the demo community a coordinator sees next week's gaps, fills one from
@@ -68,8 +69,11 @@ describe('a coordinator fills the demo community\'s spring term fairly', () => {
     expect(q(`SELECT shift_id FROM signups WHERE ${live} GROUP BY shift_id HAVING count(*) > 4`)).toEqual([]);
     expect(q(`SELECT a.id FROM signups a JOIN signups b ON a.person_id = b.person_id AND a.id < b.id AND a.start_at < b.end_at AND b.start_at < a.end_at WHERE a.${live} AND b.${live}`)).toEqual([]);
     expect(q(`SELECT s.id FROM signups s JOIN unavailability u ON u.person_id = s.person_id AND s.local_date BETWEEN u.from_date AND u.to_date WHERE s.${live}`)).toEqual([]);
-    const limited = "SELECT id FROM people WHERE json_extract(preferences, '$.maxPerWeek') = 1";
-    expect(q(`SELECT person_id FROM signups WHERE ${live} AND person_id IN (${limited}) GROUP BY person_id, strftime('%Y-%W', local_date) HAVING count(*) > 1`)).toEqual([]);
+    // The week a date lies in (from its Monday), and a preference, in each engine's SQL.
+    const [limited, week] = onPostgres
+      ? ["SELECT id FROM people WHERE (preferences->>'maxPerWeek')::int = 1", "date_trunc('week', local_date::date)"]
+      : ["SELECT id FROM people WHERE json_extract(preferences, '$.maxPerWeek') = 1", "date(local_date, '-6 days', 'weekday 1')"];
+    expect(q(`SELECT person_id FROM signups WHERE ${live} AND person_id IN (${limited}) GROUP BY person_id, ${week} HAVING count(*) > 1`)).toEqual([]);
     expect(q(`SELECT person_id FROM signups WHERE ${live} AND person_id IN (${limited}) GROUP BY person_id, substr(local_date, 1, 7) HAVING count(*) > 2`)).toEqual([]);
   });
 

@@ -153,7 +153,7 @@ describe('auto-fill', () => {
   const autofill = (rotaId: number, body: object, token?: string) => t.call('POST', `/api/v1/rotas/${rotaId}/autofill?lang=en`, { body, ...(token ? { token } : {}) });
   const fill = async (shiftId: string) => (await t.call('GET', `/api/v1/shifts/${shiftId}`)).body.people.map((p: { id: number }) => p.id);
 
-  it('proposes in a dry run without writing anything, then applies exactly that proposal', async () => {
+  it('proposes in a dry run without signing anyone up, then applies exactly that proposal', async () => {
     const { rotaId, post } = await week();
     const dry = await autofill(rotaId, { from: '2026-03-02', to: '2026-03-06', dryRun: true });
     expect(dry.status).toBe(200);

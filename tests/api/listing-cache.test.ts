@@ -1,7 +1,9 @@
 // A rota's listing is kept per data revision: every change that a listing shows must show in the
 // very next listing, whether it came through this app, another connection or another process.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { dirname } from 'node:path';
 import { makeApp, type TestApp } from '../helpers/app.js';
+import { testDatabase } from '../helpers/engine.js';
 import { makePerson, makeRota, type PersonSetup, type RotaSetup } from '../helpers/signup-fixtures.js';
 import { startServer, tempDatabase, type RealServer } from '../helpers/server.js';
 
@@ -132,19 +134,22 @@ describe('a kept listing shows each change at once', () => {
   });
 });
 
-describe('two server processes on one database file', () => {
-  let database: ReturnType<typeof tempDatabase>;
+describe('two server processes on one database (a file, or PostgreSQL under npm run test:pg)', () => {
+  let folder: ReturnType<typeof tempDatabase>;
+  let database: { location: string; drop(): Promise<void> };
   let one: RealServer;
   let two: RealServer;
 
   beforeAll(async () => {
-    database = tempDatabase();
-    one = await startServer(database.file);
-    two = await startServer(database.file);
+    folder = tempDatabase();
+    database = await testDatabase(dirname(folder.file));
+    one = await startServer(database.location);
+    two = await startServer(database.location);
   }, 120_000);
   afterAll(async () => {
     await Promise.all([one?.stop(), two?.stop()]);
-    database?.remove();
+    await database?.drop();
+    folder?.remove();
   });
 
   it('each shows in its next listing what the other wrote', async () => {

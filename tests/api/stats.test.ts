@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countsAsPersonShift } from '../../src/domain/person-shifts.js';
+import { onPostgres } from '../helpers/engine.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { makePerson, makeRota } from '../helpers/signup-fixtures.js';
 
@@ -219,7 +220,10 @@ describe('person-shift totals with person ids far apart', () => {
     const gate = await makeRota(call, { name: 'Gate', maxVolunteers: 5 });
     const people: number[] = [];
     for (const next of [null, 40_000, 2 ** 24 + 7]) {
-      if (next !== null) t.db.$client.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'people'").run(next);
+      if (next !== null) {
+        const numbering = onPostgres ? "SELECT setval(pg_get_serial_sequence('people', 'id'), ?)" : "UPDATE sqlite_sequence SET seq = ? WHERE name = 'people'";
+        t.db.$client.prepare(numbering).run(next);
+      }
       people.push((await makePerson(call, `P${people.length}`)).id);
     }
     expect(people.slice(1)).toEqual([40_001, 2 ** 24 + 8]);

@@ -1,4 +1,5 @@
-// A real app on a real SQLite file in a temporary folder, with a coordinator and a movable clock.
+// A real app on a real SQLite file in a temporary folder (or its own PostgreSQL database: engine.ts),
+// with a coordinator and a movable clock.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { openDb, type Db } from '../../src/db/connection.js';
 import { buildApp, type App } from '../../src/http/app.js';
 import { ensureCoordinator } from '../../src/services/people.js';
+import { testDatabase } from './engine.js';
 
 export interface TestApp {
   app: App;
@@ -21,7 +23,8 @@ export interface TestApp {
 /** `options` set configuration as `loadConfig`'s options do (the environment is not read). */
 export async function makeApp(nowIso = '2026-03-01T00:00:00Z', options: Partial<Config> = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'rota-test-'));
-  const file = join(dir, 'rota.sqlite');
+  const database = await testDatabase(dir);
+  const file = database.location;
   let now = new Date(nowIso);
   const config = loadConfig({ dbPath: file, publicUrl: 'https://rota.example.org', now: () => now, ...options }, {});
   const db = openDb(file);
@@ -57,6 +60,7 @@ export async function makeApp(nowIso = '2026-03-01T00:00:00Z', options: Partial<
     async close() {
       await app.close();
       db.$client.close();
+      await database.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,7 @@
 // The `rota` command with PostgreSQL: `copy-to` moves the demo district with every value, token,
 // id and counter intact, refuses a database that holds data (changing nothing), rolls back a copy
-// that cannot be lossless; `serve` says in one line that serving from PostgreSQL is not there yet.
+// that cannot be lossless; `serve` on the copy answers every feed link, listing and report as it
+// did on SQLite.
 import Database from 'better-sqlite3';
 import { copyFileSync } from 'node:fs';
 import { getTableName, is } from 'drizzle-orm';
@@ -8,7 +9,7 @@ import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as pgSchema from '../../src/db/pg/schema.js';
-import { tempDatabase } from '../helpers/server.js';
+import { startServer, tempDatabase, type RealServer } from '../helpers/server.js';
 import { createDatabase, rota, type TestDatabase } from './postgres.js';
 
 const TABLES = (Object.values(pgSchema) as unknown[]).filter((t): t is PgTable => is(t, PgTable));
@@ -232,18 +233,47 @@ describe('rota copy-to <postgres-url>', () => {
 });
 
 describe('rota serve with ROTA_DB=postgres://…', () => {
-  it('exits with one line saying serving from PostgreSQL is not available yet, and what is', async () => {
-    const people = async () => (await client.query('SELECT id FROM people')).rowCount;
-    const before = await people();
-    const result = await rota({ ROTA_DB: target.url, PORT: '0', ...BOOTSTRAP }, 'serve');
+  it('serves the copied district as SQLite served it: every feed link, the listings, and writes that count', async () => {
+    const file = `${sqliteDir.file}.served`;
+    copyFileSync(sqliteDir.file, file);
+    const [fromSqlite, fromPostgres] = await Promise.all([startServer(file, BOOTSTRAP), startServer(target.url, BOOTSTRAP)]);
+    try {
+      const token = BOOTSTRAP.ROTA_BOOTSTRAP_TOKEN;
+      const copied = new Database(file, { readonly: true });
+      const feeds = copied.prepare('SELECT feed_token FROM people WHERE archived_at IS NULL ORDER BY id').all() as { feed_token: string }[];
+      copied.close();
+      expect(feeds.length).toBeGreaterThan(10);
+      // A calendar stamps the moment it was made (DTSTAMP); everything else must be the same.
+      const feed = async (server: RealServer, path: string) => {
+        const res = await fetch(`${server.url}${path}`);
+        return { status: res.status, text: (await res.text()).replace(/^DTSTAMP:.*$/gm, '') };
+      };
+      for (const { feed_token } of feeds) {
+        const path = `/feeds/people/${feed_token}.ics`;
+        const [a, b] = await Promise.all([feed(fromSqlite, path), feed(fromPostgres, path)]);
+        expect(b.status, path).toBe(200);
+        expect(b.text, path).toBe(a.text);
+      }
+      const week = '/api/v1/shifts?rotaId=1&from=2026-11-30&to=2026-12-06';
+      const [a, b] = await Promise.all([fromSqlite.call('GET', week, { token }), fromPostgres.call('GET', week, { token })]);
+      expect(b.status).toBe(200);
+      expect(b.body).toEqual(a.body);
+      const stats = '/api/v1/stats/person-shifts?groupBy=person&from=2026-09-01&to=2026-12-31';
+      const [sa, sb] = await Promise.all([fromSqlite.call('GET', stats, { token }), fromPostgres.call('GET', stats, { token })]);
+      expect(sb.status).toBe(200);
+      expect(sb.body).toEqual(sa.body);
+      // A write lands in PostgreSQL: a new person, readable there.
+      const made = await fromPostgres.call('POST', '/api/v1/people', { token, body: { name: '新楼长', phone: '13800000000' } });
+      expect(made.status).toBe(201);
+      expect((await client.query('SELECT name FROM people WHERE id = $1', [made.body.id])).rows).toEqual([{ name: '新楼长' }]);
+    } finally {
+      await Promise.all([fromSqlite.stop(), fromPostgres.stop()]);
+    }
+  });
+
+  it('refuses rota backup with the PostgreSQL tools to use instead', async () => {
+    const result = await rota({ ROTA_DB: target.url }, 'backup', '/tmp/never-written.sqlite');
     expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    const lines = result.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^rota: Serving from PostgreSQL is not available yet/);
-    expect(lines[0]).toContain('rota migrate');
-    expect(lines[0]).toContain('rota copy-to <postgres-url>');
-    // It stopped before anything: no first coordinator was made.
-    expect(await people()).toBe(before);
+    expect(result.stderr).toMatch(/^rota: rota backup copies a SQLite file\. Back up PostgreSQL with its own tools: `pg_dump/);
   });
 });

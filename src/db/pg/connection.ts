@@ -6,6 +6,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { RotaError } from '../../domain/errors.js';
+import { safeUrl } from './url.js';
 
 /** migrations/pg at the project's top, found by walking up from this module (src/db/pg, dist/db/pg, or a bundle). */
 function migrationsDir(): string {
@@ -16,16 +17,6 @@ function migrationsDir(): string {
   throw new Error("Cannot find the migrations/pg folder above Rota's code.");
 }
 
-/** The URL as it may be printed: the password, if any, hidden. */
-export function safeUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'the PostgreSQL URL given';
-  }
-}
 
 /** A connected client; a server that cannot be reached is a refusal a person can act on, not a stack trace. */
 export async function connectPostgres(url: string): Promise<pg.Client> {

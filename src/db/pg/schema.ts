@@ -200,6 +200,19 @@ export const auditLog = pgTable(
   (t) => [index('audit_log_entity').on(t.entity, t.entityId), index('audit_log_at').on(t.at), index('audit_log_unit').on(t.unitId, t.id)],
 );
 
+export const autofillProposals = pgTable(
+  'autofill_proposals',
+  {
+    id: text('id').primaryKey(),
+    rotaId: integer('rota_id')
+      .notNull()
+      .references(() => rotas.id),
+    body: json('body').$type<Record<string, unknown>>().notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('autofill_proposals_created').on(t.createdAt)],
+);
+
 export const rotaTeams = pgTable(
   'rota_teams',
   {

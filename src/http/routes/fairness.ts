@@ -4,7 +4,6 @@ import { Type, type Static } from 'typebox';
 import { MAX_PER_MONTH, MAX_PER_WEEK } from '../../domain/fairness.js';
 import { formatInstant } from '../../domain/time.js';
 import {
-  ProposalStore,
   autofill,
   describeReasons,
   describeRefusal,
@@ -132,8 +131,6 @@ function autofillOut(r: AutofillResult, locale: Locale): Static<typeof AutofillS
 
 const fairnessRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const now = () => app.config.now();
-  const proposals = new ProposalStore();
-
   app.get(
     '/gaps',
     {
@@ -207,7 +204,7 @@ const fairnessRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireCoordinator(request);
-      const result = await autofill(app.db, proposals, actor, request.params.rotaId, request.body, now());
+      const result = await autofill(app.db, actor, request.params.rotaId, request.body, now());
       return autofillOut(result, request.query.lang ?? actor.locale);
     },
   );

@@ -1,0 +1,83 @@
+// The thread behind PgSyncClient (sync-client.ts): one PostgreSQL connection, one statement at a
+// time. It answers on its port, then wakes the waiting caller through the shared signal.
+import { workerData, type MessagePort } from 'node:worker_threads';
+import pg from 'pg';
+import type { PgAnswer, PgRequest } from './sync-client.js';
+
+const { port, signal } = workerData as { port: MessagePort; signal: Int32Array };
+
+/** The database the thread's current client named (`open`). */
+let url = '';
+
+/**
+ * Values as better-sqlite3 hands SQLite's over, so that the same code reads both engines: bigint
+ * (epoch milliseconds, counts) and numeric (sums) as numbers, booleans as 1 and 0, JSON as its text.
+ */
+const parsers = new Map<number, (text: string) => unknown>([
+  [20, Number],
+  [1700, Number],
+  [16, (text) => (text === 't' ? 1 : 0)],
+  [114, (text) => text],
+  [3802, (text) => text],
+]);
+const types = {
+  getTypeParser: ((oid: number, format?: string) => parsers.get(oid) ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+let client: pg.Client | null = null;
+let broken: Error | null = null;
+
+async function connected(): Promise<pg.Client> {
+  if (client && !broken) return client;
+  if (client) await client.end().catch(() => undefined);
+  broken = null;
+  const fresh = new pg.Client({ connectionString: url, application_name: 'rota', types });
+  fresh.on('error', (error) => {
+    broken = error;
+  });
+  client = fresh;
+  await fresh.connect();
+  return fresh;
+}
+
+async function answer(request: PgRequest): Promise<PgAnswer> {
+  try {
+    if ('open' in request) {
+      await client?.end().catch(() => undefined);
+      client = null;
+      url = request.open;
+      await connected();
+      return { rows: [], rowCount: 0 };
+    }
+    if ('close' in request) {
+      await client?.end().catch(() => undefined);
+      client = null;
+      return { rows: [], rowCount: 0 };
+    }
+    const c = await connected();
+    if ('migrate' in request) {
+      // Loaded when asked: drizzle's migrator is not needed by a report thread's connection.
+      const { migratePostgres } = await import('./connection.js');
+      await migratePostgres(c);
+      return { rows: [], rowCount: 0 };
+    }
+    if ('exec' in request) {
+      await c.query(request.exec);
+      return { rows: [], rowCount: 0 };
+    }
+    const query = { name: request.name, text: request.text, values: request.values };
+    const result = request.array ? await c.query({ ...query, rowMode: 'array' }) : await c.query(query);
+    return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+  } catch (error) {
+    const e = error as Error & { code?: string; detail?: string };
+    return { error: { message: e.message, code: e.code ?? null, detail: e.detail ?? null } };
+  }
+}
+
+port.on('message', (request: PgRequest) => {
+  void answer(request).then((reply) => {
+    port.postMessage(reply);
+    Atomics.store(signal, 0, 1);
+    Atomics.notify(signal, 0);
+  });
+});
