@@ -15,6 +15,12 @@ export type PgRequest =
   | { migrate: true }
   | { close: true };
 
+/** What the thread is sent: a request and its number, which its answer carries back. */
+export interface PgMessage {
+  seq: number;
+  request: PgRequest;
+}
+
 export type PgAnswer = { rows: unknown[]; rowCount: number } | { error: { message: string; code: string | null; detail: string | null } };
 
 /** A statement's SQL as PostgreSQL takes it: `$n` for SQLite's `?` and `@name`. */
@@ -128,11 +134,15 @@ export class PgStatement {
   }
 }
 
-/** A worker thread (sync-worker.ts), the port it answers on and the signal it wakes its caller with. */
+/**
+ * A worker thread (sync-worker.ts), the port it answers on, the signal holding the number of its
+ * latest answer (which wakes the caller), and the number of the latest request.
+ */
 interface Thread {
   worker: Worker;
   port: MessagePort;
   signal: Int32Array;
+  seq: number;
 }
 
 /** Threads whose client closed, kept for the next one: starting a thread costs more than connecting. */
@@ -151,7 +161,7 @@ function startThread(): Thread {
   // Neither keeps the process alive: a client is closed by its owner, an idle thread is not waited for.
   worker.unref();
   port1.unref();
-  return { worker, port: port1, signal };
+  return { worker, port: port1, signal, seq: 0 };
 }
 
 function stopThread(thread: Thread): void {
@@ -188,13 +198,21 @@ export class PgSyncClient {
 
   private call(request: PgRequest, what: string): { rows: unknown[]; rowCount: number } {
     if (!this.open) throw new TypeError('The database connection is not open');
-    const { signal, port } = this.thread;
-    Atomics.store(signal, 0, 0);
-    port.postMessage(request);
-    if (Atomics.wait(signal, 0, 0, STATEMENT_WAIT_MS) === 'timed-out') {
-      throw new PgError(`PostgreSQL did not answer within ${STATEMENT_WAIT_MS / 1000} s: ${what}`, null);
+    const thread = this.thread;
+    const seq = (thread.seq = (thread.seq + 1) | 0);
+    thread.port.postMessage({ seq, request } satisfies PgMessage);
+    // The thread writes each answer's number into the signal: wait for this one's.
+    const until = Date.now() + STATEMENT_WAIT_MS;
+    for (let seen = Atomics.load(thread.signal, 0); seen !== seq; seen = Atomics.load(thread.signal, 0)) {
+      if (Atomics.wait(thread.signal, 0, seen, Math.max(0, until - Date.now())) === 'timed-out') {
+        throw new PgError(`PostgreSQL did not answer within ${STATEMENT_WAIT_MS / 1000} s: ${what}`, null);
+      }
     }
-    const answer = receiveMessageOnPort(port)?.message as PgAnswer | undefined;
+    // An answer that came after its caller gave up is passed over.
+    let reply: { seq: number; answer: PgAnswer } | undefined;
+    do reply = receiveMessageOnPort(thread.port)?.message as typeof reply;
+    while (reply && reply.seq !== seq);
+    const answer = reply?.answer;
     if (!answer) throw new PgError(`PostgreSQL's thread gave no answer: ${what}`, null);
     if ('error' in answer) {
       throw new PgError(`${answer.error.message}${answer.error.detail ? ` (${answer.error.detail})` : ''}`, answer.error.code);

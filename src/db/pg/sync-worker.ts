@@ -1,8 +1,9 @@
 // The thread behind PgSyncClient (sync-client.ts): one PostgreSQL connection, one statement at a
-// time. It answers on its port, then wakes the waiting caller through the shared signal.
+// time. It answers on its port, then writes the answer's number into the shared signal, which
+// wakes the waiting caller.
 import { workerData, type MessagePort } from 'node:worker_threads';
 import pg from 'pg';
-import type { PgAnswer, PgRequest } from './sync-client.js';
+import type { PgAnswer, PgMessage, PgRequest } from './sync-client.js';
 
 const { port, signal } = workerData as { port: MessagePort; signal: Int32Array };
 
@@ -74,10 +75,10 @@ async function answer(request: PgRequest): Promise<PgAnswer> {
   }
 }
 
-port.on('message', (request: PgRequest) => {
+port.on('message', ({ seq, request }: PgMessage) => {
   void answer(request).then((reply) => {
-    port.postMessage(reply);
-    Atomics.store(signal, 0, 1);
+    port.postMessage({ seq, answer: reply });
+    Atomics.store(signal, 0, seq);
     Atomics.notify(signal, 0);
   });
 });
