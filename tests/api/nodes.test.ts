@@ -1,13 +1,15 @@
 // Two API nodes on one database (issue 16): two apps, each with its own connection, as two
 // processes behind a proxy would be. Nothing a node keeps for itself may show a user something
 // another node has changed: a feed is the same, with the same ETag, from either; a listing shows
-// the other node's sign-up at once; a dry run shown by one is applied by the other, once.
+// the other node's sign-up at once; a dry run shown by one is applied by the other, once; and on
+// PostgreSQL a token's rate limit is one count across the nodes.
 // On a SQLite file here; on PostgreSQL under `npm run test:pg`.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { openDb, type Db } from '../../src/db/connection.js';
 import { buildApp, type App } from '../../src/http/app.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
+import { onPostgres } from '../helpers/engine.js';
 import { makePeople, makeRota } from '../helpers/signup-fixtures.js';
 
 let t: TestApp;
@@ -85,5 +87,26 @@ describe('two nodes on one database', () => {
     const res = await second('POST', `/api/v1/rotas/${rota.rotaId}/autofill`, { body: { proposalId: 'not-a-proposal' } });
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('rate limits on two nodes', () => {
+  it('count one window across both on PostgreSQL; each SQLite process counts its own', async () => {
+    const limited = await makeApp('2026-03-01T00:00:00Z', { rateLimitPerMinute: 5 });
+    const otherDb = openDb(limited.file);
+    const other = await buildApp({ config: loadConfig({ dbPath: limited.file, publicUrl: 'https://rota.example.org', rateLimitPerMinute: 5, now: () => new Date('2026-03-01T00:00:30Z') }, {}), db: otherDb, logger: false });
+    try {
+      const me = (node: 'one' | 'two') =>
+        node === 'one'
+          ? limited.call('GET', '/api/v1/me').then((r) => r.status)
+          : other.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${limited.coordinatorToken}` } }).then((r) => r.statusCode);
+      const statuses = [await me('one'), await me('two'), await me('one'), await me('two'), await me('one'), await me('two')];
+      expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+      expect(statuses[5]).toBe(onPostgres ? 429 : 200);
+    } finally {
+      await other.close();
+      otherDb.$client.close();
+      await limited.close();
+    }
   });
 });
