@@ -4,8 +4,6 @@ import type { Db } from '../db/connection.js';
 import { isPostgres } from '../db/pg/sync-client.js';
 import { countShared, forgetEnded, type RateWindow } from '../db/rate-limits.js';
 
-export type { RateWindow };
-
 /** Counts `n` more for `key` at `now`: the window after counting. */
 export type CountRate = (key: string, n: number, now: number) => RateWindow;
 

@@ -16,15 +16,15 @@ let next: Promise<string> | null = null;
 function make(): Promise<string> {
   const template = inject('pgTemplate');
   const name = `${template}_${process.pid}_${++made}`;
-  return onServer(`CREATE DATABASE ${name} TEMPLATE ${template}`).then(() => name);
+  return onServer((admin) => admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`)).then(() => name);
 }
 
-/** Runs `sql` on the server's `postgres` database. */
-export async function onServer(sql: string): Promise<void> {
+/** Runs `work` with a client on the server's `postgres` database. */
+export async function onServer<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
   const admin = new pg.Client({ connectionString: `${PG_SERVER}/postgres` });
   await admin.connect();
   try {
-    await admin.query(sql);
+    return await work(admin);
   } finally {
     await admin.end();
   }
@@ -42,7 +42,7 @@ export async function testDatabase(dir: string): Promise<{ location: string; dro
   return {
     location: `${PG_SERVER}/${name}`,
     drop: async () => {
-      onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+      onServer((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => undefined);
     },
   };
 }

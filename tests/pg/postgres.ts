@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { ensureBuilt } from '../helpers/build.js';
+import { PG_SERVER, onServer } from '../helpers/engine.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const SERVER = `postgres://${process.env.PGUSER ?? 'postgres'}@${process.env.PGHOST ?? '127.0.0.1'}:${process.env.PGPORT ?? '5432'}`;
 
 export interface TestDatabase {
   url: string;
@@ -18,21 +18,11 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-async function onServer<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: `${SERVER}/postgres` });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
-  }
-}
-
 /** A new, empty database `rota_test_<random>`. */
 export async function createDatabase(): Promise<TestDatabase> {
   const name = `rota_test_${randomBytes(6).toString('hex')}`;
   await onServer((admin) => admin.query(`CREATE DATABASE ${name}`));
-  const url = `${SERVER}/${name}`;
+  const url = `${PG_SERVER}/${name}`;
   const clients: pg.Client[] = [];
   return {
     url,

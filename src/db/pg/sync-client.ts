@@ -41,10 +41,10 @@ const NAMED_MAX = 2000;
  * The key of the advisory lock every write transaction takes at its start, on every node:
  * PostgreSQL's twin of SQLite's BEGIN IMMEDIATE ('rotw' in ASCII).
  */
-export const WRITE_LOCK = 0x726f7477;
+const WRITE_LOCK = 0x726f7477;
 
 /** A failed statement, with PostgreSQL's SQLSTATE as `code`. */
-export class PgError extends Error {
+class PgError extends Error {
   constructor(
     message: string,
     readonly code: string | null,
@@ -95,7 +95,7 @@ export function translate(source: string): Omit<Translated, 'name'> {
   return { text, names: names.length > 0 ? names : null };
 }
 
-export class PgStatement {
+class PgStatement {
   private pluckMode = false;
   private rawMode = false;
 
