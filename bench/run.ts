@@ -65,14 +65,14 @@ const GOALS = {
 } satisfies Record<string, Goal>;
 type GoalName = keyof typeof GOALS;
 
-function log(line: string): void {
+export function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------
 // The data set, cached by seed version and schema: seeding takes minutes, copying a second.
 
-function cachedDistrict(): { file: string; manifest: Manifest } {
+export function cachedDistrict(): { file: string; manifest: Manifest } {
   const migrations = readdirSync('migrations').filter((f) => f.endsWith('.sql')).sort();
   const schema = createHash('sha256');
   for (const f of migrations) schema.update(readFileSync(join('migrations', f)));
@@ -93,7 +93,7 @@ function cachedDistrict(): { file: string; manifest: Manifest } {
   return { file, manifest };
 }
 
-function freshCopy(from: string, to: string): void {
+export function freshCopy(from: string, to: string): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${to}${suffix}`, { force: true });
   copyFileSync(from, to);
 }
@@ -101,7 +101,7 @@ function freshCopy(from: string, to: string): void {
 // ---------------------------------------------------------------------------------------------
 // Processes
 
-interface Server {
+export interface Server {
   child: ChildProcess;
   url: string;
   /** The event-loop report line the server printed at exit (ROTA_REPORT_LOOP_DELAY=1), or ''. */
@@ -119,7 +119,7 @@ function reportLine(output: string): string {
  * load writes a log line per request, and reading them here would take CPU from the load this same
  * process generates, which the ceiling (no log) would not pay.
  */
-function start(args: string[], env: NodeJS.ProcessEnv, listening: RegExp, logFile?: string): Promise<Server & { ms: number }> {
+export function start(args: string[], env: NodeJS.ProcessEnv, listening: RegExp, logFile?: string): Promise<Server & { ms: number }> {
   const began = performance.now();
   const out = logFile ? openSync(logFile, 'w') : 'pipe';
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', out, 'pipe'] });
@@ -156,7 +156,7 @@ function start(args: string[], env: NodeJS.ProcessEnv, listening: RegExp, logFil
 }
 
 /** Stops a process and resolves once its output pipes are drained too ('close', not 'exit': what it wrote last may still be in the pipe). */
-function stop(child: ChildProcess): Promise<void> {
+export function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null && child.stdout?.readableEnded !== false) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('close', () => resolve());
@@ -172,12 +172,12 @@ function serverFlags(): string[] {
   const words = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
   return words.slice(words.indexOf('node') + 1, words.indexOf('dist/cli.js'));
 }
-const SERVE = [...serverFlags(), 'dist/cli.js', 'serve'];
+export const SERVE = [...serverFlags(), 'dist/cli.js', 'serve'];
 
-const ROTA_LISTENING = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/;
+export const ROTA_LISTENING = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/;
 const CEILING_LISTENING = /^listening at (http:\/\/127\.0\.0\.1:\d+)$/m;
 
-function rotaEnv(db: string): NodeJS.ProcessEnv {
+export function rotaEnv(db: string): NodeJS.ProcessEnv {
   return { ROTA_DB: db, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ROTA_REPORT_LOOP_DELAY: '1' };
 }
 
@@ -266,13 +266,13 @@ async function compare(ceiling: Side, endpoint: Side, connections: number): Prom
   return { endpoint: combine(e), ceiling: combine(c), ratio: median(ratios) };
 }
 
-function cycle<T>(items: readonly T[]): () => T {
+export function cycle<T>(items: readonly T[]): () => T {
   let i = 0;
   return () => items[i++ % items.length]!;
 }
 
 /** Hands out each item once; a second pass would repeat sign-ups, so running out is an error. */
-function once<T>(items: readonly T[], what: string): () => T {
+export function once<T>(items: readonly T[], what: string): () => T {
   let i = 0;
   return () => {
     if (i >= items.length) throw new Error(`Ran out of ${what}; add more targets to the data set.`);
@@ -297,7 +297,7 @@ function expansionMs(): number {
 }
 
 /** A plain (not gzipped) answer, as the load asks for it (fetch() would ask for gzip), and its time. */
-function plainGet(url: string): Promise<{ status: number; etag: string; body: string; ms: number }> {
+export function plainGet(url: string): Promise<{ status: number; etag: string; body: string; ms: number }> {
   const began = performance.now();
   return new Promise((resolve, reject) => {
     get(url, (res) => {
@@ -343,7 +343,7 @@ async function alternate(ceiling: { url: string }, endpoint: { url: string; head
   return { ceiling: median(c), endpoint: median(e), ratio: median(e) / median(c), unexpected };
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
 }
@@ -717,7 +717,10 @@ function row(endpoint: string, m: Compared, ceiling: string, goal: GoalName): Ro
   };
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-  process.exitCode = 1;
-});
+// bench/nodes.ts imports the helpers above; the benchmark itself runs only as `node …/run.js` (npm run bench).
+if (/(^|[\\/])run\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

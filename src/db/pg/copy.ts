@@ -179,6 +179,9 @@ export async function copySqliteToPostgres(sqliteFile: string, target: pg.Client
       }
       for (const table of tables) await target.query(`ALTER TABLE ${quote(getTableName(table))} ENABLE TRIGGER USER`);
       await target.query('COMMIT');
+      // Planner statistics for the rows just copied: without them (where autovacuum is off, or has
+      // not come round yet) PostgreSQL scans a million sign-ups for a feed an index answers in 2 ms.
+      await target.query('ANALYZE');
       return copied;
     } catch (error) {
       await target.query('ROLLBACK').catch(() => undefined);
