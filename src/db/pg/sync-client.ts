@@ -6,6 +6,7 @@
 // time per process, which is what the services were written for. Several processes on one
 // database are several connections, and the write lock below keeps their transactions apart.
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { Memo } from '../../domain/memo.js';
 import { workerBootstrap } from '../../workers/bootstrap.js';
 
 export type PgRequest =
@@ -34,8 +35,12 @@ interface Translated {
 /** How long a statement may take, the server's wait for a lock included, before the caller gives up. */
 const STATEMENT_WAIT_MS = 120_000;
 
-/** Statements kept prepared on the server (by name); any beyond run unnamed, parsed each time. */
+/**
+ * Statements kept prepared on the server (by name), for the connection's life; any beyond run
+ * unnamed, parsed each time. A text forgotten by the memo below and met again takes a new name.
+ */
 const NAMED_MAX = 2000;
+const STATEMENTS_KEPT = 4000;
 
 /**
  * The key of the advisory lock every write transaction takes at its start, on every node:
@@ -181,7 +186,8 @@ export class PgSyncClient {
   open = true;
 
   private readonly thread: Thread;
-  private readonly statements = new Map<string, Translated>();
+  /** Statements' SQL as sent, by their text: bounded, since drizzle spells a list of n values with n parameters. */
+  private readonly statements = new Memo<string, Translated>(STATEMENTS_KEPT);
   private named = 0;
   private savepoints = 0;
 
@@ -227,12 +233,7 @@ export class PgSyncClient {
   }
 
   prepare(source: string): PgStatement {
-    let q = this.statements.get(source);
-    if (!q) {
-      const t = translate(source);
-      q = { ...t, name: this.named < NAMED_MAX ? `r${++this.named}` : undefined };
-      this.statements.set(source, q);
-    }
+    const q = this.statements.get(source, (text) => ({ ...translate(text), name: this.named < NAMED_MAX ? `r${++this.named}` : undefined }));
     return new PgStatement(this, q);
   }
 
