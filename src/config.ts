@@ -31,7 +31,6 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
-
 type Env = Record<string, string | undefined>;
 
 export function loadConfig(options: Partial<Config> = {}, env: Env = process.env): Config {

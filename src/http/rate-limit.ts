@@ -90,8 +90,8 @@ export default fp(async function rateLimits(app: FastifyInstance) {
     app.decorate('limits', null);
     return;
   }
-  const perToken = new Windows(max, sharedRateCounter(app.db, 'token', WINDOW_MS));
-  const perAddress = new Windows(max, sharedRateCounter(app.db, 'address', WINDOW_MS));
+  const perToken = new Windows(max, sharedRateCounter(app.db, 'token', WINDOW_MS, max));
+  const perAddress = new Windows(max, sharedRateCounter(app.db, 'address', WINDOW_MS, max));
   const limits: RateLimits = {
     charge(request, reply, n) {
       const key = request.rateKey;

@@ -90,23 +90,51 @@ describe('two nodes on one database', () => {
   });
 });
 
-describe('rate limits on two nodes', () => {
-  it('count one window across both on PostgreSQL; each SQLite process counts its own', async () => {
-    const limited = await makeApp('2026-03-01T00:00:00Z', { rateLimitPerMinute: 5 });
-    const otherDb = openDb(limited.file);
-    const other = await buildApp({ config: loadConfig({ dbPath: limited.file, publicUrl: 'https://rota.example.org', rateLimitPerMinute: 5, now: () => new Date('2026-03-01T00:00:30Z') }, {}), db: otherDb, logger: false });
-    try {
-      const me = (node: 'one' | 'two') =>
-        node === 'one'
-          ? limited.call('GET', '/api/v1/me').then((r) => r.status)
-          : other.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${limited.coordinatorToken}` } }).then((r) => r.statusCode);
-      const statuses = [await me('one'), await me('two'), await me('one'), await me('two'), await me('one'), await me('two')];
-      expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
-      expect(statuses[5]).toBe(onPostgres ? 429 : 200);
-    } finally {
+/** Two nodes on one database with the given rate limit; `me(node)` asks who the coordinator is. */
+async function limitedNodes(max: number) {
+  const limited = await makeApp('2026-03-01T00:00:00Z', { rateLimitPerMinute: max });
+  const otherDb = openDb(limited.file);
+  const other = await buildApp({ config: loadConfig({ dbPath: limited.file, publicUrl: 'https://rota.example.org', rateLimitPerMinute: max, now: () => new Date('2026-03-01T00:00:30Z') }, {}), db: otherDb, logger: false });
+  return {
+    me: (node: 'one' | 'two') =>
+      node === 'one'
+        ? limited.call('GET', '/api/v1/me').then((r) => r.status)
+        : other.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${limited.coordinatorToken}` } }).then((r) => r.statusCode),
+    async close() {
       await other.close();
       otherDb.$client.close();
       await limited.close();
+    },
+  };
+}
+
+describe('rate limits on two nodes', () => {
+  it('count one window across both on PostgreSQL, exactly for a small limit; each SQLite process counts its own', async () => {
+    const nodes = await limitedNodes(5);
+    try {
+      const statuses = [];
+      for (const node of ['one', 'two', 'one', 'two', 'one', 'two'] as const) statuses.push(await nodes.me(node));
+      expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+      expect(statuses[5]).toBe(onPostgres ? 429 : 200);
+    } finally {
+      await nodes.close();
+    }
+  });
+
+  it('refuse a token at most a twentieth of a larger limit late per node on PostgreSQL, which adds counts in batches', async () => {
+    const nodes = await limitedNodes(100);
+    try {
+      let first = 0;
+      for (let i = 1; i <= 220 && first === 0; i++) if ((await nodes.me(i % 2 === 1 ? 'one' : 'two')) === 429) first = i;
+      // Each node adds its counts at least every fifth request (100 / 20): at most four of each uncounted by the other.
+      if (onPostgres) {
+        expect(first).toBeGreaterThan(100);
+        expect(first).toBeLessThanOrEqual(109);
+      } else {
+        expect(first).toBe(201);
+      }
+    } finally {
+      await nodes.close();
     }
   });
 });
