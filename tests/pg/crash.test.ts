@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillOf, makePeople, makeRota, type Call, type PersonSetup, type RotaSetup } from '../helpers/signup-fixtures.js';
 import { startServer, type RealServer } from '../helpers/server.js';
 import { createDatabase, type TestDatabase } from './postgres.js';
+import { crashSeed, seeded } from '../helpers/seeded.js';
 
 const CALLERS = 24;
 /** Shortest time one caller takes per day's two requests: 2,400 a minute at most. */
@@ -27,19 +28,7 @@ const AFTER_RESTART = 10;
 /** How long the survivors, and the restarted node, have to acknowledge that many (a restart may rebuild dist/ first). */
 const WAIT_LIMIT_MS = 120_000;
 
-const SEED = process.env.CRASH_SEED ? Number(process.env.CRASH_SEED) : Math.floor(Math.random() * 2 ** 32);
-if (!Number.isInteger(SEED) || SEED < 0 || SEED >= 2 ** 32) throw new Error(`CRASH_SEED must be an integer from 0 to 2^32 - 1, got ${process.env.CRASH_SEED}`);
-
-/** mulberry32: a small seeded generator of numbers in [0, 1). */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const SEED = crashSeed();
 
 interface Acknowledged {
   id: number;
