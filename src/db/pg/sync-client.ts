@@ -270,7 +270,13 @@ export class PgSyncClient {
           this.savepoints--;
         }
       }
-      this.exec(begin);
+      try {
+        this.exec(begin);
+      } catch (error) {
+        // BEGIN may have run and the lock not (a cancelled wait): the connection must not stay in it.
+        if (this.open) this.exec('ROLLBACK');
+        throw error;
+      }
       this.inTransaction = true;
       try {
         const result = settled(fn(...args));

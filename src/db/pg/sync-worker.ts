@@ -27,9 +27,18 @@ const types = {
 
 let client: pg.Client | null = null;
 let broken: Error | null = null;
+/** Whether the connection is inside a transaction (BEGIN sent, COMMIT or ROLLBACK not yet). */
+let inTransaction = false;
 
+const LOST = 'The connection to PostgreSQL was lost inside a transaction, which the server rolled back';
+
+/**
+ * The connection, opened again after it broke; but not inside a transaction, whose statements would
+ * then commit one by one on the new connection: those fail until the caller's ROLLBACK.
+ */
 async function connected(): Promise<pg.Client> {
   if (client && !broken) return client;
+  if (client && inTransaction) throw new Error(LOST);
   if (client) await client.end().catch(() => undefined);
   broken = null;
   const fresh = new pg.Client({ connectionString: url, application_name: 'rota', types });
@@ -46,6 +55,7 @@ async function answer(request: PgRequest): Promise<PgAnswer> {
     if ('open' in request) {
       await client?.end().catch(() => undefined);
       client = null;
+      inTransaction = false;
       url = request.open;
       await connected();
       return { rows: [], rowCount: 0 };
@@ -53,17 +63,15 @@ async function answer(request: PgRequest): Promise<PgAnswer> {
     if ('close' in request) {
       await client?.end().catch(() => undefined);
       client = null;
+      inTransaction = false;
       return { rows: [], rowCount: 0 };
     }
+    if ('exec' in request) return await exec(request.exec);
     const c = await connected();
     if ('migrate' in request) {
       // Loaded when asked: drizzle's migrator is not needed by a report thread's connection.
       const { migratePostgres } = await import('./connection.js');
       await migratePostgres(c);
-      return { rows: [], rowCount: 0 };
-    }
-    if ('exec' in request) {
-      await c.query(request.exec);
       return { rows: [], rowCount: 0 };
     }
     const query = { name: request.name, text: request.text, values: request.values };
@@ -73,6 +81,27 @@ async function answer(request: PgRequest): Promise<PgAnswer> {
     const e = error as Error & { code?: string; detail?: string };
     return { error: { message: e.message, code: e.code ?? null, detail: e.detail ?? null } };
   }
+}
+
+/** BEGIN, COMMIT, ROLLBACK and savepoints (sync-client.ts's transactions), and SET. */
+async function exec(text: string): Promise<PgAnswer> {
+  const word = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase();
+  const ends = word === 'COMMIT' || (word === 'ROLLBACK' && !/^\s*ROLLBACK\s+TO\b/i.test(text));
+  if (ends && broken && inTransaction) {
+    // Nothing to roll back on a connection that is gone; a COMMIT there committed nothing.
+    inTransaction = false;
+    if (word === 'ROLLBACK') return { rows: [], rowCount: 0 };
+    throw new Error(LOST);
+  }
+  const c = await connected();
+  try {
+    await c.query(text);
+  } finally {
+    // A BEGIN followed by a failing statement in the same text still began the transaction.
+    if (word === 'BEGIN') inTransaction = true;
+    if (ends) inTransaction = false;
+  }
+  return { rows: [], rowCount: 0 };
 }
 
 port.on('message', ({ seq, request }: PgMessage) => {
