@@ -1,6 +1,7 @@
 // Rate-limit windows in the database, for several API nodes on one PostgreSQL (issue 16): each
-// request counts in one statement, so every node sees every node's count. One node keeps its
-// counts in memory instead (src/http/rate-limit.ts): SQLite serves one process.
+// node adds its counts in one statement, which answers everyone's, so every node sees every
+// node's count (src/http/rate-limit.ts decides how often). SQLite serves one process, which
+// counts in memory only.
 import type { Db } from './connection.js';
 
 export interface RateWindow {

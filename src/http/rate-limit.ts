@@ -6,7 +6,7 @@
 // nodes on PostgreSQL, a table all of them count in (services/rate-counts.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { sharedRateCounter, type CountRate } from '../services/rate-counts.js';
+import { sharedRateCounter, type AddToShared } from '../services/rate-counts.js';
 import { hashToken } from '../services/tokens.js';
 
 declare module 'fastify' {
@@ -23,29 +23,54 @@ declare module 'fastify' {
 const WINDOW_MS = 60_000;
 /** Keys kept at most; the least recently counted go first (as the plugin's store kept 5,000). */
 const KEYS = 5000;
+/**
+ * With several nodes, a node adds its counts to the shared one at least this often per key, and
+ * whenever it has counted this share of the limit since (for a limit of 20 or less, every count):
+ * a limit is reached at most a twentieth late per node, for a write a second per busy token.
+ */
+const SHARE_MS = 1000;
+const SHARE_OF_LIMIT = 1 / 20;
 
 interface Window {
+  /** The count: this node's, and with several nodes the others' as last read. */
   count: number;
   endsAt: number;
+  /** With several nodes: counted here since the last addition to the shared count, and when that was. */
+  unshared: number;
+  sharedAt: number;
 }
 
-/** Counts per key in fixed windows; forgets the least recently counted keys beyond `KEYS`. */
+/**
+ * Counts per key in fixed windows; forgets the least recently counted keys beyond `KEYS`. With
+ * several nodes (`shared`), each window also takes in the others' counts whenever it adds its own.
+ */
 class Windows {
   private readonly windows = new Map<string, Window>();
+  private readonly batch: number;
 
-  /** `shared`: the count kept in the database, which several nodes share (services/rate-counts.ts). */
   constructor(
     private readonly max: number,
-    private readonly shared: CountRate | null,
-  ) {}
+    private readonly shared: AddToShared | null,
+  ) {
+    this.batch = Math.max(1, Math.floor(max * SHARE_OF_LIMIT));
+  }
 
   /** Counts `n` more for `key` at `now`: the window after counting. */
   count(key: string, n: number, now: number): Window {
-    if (this.shared) return this.shared(key, n, now);
     let window = this.windows.get(key);
-    if (window === undefined || window.endsAt <= now) window = { count: 0, endsAt: now + WINDOW_MS };
+    if (window === undefined || window.endsAt <= now) window = { count: 0, endsAt: now + WINDOW_MS, unshared: 0, sharedAt: -Infinity };
     else this.windows.delete(key);
     window.count += n;
+    if (this.shared) {
+      window.unshared += n;
+      if (window.unshared >= this.batch || now - window.sharedAt >= SHARE_MS) {
+        const all = this.shared(key, window.unshared, now);
+        window.count = all.count;
+        window.endsAt = all.endsAt;
+        window.unshared = 0;
+        window.sharedAt = now;
+      }
+    }
     this.windows.set(key, window);
     if (this.windows.size > KEYS) this.windows.delete(this.windows.keys().next().value!);
     return window;
@@ -90,8 +115,8 @@ export default fp(async function rateLimits(app: FastifyInstance) {
     app.decorate('limits', null);
     return;
   }
-  const perToken = new Windows(max, sharedRateCounter(app.db, 'token', WINDOW_MS, max));
-  const perAddress = new Windows(max, sharedRateCounter(app.db, 'address', WINDOW_MS, max));
+  const perToken = new Windows(max, sharedRateCounter(app.db, 'token', WINDOW_MS));
+  const perAddress = new Windows(max, sharedRateCounter(app.db, 'address', WINDOW_MS));
   const limits: RateLimits = {
     charge(request, reply, n) {
       const key = request.rateKey;
