@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { COORDINATOR_ID, SEED_VERSION, TEAMS, accessToken, captainOf, feedToken, personId, type Target } from './district.js';
-import { ROTA_LISTENING, SERVE, cachedDistrict, cycle, freshCopy, log, median, once, plainGet, rotaEnv, start, stop, type Server } from './run.js';
+import { ROTA_LISTENING, SERVE, type Measured as RunMeasured, cachedDistrict, cycle, freshCopy, log, median, once, plainGet, rotaEnv, start, stop, type Server } from './run.js';
 
 const RESULTS = 'bench/results';
 /** Seconds per round; every endpoint runs ROUNDS rounds on each setup, the setups alternating within a round. */
@@ -49,13 +49,8 @@ interface Unexpected {
   body: string;
 }
 
-interface Measured {
-  rps: number;
-  /** With two nodes, the higher of the two instances' p99 (the p99 of all answers lies between theirs). */
-  p99: number;
-  mean: number;
-  requests: number;
-  unexpected: number;
+/** run.ts's measure; with two nodes p99 is the higher of the two instances' (the p99 of all answers lies between theirs). */
+interface Measured extends RunMeasured {
   /** With two nodes, each node's requests per second. */
   perNode: number[];
 }

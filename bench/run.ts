@@ -200,7 +200,7 @@ function peakOf(pid: number): number {
 // ---------------------------------------------------------------------------------------------
 // Load
 
-interface Measured {
+export interface Measured {
   rps: number;
   p99: number;
   mean: number;
